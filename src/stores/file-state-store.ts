@@ -134,7 +134,7 @@ export class FileStateStore implements StateStore {
     const lock = acquireLock(`${abs}.lock`, `state file ${abs}`);
     let fd: number | undefined;
     try {
-      fd = ioCall(abs, "open", () => openSync(abs, "a+"));
+      fd = ioCall(abs, "open", () => openSync(abs, "a+", 0o600));
       closeSync(fd);
       fd = ioCall(abs, "open", () => openSync(abs, "r+"));
       const store = new FileStateStore(abs, lock, fd, compactAfter, fsync);

@@ -33,7 +33,7 @@ export function compactJournal(path: string, tables: StateTables): { fd: number;
   const tmp = `${path}.tmp`;
   let fd: number | undefined;
   try {
-    fd = openSync(tmp, "w+");
+    fd = openSync(tmp, "w+", 0o600);
     const out = new ChunkWriter(fd);
     out.write(`${JOURNAL_HEADER}\n`);
     for (const [ns, key, value] of tables.entries()) out.write(putLine(ns, key, JSON.stringify(value)));
@@ -63,7 +63,7 @@ export function quarantineLines(path: string, lines: readonly QuarantinedLine[])
   const target = `${path}.corrupt`;
   let fd: number | undefined;
   try {
-    fd = openSync(target, "a");
+    fd = openSync(target, "a", 0o600);
     const out = new ChunkWriter(fd, null);
     for (const l of lines) out.write(`${JSON.stringify({ file: path, line: l.line, reason: l.reason, raw: l.raw })}\n`);
     out.flush();

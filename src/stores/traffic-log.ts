@@ -1,0 +1,247 @@
+/**
+ * The gateway's traffic log: contract §1 JSON lines in rotating files, the same format
+ * `moat scan` reads, so a day of `moat serve` can be scanned offline as it is.
+ *
+ * Files are `traffic-YYYYMMDDTHHMMSSZ-<seq>.jsonl` (UTC creation time from the injected clock,
+ * then a sequence number unique in the directory). A writer starts a new file when it opens
+ * (never appending to a file a killed process may have left with a torn last line), when the
+ * UTC hour of `now()` changes, and before a line would take the file past `maxBytes`.
+ *
+ * Each line is one `fs.writeSync` with no user-space buffer: after a crash nothing is lost beyond
+ * what the OS had not yet written, and at worst the last line of the last file is torn, which a
+ * contract reader counts as one bad line. Files are created mode 0600 (they hold prompts).
+ */
+import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import type { TrafficEvent } from "../core/model/traffic.ts";
+
+/** Options of `TrafficLogWriter.open`. */
+export interface TrafficLogOptions {
+  /** Rotate before a line would take the file past this size. Default 256 MiB. */
+  readonly maxBytes?: number;
+  /** Clock for file names and hourly rotation, epoch ms. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** Totals since `open`, and the file being written. */
+export interface TrafficLogStats {
+  /** Lines written by this writer, over all its files. */
+  readonly lines: number;
+  /** Bytes written by this writer, over all its files. */
+  readonly bytes: number;
+  /** Path of the current file. */
+  readonly file: string;
+  /** Files this writer has created (1 + rotations). */
+  readonly files: number;
+}
+
+/** Stable codes of `TrafficLogError`. */
+export type TrafficLogErrorCode = "TRAFFIC_LOG_BAD_OPTION" | "TRAFFIC_LOG_BAD_EVENT" | "TRAFFIC_LOG_CLOSED" | "TRAFFIC_LOG_IO";
+
+/** The error the traffic log throws; the message says what was wrong and what to do. */
+export class TrafficLogError extends Error {
+  constructor(
+    readonly code: TrafficLogErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "TrafficLogError";
+  }
+}
+
+/** Default rotation size: 256 MiB. */
+export const DEFAULT_TRAFFIC_LOG_MAX_BYTES = 256 * 1024 * 1024;
+
+const HOUR_MS = 3_600_000;
+const FILE_RE = /^traffic-(\d{8}T\d{6}Z)-(\d+)\.jsonl(?:\.gz)?$/;
+const CREATE_ATTEMPTS = 100;
+
+/**
+ * Appends contract §1 lines to rotating files in one directory. Not shared between processes:
+ * give each gateway process its own writer (they may share the directory; names never collide).
+ *
+ * @example
+ * ```ts
+ * const log = TrafficLogWriter.open(".moat/traffic");
+ * log.append({ ts: new Date().toISOString(), account_id: "acct_1", prompt: "hi" });
+ * log.close();
+ * listTrafficLogFiles(".moat/traffic"); // [".moat/traffic/traffic-20260422T000440Z-000001.jsonl"]
+ * ```
+ */
+export class TrafficLogWriter {
+  readonly #dir: string;
+  readonly #maxBytes: number;
+  readonly #now: () => number;
+  #fd: number;
+  #file: string;
+  #seq: number;
+  #hour: number;
+  #fileBytes = 0;
+  #lines = 0;
+  #bytes = 0;
+  #files = 1;
+  #closed = false;
+
+  private constructor(dir: string, maxBytes: number, now: () => number) {
+    this.#dir = dir;
+    this.#maxBytes = maxBytes;
+    this.#now = now;
+    const t = now();
+    const created = createFile(dir, t, nextSeq(dir));
+    this.#fd = created.fd;
+    this.#file = created.file;
+    this.#seq = created.seq;
+    this.#hour = Math.floor(t / HOUR_MS);
+  }
+
+  /**
+   * Create `dir` if needed (mode 0700) and start a new file in it.
+   * @throws TrafficLogError `TRAFFIC_LOG_BAD_OPTION`, `TRAFFIC_LOG_IO`
+   */
+  static open(dir: string, opts: TrafficLogOptions = {}): TrafficLogWriter {
+    const maxBytes = opts.maxBytes ?? DEFAULT_TRAFFIC_LOG_MAX_BYTES;
+    if (!Number.isInteger(maxBytes) || maxBytes < 1) {
+      throw new TrafficLogError("TRAFFIC_LOG_BAD_OPTION", `traffic log maxBytes must be a positive integer, got ${String(maxBytes)}`);
+    }
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch (e: unknown) {
+      throw new TrafficLogError("TRAFFIC_LOG_IO", `could not create traffic log directory ${dir}: ${errMessage(e)}; check the path and permissions`, { cause: e });
+    }
+    return new TrafficLogWriter(dir, maxBytes, opts.now ?? Date.now);
+  }
+
+  /**
+   * Write one exchange as one line.
+   * @throws TrafficLogError `TRAFFIC_LOG_BAD_EVENT` (not a contract §1 event: nothing written),
+   *   `TRAFFIC_LOG_CLOSED`, `TRAFFIC_LOG_IO` (disk full…: the partial line is not left behind).
+   */
+  append(ev: TrafficEvent): void {
+    if (this.#closed) throw new TrafficLogError("TRAFFIC_LOG_CLOSED", `traffic log in ${this.#dir} was closed; open a new TrafficLogWriter`);
+    const buf = Buffer.from(`${eventLine(ev)}\n`, "utf8");
+    const t = this.#now();
+    const hour = Math.floor(t / HOUR_MS);
+    if (hour !== this.#hour || (this.#fileBytes > 0 && this.#fileBytes + buf.length > this.#maxBytes)) this.#rotate(t, hour);
+    try {
+      let done = 0;
+      while (done < buf.length) done += writeSync(this.#fd, buf, done, buf.length - done, this.#fileBytes + done);
+    } catch (e: unknown) {
+      try {
+        ftruncateSync(this.#fd, this.#fileBytes);
+      } catch {
+        // a reader counts a torn line as one bad line; nothing more to do
+      }
+      throw new TrafficLogError("TRAFFIC_LOG_IO", `could not write to traffic log ${this.#file}: ${errMessage(e)}; check free disk space`, { cause: e });
+    }
+    this.#fileBytes += buf.length;
+    this.#bytes += buf.length;
+    this.#lines++;
+  }
+
+  /** Totals since `open` and the current file. */
+  stats(): TrafficLogStats {
+    return { lines: this.#lines, bytes: this.#bytes, file: this.#file, files: this.#files };
+  }
+
+  /** Sync and close the current file. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    finish(this.#fd);
+  }
+
+  #rotate(t: number, hour: number): void {
+    const created = createFile(this.#dir, t, Math.max(this.#seq + 1, nextSeq(this.#dir)));
+    finish(this.#fd);
+    this.#fd = created.fd;
+    this.#file = created.file;
+    this.#seq = created.seq;
+    this.#hour = hour;
+    this.#fileBytes = 0;
+    this.#files++;
+  }
+}
+
+/**
+ * The traffic log files in `dir` (written by `TrafficLogWriter`, also `.jsonl.gz` if compressed
+ * later), oldest first: by the UTC time in the name, then by sequence number. Full paths.
+ * A directory that does not exist has no files.
+ */
+export function listTrafficLogFiles(dir: string): string[] {
+  return parsedFiles(dir)
+    .sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : a.seq - b.seq || (a.name < b.name ? -1 : 1)))
+    .map((f) => join(dir, f.name));
+}
+
+/** The file name for creation time `t` (epoch ms) and sequence `seq`. */
+export function trafficLogFileName(t: number, seq: number): string {
+  const stamp = new Date(t).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+  return `traffic-${stamp}-${String(seq).padStart(6, "0")}.jsonl`;
+}
+
+function parsedFiles(dir: string): Array<{ name: string; stamp: string; seq: number }> {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e: unknown) {
+    if (e !== null && typeof e === "object" && "code" in e && e.code === "ENOENT") return [];
+    throw new TrafficLogError("TRAFFIC_LOG_IO", `could not list traffic log directory ${dir}: ${errMessage(e)}`, { cause: e });
+  }
+  const out: Array<{ name: string; stamp: string; seq: number }> = [];
+  for (const name of names) {
+    const m = FILE_RE.exec(name);
+    if (m?.[1] !== undefined && m[2] !== undefined) out.push({ name, stamp: m[1], seq: Number(m[2]) });
+  }
+  return out;
+}
+
+function nextSeq(dir: string): number {
+  let max = 0;
+  for (const f of parsedFiles(dir)) max = Math.max(max, f.seq);
+  return max + 1;
+}
+
+/** Create a new file exclusively; another writer in the same directory may race for the name. */
+function createFile(dir: string, t: number, seq: number): { fd: number; file: string; seq: number } {
+  for (let s = seq; s < seq + CREATE_ATTEMPTS; s++) {
+    const file = join(dir, trafficLogFileName(t, s));
+    try {
+      return { fd: openSync(file, "wx", 0o600), file, seq: s };
+    } catch (e: unknown) {
+      if (e !== null && typeof e === "object" && "code" in e && e.code === "EEXIST") continue;
+      throw new TrafficLogError("TRAFFIC_LOG_IO", `could not create traffic log file ${file}: ${errMessage(e)}; check the directory is writable`, { cause: e });
+    }
+  }
+  throw new TrafficLogError("TRAFFIC_LOG_IO", `could not find a free traffic log file name in ${dir} after ${CREATE_ATTEMPTS} tries; is another writer creating files in a loop?`);
+}
+
+/** Serialize a contract §1 event, refusing what a reader would count as a bad line. */
+function eventLine(ev: TrafficEvent): string {
+  const e = ev as unknown as Record<string, unknown> | null;
+  if (e === null || typeof e !== "object" || Array.isArray(e)) throw badEvent("is not an object");
+  if (typeof e["ts"] !== "string" || Number.isNaN(Date.parse(e["ts"]))) throw badEvent(`has no RFC 3339 "ts" (got ${JSON.stringify(e["ts"])})`);
+  if (typeof e["account_id"] !== "string" || e["account_id"].length === 0) throw badEvent('has no "account_id"');
+  if (e["request"] === undefined && e["prompt"] === undefined) throw badEvent('has neither "request" nor "prompt" (contract §1 needs one)');
+  try {
+    return JSON.stringify(e);
+  } catch (err: unknown) {
+    throw badEvent(`cannot be serialized as JSON (${errMessage(err)})`);
+  }
+}
+
+function badEvent(what: string): TrafficLogError {
+  return new TrafficLogError("TRAFFIC_LOG_BAD_EVENT", `traffic event ${what}; nothing was written. Build events as contract §1 describes.`);
+}
+
+function finish(fd: number): void {
+  try {
+    fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function errMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
