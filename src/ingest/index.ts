@@ -1,0 +1,12 @@
+/**
+ * Readers for moat's inputs: traffic logs (`openEvents`) and accounts (`readAccounts`), from JSONL,
+ * gzip, parquet files, globs or standard input.
+ */
+export { openEvents } from "./open-events.ts";
+export type { OpenEventsOptions } from "./open-events.ts";
+export type { IngestStats } from "./stats.ts";
+export { readAccounts } from "./read-accounts.ts";
+export type { AccountsRead } from "./read-accounts.ts";
+export { readAndParseBaseline } from "./baseline.ts";
+export { DEFAULT_REORDER_WINDOW_MS } from "./reorder.ts";
+export { MAX_LINE_BYTES } from "./line-splitter.ts";
