@@ -22,8 +22,8 @@
  * its line number in `stats().corrupt`, copied to `<path>.corrupt`, and the rest loads; the file
  * is then compacted so the bad line is not re-read forever.
  */
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, writeSync } from "node:fs";
-import { resolve } from "node:path";
+import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, unlinkSync, writeSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { acquireLock, type HeldLock } from "./file-lock.ts";
 import { JOURNAL_HEADER, auditLine, checkHeader, decodeRecord, delLine, putLine } from "./journal-format.ts";
 import { readFileLines } from "./journal-lines.ts";
@@ -117,7 +117,7 @@ export class FileStateStore implements StateStore {
   }
 
   /**
-   * Open (creating if missing) the journal at `path`, load it, and hold its lock until `close()`.
+   * Open (creating it and its directory if missing) the journal at `path`, load it, and hold its lock until `close()`.
    * @throws StateStoreError `STORE_LOCKED` (another live process has it), `STORE_NOT_STATE_FILE`
    *   (the file is something else, or from a newer moat), `STORE_IO`, `STORE_BAD_ARGUMENT` (options).
    */
@@ -131,9 +131,11 @@ export class FileStateStore implements StateStore {
       throw new StateStoreError("STORE_BAD_ARGUMENT", `fsync must be "always" or "never", got ${JSON.stringify(fsync)}`);
     }
     const abs = resolve(path);
+    ioCall(abs, "create the directory of", () => mkdirSync(dirname(abs), { recursive: true, mode: 0o700 }));
     const lock = acquireLock(`${abs}.lock`, `state file ${abs}`);
     let fd: number | undefined;
     try {
+      removeLeftoverSnapshot(abs);
       fd = ioCall(abs, "open", () => openSync(abs, "a+", 0o600));
       closeSync(fd);
       fd = ioCall(abs, "open", () => openSync(abs, "r+"));
@@ -353,6 +355,15 @@ export class FileStateStore implements StateStore {
       "STORE_NOT_STATE_FILE",
       `${this.#path} exists but is not a moat state file (its first line is not ${JOURNAL_HEADER}); refusing to touch it. Point the state path at a new file or move this one away.`,
     );
+  }
+}
+
+/** A `<path>.tmp` left by a process killed inside compaction: never renamed, so never live. */
+function removeLeftoverSnapshot(path: string): void {
+  try {
+    unlinkSync(`${path}.tmp`);
+  } catch {
+    // usually absent; anything else there is overwritten by the next compaction or reported by it
   }
 }
 
