@@ -1,0 +1,209 @@
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import type { TrafficEvent } from "../core/model/traffic.ts";
+import { TrafficLogError, TrafficLogWriter, listTrafficLogFiles, trafficLogFileName } from "./traffic-log.ts";
+
+const root = mkdtempSync(join(tmpdir(), "moat-traffic-log-"));
+after(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+const freshDir = () => join(root, `d${n++}`, "traffic");
+
+const T0 = Date.parse("2026-04-22T00:04:40.527Z");
+/** A settable clock. */
+function clock(start = T0): { now: () => number; set: (t: number) => void } {
+  let t = start;
+  return { now: () => t, set: (v) => (t = v) };
+}
+
+function event(i: number, extra: Partial<TrafficEvent> = {}): TrafficEvent {
+  return {
+    ts: new Date(T0 + i * 1000).toISOString(),
+    account_id: `acct_${i % 3}`,
+    request_id: `req_${i}`,
+    ip: i % 2 === 0 ? "203.0.113.7" : "2001:db8::42",
+    endpoint: "/v1/messages",
+    model: "claude-sonnet-4",
+    request: {
+      model: "claude-sonnet-4",
+      max_tokens: 1024,
+      messages: [{ role: "user", content: [{ type: "text", text: `Q${i}: what is 17*23? ✓ "quoted"\nnew line` }] }],
+    },
+    status: 200,
+    input_tokens: 21,
+    output_tokens: 2411,
+    latency_ms: 18230.5,
+    ...extra,
+  };
+}
+
+const readLines = (file: string) => readFileSync(file, "utf8").split("\n").filter((l) => l.length > 0);
+
+test("writes one JSON line per event that parses back to the same event", () => {
+  const dir = freshDir();
+  const log = TrafficLogWriter.open(dir, { now: clock().now });
+  const events = [event(0), event(1), { ts: "2026-04-22T00:06:00Z", account_id: "acct_3", prompt: "Summarize this ticket." }];
+  for (const e of events) log.append(e);
+  const st = log.stats();
+  log.close();
+  assert.equal(st.lines, 3);
+  assert.equal(st.files, 1);
+  assert.equal(st.bytes, statSync(st.file).size);
+  assert.deepEqual(readLines(st.file).map((l) => JSON.parse(l) as unknown), events);
+  assert.equal(statSync(st.file).mode & 0o777, 0o600);
+  assert.equal(basename(st.file), "traffic-20260422T000440Z-000001.jsonl");
+});
+
+test("round-trips the contract's example events", (t) => {
+  const examples = new URL("../../../shared/contracts/examples/events.jsonl", import.meta.url);
+  if (!existsSync(examples)) {
+    t.skip("../shared/contracts/examples is not present");
+    return;
+  }
+  const events = readFileSync(examples, "utf8").split("\n").filter((l) => l.trim().length > 0).map((l) => JSON.parse(l) as TrafficEvent);
+  const dir = freshDir();
+  const log = TrafficLogWriter.open(dir, { now: clock().now });
+  for (const e of events) log.append(e);
+  log.close();
+  assert.deepEqual(readLines(log.stats().file).map((l) => JSON.parse(l) as unknown), events);
+});
+
+test("starts a new file when the UTC hour of the clock changes", () => {
+  const dir = freshDir();
+  const c = clock(Date.parse("2026-04-22T00:59:59.000Z"));
+  const log = TrafficLogWriter.open(dir, { now: c.now });
+  log.append(event(0));
+  c.set(Date.parse("2026-04-22T00:59:59.999Z"));
+  log.append(event(1));
+  c.set(Date.parse("2026-04-22T01:00:00.000Z"));
+  log.append(event(2));
+  c.set(Date.parse("2026-04-22T01:30:00.000Z"));
+  log.append(event(3));
+  c.set(Date.parse("2026-04-22T03:10:00.000Z"));
+  log.append(event(4));
+  log.close();
+  const files = listTrafficLogFiles(dir);
+  assert.deepEqual(files.map((f) => basename(f)), [
+    "traffic-20260422T005959Z-000001.jsonl",
+    "traffic-20260422T010000Z-000002.jsonl",
+    "traffic-20260422T031000Z-000003.jsonl",
+  ]);
+  assert.deepEqual(files.map((f) => readLines(f).map((l) => (JSON.parse(l) as TrafficEvent).request_id)), [
+    ["req_0", "req_1"],
+    ["req_2", "req_3"],
+    ["req_4"],
+  ]);
+  assert.equal(log.stats().files, 3);
+  assert.equal(log.stats().lines, 5);
+});
+
+test("starts a new file before a line would take it past maxBytes, and puts an oversized line alone", () => {
+  const dir = freshDir();
+  const lineBytes = Buffer.byteLength(`${JSON.stringify(event(0))}\n`);
+  const log = TrafficLogWriter.open(dir, { now: clock().now, maxBytes: lineBytes * 3 });
+  for (let i = 0; i < 7; i++) log.append(event(0, { request_id: `req_${i}` }));
+  log.append(event(0, { request_id: "big", prompt: "x".repeat(lineBytes * 5) }));
+  log.append(event(0, { request_id: "after" }));
+  log.close();
+  const files = listTrafficLogFiles(dir);
+  const ids = files.map((f) => readLines(f).map((l) => (JSON.parse(l) as TrafficEvent).request_id));
+  assert.deepEqual(ids, [["req_0", "req_1", "req_2"], ["req_3", "req_4", "req_5"], ["req_6"], ["big"], ["after"]]);
+  for (const f of files.slice(0, 3)) assert.ok(statSync(f).size <= lineBytes * 3);
+  assert.equal(log.stats().bytes, files.reduce((sum, f) => sum + statSync(f).size, 0));
+});
+
+test("reopening writes to a new file and never changes the old ones", () => {
+  const dir = freshDir();
+  const c = clock();
+  const first = TrafficLogWriter.open(dir, { now: c.now });
+  first.append(event(0));
+  first.close();
+  const oldFile = first.stats().file;
+  // A process killed mid-write leaves a torn last line: the next writer must not append to it.
+  writeFileSync(oldFile, readFileSync(oldFile, "utf8") + '{"ts":"2026-04-22T00:04:41.000Z","account');
+  const before = readFileSync(oldFile);
+
+  const second = TrafficLogWriter.open(dir, { now: c.now });
+  second.append(event(1));
+  second.close();
+  assert.notEqual(second.stats().file, oldFile);
+  assert.deepEqual(readFileSync(oldFile), before);
+  assert.deepEqual(listTrafficLogFiles(dir), [oldFile, second.stats().file]);
+  assert.deepEqual(readLines(second.stats().file).map((l) => (JSON.parse(l) as TrafficEvent).request_id), ["req_1"]);
+});
+
+test("two writers sharing a directory never write to the same file", () => {
+  const dir = freshDir();
+  const c = clock();
+  const a = TrafficLogWriter.open(dir, { now: c.now });
+  const b = TrafficLogWriter.open(dir, { now: c.now });
+  a.append(event(0));
+  b.append(event(1));
+  c.set(T0 + 3_600_000);
+  a.append(event(2));
+  b.append(event(3));
+  a.close();
+  b.close();
+  const files = listTrafficLogFiles(dir);
+  assert.equal(new Set(files).size, 4);
+  const all = files.flatMap((f) => readLines(f).map((l) => (JSON.parse(l) as TrafficEvent).request_id));
+  assert.deepEqual([...all].sort(), ["req_0", "req_1", "req_2", "req_3"]);
+});
+
+test("lists only traffic log files, oldest first by time then sequence, with full paths", () => {
+  const dir = freshDir();
+  mkdirSync(dir, { recursive: true });
+  const names = [
+    trafficLogFileName(Date.parse("2026-04-22T10:00:00Z"), 2),
+    trafficLogFileName(Date.parse("2026-04-22T09:00:00Z"), 10),
+    trafficLogFileName(Date.parse("2026-04-22T09:00:00Z"), 9),
+    `${trafficLogFileName(Date.parse("2026-04-21T23:00:00Z"), 1)}.gz`,
+    "traffic-notes.txt",
+    "state.jsonl",
+    "traffic-20260422T090000Z-000003.jsonl.tmp",
+  ];
+  for (const name of names) writeFileSync(join(dir, name), "");
+  assert.deepEqual(listTrafficLogFiles(dir), [
+    join(dir, "traffic-20260421T230000Z-000001.jsonl.gz"),
+    join(dir, "traffic-20260422T090000Z-000009.jsonl"),
+    join(dir, "traffic-20260422T090000Z-000010.jsonl"),
+    join(dir, "traffic-20260422T100000Z-000002.jsonl"),
+  ]);
+  assert.deepEqual(listTrafficLogFiles(join(root, "does-not-exist")), []);
+  const log = TrafficLogWriter.open(dir, { now: () => Date.parse("2026-04-22T11:00:00Z") });
+  log.close();
+  assert.equal(basename(log.stats().file), "traffic-20260422T110000Z-000011.jsonl", "sequence continues after the highest in the directory");
+});
+
+test("refuses an event a contract reader would count as bad, and writes nothing", () => {
+  const dir = freshDir();
+  const log = TrafficLogWriter.open(dir, { now: clock().now });
+  const bad: unknown[] = [
+    null,
+    { account_id: "a", prompt: "p" },
+    { ts: "yesterday", account_id: "a", prompt: "p" },
+    { ts: "2026-04-22T00:00:00Z", prompt: "p" },
+    { ts: "2026-04-22T00:00:00Z", account_id: "a" },
+    { ts: "2026-04-22T00:00:00Z", account_id: "a", prompt: "p", input_tokens: 10n },
+  ];
+  for (const e of bad) {
+    assert.throws(() => log.append(e as TrafficEvent), (err: unknown) => err instanceof TrafficLogError && err.code === "TRAFFIC_LOG_BAD_EVENT");
+  }
+  log.close();
+  assert.equal(log.stats().lines, 0);
+  assert.equal(statSync(log.stats().file).size, 0);
+});
+
+test("refuses appends after close and bad options", () => {
+  const dir = freshDir();
+  const log = TrafficLogWriter.open(dir, { now: clock().now });
+  log.close();
+  log.close();
+  assert.throws(() => log.append(event(0)), (e: unknown) => e instanceof TrafficLogError && e.code === "TRAFFIC_LOG_CLOSED");
+  for (const maxBytes of [0, -1, 1.5, Number.NaN]) {
+    assert.throws(() => TrafficLogWriter.open(dir, { maxBytes }), (e: unknown) => e instanceof TrafficLogError && e.code === "TRAFFIC_LOG_BAD_OPTION");
+  }
+  assert.equal(readdirSync(dir).length, 1);
+});
