@@ -1,0 +1,135 @@
+/**
+ * Content category of one request: what skill the prompt exercises. Distillation campaigns
+ * target reasoning, coding, agentic tool use and instruction generation; ordinary chat is
+ * "other". The engine aggregates categories per account and campaign ("targets").
+ *
+ * Each category's score is a noisy-OR of weighted cues (structure of the request, code
+ * syntax, numbers and equations, instruction-generation phrasings), so one weak cue never
+ * decides and strong structural evidence (tools defined, code blocks) does. Digits and
+ * equations are language-free; keyword cues cover the main languages where that is cheap.
+ */
+import { normalizeText } from "./normalize.ts";
+import type { PromptView } from "./prompt.ts";
+
+/** The skill a prompt targets. */
+export type Category = "reasoning" | "coding" | "agentic" | "instruction" | "other";
+
+/** Result of {@link categorize}. */
+export interface CategoryResult {
+  category: Category;
+  /** 0..1 per category; `other` is the fixed bar the others must clear. */
+  scores: Record<Category, number>;
+}
+
+/** Score a category must reach to beat "other". */
+export const OTHER_BAR = 0.35;
+
+interface Cue {
+  readonly re: RegExp;
+  readonly w: number;
+}
+const cue = (re: RegExp, w: number): Cue => ({ re, w });
+
+// Raw-text cues (case and layout matter for code).
+const CODE_RAW: readonly Cue[] = [
+  cue(/```/u, 0.75),
+  cue(/^\s*(?:def |class |import |from \S+ import |#include|package |using namespace|public (?:static |class )|fn |func |function |const \w+ = |let \w+ = |var \w+ = |SELECT |CREATE TABLE|<\?php|@Override)/mu, 0.6),
+  cue(/Traceback \(most recent call last\)|^\s+at [\w.$<>]+ ?\(.*:\d+(?::\d+)?\)|Exception in thread|(?:TypeError|ValueError|NullPointerException|SyntaxError|ReferenceError|segmentation fault|undefined reference)\b/mu, 0.7),
+  cue(/[;{}]\s*$/mu, 0.25),
+  cue(/\b\w+\([\w\s,:=*[\]'"]*\)\s*(?:->|:|\{)/u, 0.35),
+  cue(/>>> \w+\(|assert \w+\(|\/\/ >>> /u, 0.55),
+];
+const CODE_NORM: readonly Cue[] = [
+  cue(/(?<![\p{L}])(?:write|implement|create|code|build|develop|design|fix|debug|refactor|optimi[sz]e|complete|generate) (?:a |an |the |me a |some )?(?:\S+ ){0,3}?(?:function|program|script|class|method|algorithm|code|snippet|regex|regular expression|query|api|endpoint|unit tests?|module|component|cli|bash command|shell command|sql)(?![\p{L}])/u, 0.6),
+  cue(/(?<![\p{L}])(?:python|javascript|typescript|java|c\+\+|c#|golang|rust|kotlin|swift|php|ruby|scala|haskell|perl|sql|bash|powershell|node\.?js|react|django|flask|pandas|numpy|html|css|json|yaml|dockerfile|kubernetes|verilog|matlab|lua|dart|elixir)(?![\p{L}])/u, 0.35),
+  cue(/(?<![\p{L}])(?:time complexity|big-o|compile[rs]?|stack trace|runtime error|null pointer|linked list|binary tree|hash ?map|recursion|array of integers|string s|return the|input:|output:|leetcode|pull request|git |npm |pip install)(?![\p{L}])/u, 0.3),
+  cue(/编写(?:一个)?(?:函数|程序|代码)|写(?:一个)?(?:函数|程序|代码)|代码|関数を|プログラムを|コードを|함수를|코드를|프로그램을|напиши(?:те)? (?:функцию|программу|код)|escribe (?:una función|un programa|código)|écris (?:une fonction|un programme)|schreibe (?:eine funktion|ein programm)/u, 0.6),
+];
+const REASONING_RAW: readonly Cue[] = [
+  cue(/\d\s*[-+*/×÷^=<>≤≥]\s*\(?\d/u, 0.45),
+  cue(/\\(?:frac|sqrt|int|sum|cdot|times|le|ge|pi|theta|alpha)|\$[^$\n]{1,80}\$|[∑∫√π∞≤≥≠∈∀∃]/u, 0.5),
+  cue(/(?:^|[\s(])[a-z]\s*(?:\^|\*\*)\s*\d|(?:^|[\s(])\d*[a-z]\s*[-+]\s*\d+\s*=|\bf\(x\)|\by\s*=\s*\d*x/u, 0.45),
+];
+const REASONING_NORM: readonly Cue[] = [
+  cue(/(?<![\p{L}])(?:how many|how much|how long|how far|how old|what is the (?:value|sum|product|probability|remainder|area|perimeter|volume|average|total|number|ratio|percentage)|find the (?:value|sum|number|area|probability|smallest|largest|minimum|maximum|remainder)|calculate|compute|solve for|evaluate|simplify|prove that|show that|what percent(?:age)?)(?![\p{L}])/u, 0.45),
+  cue(/(?<![\p{L}])(?:equation|integer|prime|probability|triangle|polynomial|remainder|theorem|lemma|integral|derivative|divisible|factorial|modulo|geometric|arithmetic|sequence|matrix|logarithm|quadratic|fraction|percent|ratio|riddle|puzzle|syllogism|logic puzzle|true or false|which of the following|if all|deduce)(?![\p{L}])/u, 0.35),
+  cue(/多少|几个|幾個|求解|证明|證明|方程|计算|計算|概率|いくつ|何個|何人|求めよ|証明せよ|몇 개|몇 명|얼마|сколько|найдите|вычислите|докажите|cu[aá]nt[oa]s|calcula|combien|calculez|wie viele|berechne|quant[oa]s|calcule|quanti|calcola|كم عدد|احسب|कितने|कितना|bao nhi[eê]u|berapa|ka[çc] tane|hesaplay/u, 0.45),
+];
+const AGENTIC_NORM: readonly Cue[] = [
+  cue(/(?<![\p{L}])(?:you are an? (?:autonomous |ai |helpful |coding |software |research |web |browser )?agent|you have access to (?:the following )?(?:tools|functions|apis)|available tools|tool calls?|function call(?:ing|s)?|use the (?:\S+ )?tool|call the (?:\S+ )?(?:tool|function|api)|toolformer|thought:|action:|action input:|observation:|final answer:|<tool_call>|\[tool_call|json (?:object )?with (?:keys? )?"?name"? and "?arguments|execute (?:the )?(?:command|shell|code)|run (?:the )?(?:command|tests)|browse|navigate to|click on)(?![\p{L}])/u, 0.55),
+  cue(/(?<![\p{L}])(?:plan|step \d+:|subtask|sub-task|goal:|task:|objective:|next action|tools?:|arguments?:|api call|endpoint|observation)(?![\p{L}])/u, 0.2),
+];
+const INSTRUCTION_NORM: readonly Cue[] = [
+  cue(/(?<![\p{L}])(?:generate|create|write|come up with|produce|brainstorm|list|design|compose|make up|invent) (?:me )?(?:a (?:set|list|series|batch) of |a |an |some |several |many |\d+ |twenty |ten |five |fifty |a few )?(?:\S+ ){0,3}?(?:instructions?|tasks|questions?(?: and answers?| ?(?:&|-|\/) ?answer pairs?)?|prompts|q&a pairs|qa pairs|question-answer pairs|training examples|examples of (?:instructions|tasks|prompts)|dialogues|conversations|test cases|exercises|quiz(?:zes)?|multiple[ -]choice questions)(?![\p{L}])/u, 0.55),
+  cue(/(?<![\p{L}])(?:diverse|varied|different) (?:instructions|tasks|prompts|questions)|self-instruct|seed tasks?|instruction:|### instruction|input field|<noinput>|list of \d+ tasks|task instructions|a series of (?:classification )?tasks|come up with a (?:good )?question(?![\p{L}])/u, 0.6),
+  cue(/(?<![\p{L}])(?:imagine (?:that )?you are|you are (?:a|an) (?!assistant|ai|helpful|autonomous|agent|expert (?:in|at))\S+(?: \S+)? (?:who|trying|visiting|living|in|from|that|at)|pretend (?:that )?you are|pretend to be|act as (?:a|an|if)|role-?play|in character|take on the role|as a character|stay in character)(?![\p{L}])/u, 0.5),
+  cue(/生成(?:\d+|一些|多个)?(?:条|個|个)?(?:指令|问题|任务|問題)|出(?:\d+|几)道题|指示を(?:生成|作成)|질문을 생성|сгенерируй(?:те)? (?:\d+ )?(?:вопрос|задани|инструкци)|genera (?:\d+ )?(?:preguntas|instrucciones|tareas)|génère (?:\d+ )?(?:questions|instructions|tâches)|generiere (?:\d+ )?(?:fragen|anweisungen|aufgaben)/u, 0.55),
+];
+
+function noisyOr(cues: readonly Cue[], s: string, start = 0): number {
+  let keep = 1 - start;
+  for (const c of cues) if (c.re.test(s)) keep *= 1 - c.w;
+  return 1 - keep;
+}
+
+/** How many numbers a text holds (capped): word problems carry several. */
+function countNumbers(s: string, cap: number): number {
+  let n = 0;
+  let inNum = false;
+  for (let i = 0; i < s.length && n < cap; i++) {
+    const c = s.charCodeAt(i);
+    const digit = c >= 48 && c <= 57;
+    if (digit && !inNum) n++;
+    inNum = digit || (inNum && (c === 46 || c === 44) && i + 1 < s.length && s.charCodeAt(i + 1) >= 48 && s.charCodeAt(i + 1) <= 57);
+  }
+  return n;
+}
+
+/**
+ * Categorises one request from its {@link PromptView}.
+ *
+ * @example
+ * categorize(viewPrompt(undefined, "How many apples are left if I eat 3 of 7?")).category // "reasoning"
+ */
+export function categorize(view: PromptView): CategoryResult {
+  const rawUser = view.lastUser.length > 6000 ? view.lastUser.slice(0, 4000) + "\n" + view.lastUser.slice(-2000) : view.lastUser;
+  const norm = normalizeText(view.system.length > 0 ? view.system.slice(0, 2000) + "\n" + rawUser : rawUser);
+  const normUser = view.system.length > 0 ? normalizeText(rawUser) : norm;
+
+  const structural = view.toolNames.length > 0 ? 0.75 : 0;
+  const toolTurns = view.hasToolUse || view.hasToolResult ? 0.85 : 0;
+  const agentic = noisyOr(AGENTIC_NORM, norm, 1 - (1 - structural) * (1 - toolTurns));
+
+  const coding = 1 - (1 - noisyOr(CODE_RAW, rawUser)) * (1 - noisyOr(CODE_NORM, normUser));
+
+  const nums = countNumbers(normUser, 4);
+  const numberCue = nums >= 3 ? 0.35 : nums === 2 ? 0.2 : 0;
+  const question = /[?？]|(?<![\p{L}])(?:find|determine|what|how)(?![\p{L}])/u.test(normUser) && nums >= 2 ? 0.25 : 0;
+  let reasoning = 1 - (1 - noisyOr(REASONING_RAW, rawUser)) * (1 - noisyOr(REASONING_NORM, normUser)) * (1 - numberCue) * (1 - question);
+  // Code is full of digits and operators: numbers count for reasoning only when the text is not code.
+  if (coding >= 0.6) reasoning *= 0.6;
+
+  const instruction = noisyOr(INSTRUCTION_NORM, normUser);
+
+  const scores: Record<Category, number> = {
+    reasoning: round(reasoning),
+    coding: round(coding),
+    agentic: round(agentic),
+    instruction: round(instruction),
+    other: OTHER_BAR,
+  };
+  let category: Category = "other";
+  let best = OTHER_BAR;
+  // Tie order: agentic (structure) > coding > reasoning > instruction.
+  for (const c of ["agentic", "coding", "reasoning", "instruction"] as const) {
+    if (scores[c] > best) {
+      best = scores[c];
+      category = c;
+    }
+  }
+  return { category, scores };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,200 @@
+/**
+ * Chain-of-thought elicitation detector: does a prompt ask the model to spell out its
+ * reasoning? Distillation campaigns want reasoning traces, so they ask for them, in many
+ * phrasings and languages ("think step by step", "show your work", "请一步一步地思考",
+ * "put your final answer within \boxed{}", "<think>" tags).
+ *
+ * Weighted cue families over normalised text, combined by noisy-OR: each cue is independent
+ * evidence, two medium cues make a strong one, and no single weak cue ("final answer",
+ * a bare "walk me through") crosses {@link COT_THRESHOLD} alone. Words like "step", "think"
+ * or "reason" in other senses ("step on the gas", "I think", "the reason is") never fire:
+ * every cue is a construction, not a keyword. Pure and allocation-light; see the lexicon in
+ * `cot-lexicon.ts`.
+ */
+import { LEXICON, type LangLexicon, type Script } from "./cot-lexicon.ts";
+import { normalizeText } from "./normalize.ts";
+
+/** Result of {@link cotElicitation}. */
+export interface CotResult {
+  /** 0..1: how strongly the text demands visible step-by-step reasoning. */
+  score: number;
+  /** Stable ids of the cues found, in a fixed order (see {@link COT_CUE_WEIGHTS}). */
+  cues: string[];
+}
+
+/** Score at and above which a prompt counts as eliciting chain-of-thought. */
+export const COT_THRESHOLD = 0.5;
+
+/**
+ * Weight of each cue id. A weight is the probability-like strength of the cue alone; weights
+ * were set on hand-written paraphrases and checked on real human prompts (hh-rlhf,
+ * arena-hard: see eval-corpus.ts) so ordinary chat stays below the threshold.
+ */
+export const COT_CUE_WEIGHTS: Readonly<Record<string, number>> = {
+  think_tag: 0.9,
+  reason_step: 0.9,
+  structured_thinking: 0.85,
+  show_work: 0.85,
+  boxed: 0.8,
+  walk_through_solution: 0.8,
+  reason_carefully: 0.7,
+  reason_first: 0.7,
+  lets_think: 0.6,
+  justify_answer: 0.55,
+  chain_of_thought: 0.55,
+  detailed_solution: 0.55,
+  step_by_step: 0.5,
+  final_answer: 0.45,
+  work_it_out: 0.45,
+  walk_through: 0.4,
+  self_verify: 0.35,
+  step_guide: 0.2,
+};
+
+type Family = "step" | "reason" | "show" | "careful" | "first" | "final" | "lets" | "justify" | "chain" | "procedural";
+const FAMILIES: readonly Family[] = ["step", "reason", "show", "careful", "first", "final", "lets", "justify", "chain", "procedural"];
+const SCRIPTS: readonly Script[] = ["latin", "cyrillic", "greek", "hebrew", "arabic", "devanagari", "bengali", "thai", "cjk", "hangul"];
+
+/** family -> script -> compiled alternation (null when the script has no phrase of that family). */
+function compile(): Record<Family, Record<Script, RegExp | null>> {
+  const out = {} as Record<Family, Record<Script, RegExp | null>>;
+  for (const f of FAMILIES) {
+    const byScript = {} as Record<Script, RegExp | null>;
+    for (const s of SCRIPTS) {
+      const parts: string[] = [];
+      for (const lang of Object.values(LEXICON) as LangLexicon[]) {
+        if (lang.script === s) for (const src of lang[f] ?? []) parts.push(src);
+      }
+      // step/reason need match positions (proximity), the others only a yes/no.
+      byScript[s] = parts.length === 0 ? null : new RegExp(parts.join("|"), f === "step" || f === "reason" ? "gu" : "u");
+    }
+    out[f] = byScript;
+  }
+  return out;
+}
+const RE = compile();
+
+// Script-independent markup and English-only constructions.
+const THINK_TAG = /<\/?(?:think|thinking|thought|thoughts|reasoning|reason|scratchpad|analysis|inner_monologue|reflection|step)>|<\|(?:begin|end)_of_(?:thought|solution)\|>|\[(?:think|thinking|reasoning)\]|◁\/?think▷/u;
+const BOXED = /\\boxed|\\fbox|boxed\{\}/u;
+const STRUCTURED = /(?:long|systematic|comprehensive) thinking process|thought (?:and|&) solution|thought section|solution section|comprehensive cycle of analysis|structure your (?:response|answer) into (?:two|2|the following) (?:main )?sections|reasoning trace|internal monologue|inner monologue|thinking budget|思考过程和答案/u;
+const WALK = /(?<![\p{L}])walk (?:me |us )?through(?![\p{L}])/u;
+const WALK_SOLUTION = /(?<![\p{L}])walk (?:me |us )?through (?:[^\s.!?]+ ){0,3}?(?:solution|solving|reasoning|logic|derivation|proof|calculations?|math|problem|answer|how (?:you|to solve|to derive|to prove|to calculate|it works out)|your (?:thinking|thought process|approach))/u;
+const WORK_OUT = /(?<![\p{L}])(?:work (?:it|this|that|them) out|work(?:ing)? through (?:it|this|the (?:problem|question|math|logic|solution|calculation)))(?![\p{L}])/u;
+const SELF_VERIFY = /(?<![\p{L}])(?:double[ -]?check|verify|re-?check|check|re-?examine) (?:your|each|every|all(?: of your)?|the) (?:work|answer|steps?|calculations?|reasoning|result|solution|intermediate)(?![\p{L}])/u;
+const DETAILED_SOLUTION = /(?<![\p{L}])(?:detailed|full|complete|worked|thorough|rigorous|step-by-step) (?:solution|derivation|working|proof|calculation)s?(?![\p{L}])/u;
+
+/** Distance (code units) within which a step phrase and a reasoning word count as one construction. */
+const PROXIMITY = 60;
+
+/**
+ * Scores how strongly `text` elicits chain-of-thought. Apply it to the system prompt plus
+ * the last user text (the caller concatenates them).
+ *
+ * @example
+ * cotElicitation("Let's think step by step.").score >= COT_THRESHOLD // true
+ * cotElicitation("Step on the gas, we're late!").score < COT_THRESHOLD // true
+ */
+export function cotElicitation(text: string): CotResult {
+  if (text.length === 0) return { score: 0, cues: [] };
+  const s = normalizeText(text);
+  const scripts = scriptsOf(s);
+  const found = new Set<string>();
+
+  if (THINK_TAG.test(s)) found.add("think_tag");
+  if (BOXED.test(s)) found.add("boxed");
+  if (STRUCTURED.test(s)) found.add("structured_thinking");
+  if (WALK_SOLUTION.test(s)) found.add("walk_through_solution");
+  else if (WALK.test(s)) found.add("walk_through");
+  if (WORK_OUT.test(s)) found.add("work_it_out");
+  if (SELF_VERIFY.test(s)) found.add("self_verify");
+  if (DETAILED_SOLUTION.test(s)) found.add("detailed_solution");
+
+  const steps: number[] = [];
+  const reasons: number[] = [];
+  for (const sc of scripts) {
+    collect(RE.step[sc], s, steps);
+    if (has(RE.show[sc], s)) found.add("show_work");
+    if (has(RE.careful[sc], s)) found.add("reason_carefully");
+    if (has(RE.first[sc], s)) found.add("reason_first");
+    if (has(RE.final[sc], s)) found.add("final_answer");
+    if (has(RE.lets[sc], s)) found.add("lets_think");
+    if (has(RE.justify[sc], s)) found.add("justify_answer");
+    if (has(RE.chain[sc], s)) found.add("chain_of_thought");
+  }
+  if (steps.length > 0) {
+    for (const sc of scripts) collect(RE.reason[sc], s, reasons);
+    if (near(steps, reasons)) found.add("reason_step");
+    else if (scripts.some((sc) => has(RE.procedural[sc], s))) found.add("step_guide");
+    else found.add("step_by_step");
+  }
+
+  const cues: string[] = [];
+  let keep = 1;
+  for (const id in COT_CUE_WEIGHTS) {
+    if (!found.has(id)) continue;
+    cues.push(id);
+    keep *= 1 - (COT_CUE_WEIGHTS[id] ?? 0);
+  }
+  return { score: Math.round((1 - keep) * 1000) / 1000, cues };
+}
+
+function has(re: RegExp | null, s: string): boolean {
+  return re !== null && re.test(s);
+}
+
+/** Start and end offsets of every match, flattened as [start0, end0, start1, end1, ...]. */
+function collect(re: RegExp | null, s: string, out: number[]): void {
+  if (re === null) return;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) {
+    out.push(m.index, m.index + m[0].length);
+    if (m[0].length === 0) re.lastIndex++;
+    if (out.length > 256) break;
+  }
+}
+
+/** Whether some step span and some reason span lie within PROXIMITY of each other. */
+function near(steps: readonly number[], reasons: readonly number[]): boolean {
+  for (let i = 0; i + 1 < steps.length; i += 2) {
+    const a0 = steps[i] ?? 0;
+    const a1 = steps[i + 1] ?? 0;
+    for (let j = 0; j + 1 < reasons.length; j += 2) {
+      const b0 = reasons[j] ?? 0;
+      const b1 = reasons[j + 1] ?? 0;
+      const gap = b0 >= a1 ? b0 - a1 : a0 >= b1 ? a0 - b1 : 0;
+      if (gap <= PROXIMITY) return true;
+    }
+  }
+  return false;
+}
+
+/** Scripts present in `s` (Latin always: markup, digits and English cues live there). */
+function scriptsOf(s: string): Script[] {
+  let mask = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x370) continue;
+    if (c < 0x400) mask |= 1 << 1;
+    else if (c < 0x530) mask |= 1 << 0;
+    else if (c >= 0x590 && c < 0x600) mask |= 1 << 2;
+    else if ((c >= 0x600 && c < 0x780) || (c >= 0xfb50 && c < 0xfe00) || (c >= 0xfe70 && c < 0xff00)) mask |= 1 << 3;
+    else if (c >= 0x900 && c < 0x980) mask |= 1 << 4;
+    else if (c >= 0x980 && c < 0xa00) mask |= 1 << 5;
+    else if (c >= 0xe00 && c < 0xe80) mask |= 1 << 6;
+    else if ((c >= 0x3040 && c < 0x3100) || (c >= 0x3400 && c < 0xa000) || (c >= 0xf900 && c < 0xfb00)) mask |= 1 << 7;
+    else if ((c >= 0xac00 && c < 0xd7b0) || (c >= 0x1100 && c < 0x1200) || (c >= 0x3130 && c < 0x3190)) mask |= 1 << 8;
+  }
+  const out: Script[] = ["latin"];
+  if (mask & (1 << 0)) out.push("cyrillic");
+  if (mask & (1 << 1)) out.push("greek");
+  if (mask & (1 << 2)) out.push("hebrew");
+  if (mask & (1 << 3)) out.push("arabic");
+  if (mask & (1 << 4)) out.push("devanagari");
+  if (mask & (1 << 5)) out.push("bengali");
+  if (mask & (1 << 6)) out.push("thai");
+  if (mask & (1 << 7)) out.push("cjk");
+  if (mask & (1 << 8)) out.push("hangul");
+  return out;
+}

@@ -1,0 +1,35 @@
+/**
+ * Text normalisation shared by the analysers: NFKC (full-width forms, ligatures and
+ * compatibility characters become their plain forms), lowercase, typographic quotes folded
+ * to ASCII, Arabic diacritics and tatweel removed, whitespace runs folded to one space.
+ *
+ * Bounded: cues that matter sit at the start (system prompt, instructions) or at the end
+ * (suffixes like "Let's think step by step."), so long texts keep their head and tail only.
+ */
+
+/** Characters kept from the start of a long text. */
+export const HEAD_CHARS = 4000;
+/** Characters kept from the end of a long text. */
+export const TAIL_CHARS = 2000;
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+const QUOTES = /[\u2018\u2019\u201a\u201b\u2032\u00b4`]/g;
+const DQUOTES = /[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g;
+const DASHES = /[\u2010-\u2015\u2212]/g;
+// Arabic harakat, superscript alef, tatweel: optional marks that would split one word into many spellings.
+const ARABIC_MARKS = /[\u064b-\u065f\u0670\u0640]/g;
+const SPACES = /\s+/g;
+
+/**
+ * Normalised, bounded form of `text` for cue matching.
+ *
+ * @example normalizeText("Let’s  THINK\nstep-by-step") // "let's think step-by-step"
+ */
+export function normalizeText(text: string, head = HEAD_CHARS, tail = TAIL_CHARS): string {
+  let s = text.length > head + tail ? text.slice(0, head) + "\n" + text.slice(text.length - tail) : text;
+  if (NON_ASCII.test(s)) {
+    s = s.normalize("NFKC").replace(QUOTES, "'").replace(DQUOTES, '"').replace(DASHES, "-").replace(ARABIC_MARKS, "");
+  }
+  return s.toLowerCase().replace(SPACES, " ").trim();
+}
