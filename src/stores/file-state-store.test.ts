@@ -166,6 +166,25 @@ test("corrupt lines in the middle are reported by line number, copied aside, and
   again.close();
 });
 
+test("lines with invalid UTF-8 or zero bytes (disk damage, power loss) are corrupt, never loaded altered", () => {
+  const path = freshPath();
+  const a = FileStateStore.open(path);
+  a.put("n", "a", "first");
+  a.close();
+  appendFileSync(path, Buffer.concat([Buffer.from('{"op":"put","ns":"n","key":"a","value":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]));
+  appendFileSync(path, Buffer.concat([Buffer.alloc(64), Buffer.from("\n")]));
+  appendFileSync(path, '{"op":"put","ns":"n","key":"b","value":"second"}\n');
+  appendFileSync(path, Buffer.alloc(32)); // power loss can extend a file with zeros
+  const s = FileStateStore.open(path);
+  assert.deepEqual(s.stats().corrupt, [
+    { line: 3, reason: "invalid UTF-8" },
+    { line: 4, reason: "not valid JSON" },
+  ]);
+  assert.equal(s.stats().tornLines, 1);
+  assert.deepEqual(s.list("n"), [["a", "first"], ["b", "second"]]);
+  s.close();
+});
+
 test("refuses a file that is not a moat state file and leaves it untouched", () => {
   const path = freshPath();
   mkdirSync(join(path, ".."), { recursive: true });

@@ -303,7 +303,7 @@ export class FileStateStore implements StateStore {
         validEnd = line.end;
         continue;
       }
-      const decoded = decodeRecord(line.text);
+      const decoded: ReturnType<typeof decodeRecord> = line.utf8 ? decodeRecord(line.text) : { ok: false, reason: "invalid UTF-8" };
       if (decoded.ok) {
         const r = decoded.record;
         if (r.op === "put") this.#tables.set(r.ns, r.key, deepFreeze(r.value));

@@ -76,7 +76,7 @@ export function runStateStoreConformance(name: string, factory: () => StateStore
     }));
 
     test("round-trips awkward keys, namespaces and unicode values", withStore((s) => {
-      const key = 'line\nbreak "quoted" \\ 𝔘ñí€ode \u2028';
+      const key = 'line\nbreak "quoted" \\ 𝔘ñí€ode \u2028 lone \ud800 surrogate';
       s.put("ns/with:odd chars", key, { text: "prompt hash ✓ \u0000 end" });
       assert.deepEqual(s.get("ns/with:odd chars", key), { text: "prompt hash ✓ \u0000 end" });
       assert.deepEqual(s.list("ns/with:odd chars").map(([k]) => k), [key]);
