@@ -1,0 +1,206 @@
+/**
+ * The admin API under `/admin/`, protected by the admin token (`Authorization: Bearer <token>`):
+ *
+ * | method | path | what |
+ * |---|---|---|
+ * | GET  | /admin/health | status, mode, uptime, engine and fail-open counts, policy |
+ * | GET  | /admin/metrics | Prometheus text |
+ * | GET  | /admin/campaigns[/<id>] | campaigns (contract §3 shape) with their override |
+ * | GET  | /admin/accounts[?verdict=&limit=] , /admin/accounts/<id> | accounts with reasons, standing decision, override |
+ * | POST | /admin/overrides | `{target:"account"|"campaign", id, action:"block"|"allow"|"benign"|"verify"|"unverify"|"clear", note?}`; actor from `X-Moat-Actor` |
+ * | GET  | /admin/overrides, /admin/audit[?limit=] | standing overrides; who changed what |
+ * | GET  | /admin/policy ; POST /admin/policy/reload | the policy in force; re-read the policy file |
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+import type { Assessment, CampaignView } from "../core/engine/types.ts";
+import type { GatewayContext } from "./context.ts";
+import { OverrideError } from "./overrides.ts";
+import { formatIssues } from "./zod-issues.ts";
+
+const OverrideBody = z.strictObject({
+  target: z.enum(["account", "campaign"]),
+  id: z.string().min(1),
+  action: z.enum(["block", "allow", "benign", "verify", "unverify", "clear"]),
+  note: z.string().max(2000).optional(),
+  actor: z.string().min(1).max(200).optional(),
+});
+
+const MAX_ADMIN_BODY = 64 * 1024;
+
+function json(ctx: GatewayContext, res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body, null, 2);
+  ctx.metrics.inc("moat_responses_total", { code: String(status) });
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function fail(ctx: GatewayContext, res: ServerResponse, status: number, code: string, message: string): void {
+  json(ctx, res, status, { error: { code, message } });
+}
+
+function authorised(ctx: GatewayContext, req: IncomingMessage): boolean {
+  const h = req.headers["authorization"];
+  const m = typeof h === "string" ? /^Bearer\s+(.+)$/i.exec(h.trim()) : null;
+  const given = Buffer.from(m?.[1]?.trim() ?? "");
+  const want = Buffer.from(ctx.config.adminToken);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+const iso = (t: number | null): string | null => (t === null || !Number.isFinite(t) ? null : new Date(t).toISOString());
+
+function campaignJson(ctx: GatewayContext, c: CampaignView) {
+  return {
+    campaign_id: c.campaignId,
+    accounts: c.accounts,
+    exchanges: c.exchanges,
+    first_seen: iso(c.firstSeen),
+    detected_at: iso(c.detectedAt),
+    score: c.score,
+    targets: c.targets,
+    indicators: c.indicators,
+    reasons: c.reasons,
+    override: ctx.overrides.get("campaign", c.campaignId) ?? null,
+  };
+}
+
+function accountJson(ctx: GatewayContext, a: Assessment) {
+  return {
+    account_id: a.accountId,
+    verdict: a.verdict,
+    score: a.score,
+    campaign_id: a.campaignId,
+    campaign_score: a.campaignScore,
+    flagged_at: iso(a.flaggedAt),
+    extraction_at: iso(a.extractionAt),
+    exchanges: a.exchanges,
+    reasons: a.reasons,
+    decision: ctx.detector.standingDecision(a.accountId) ?? null,
+    override: ctx.overrides.get("account", a.accountId) ?? null,
+  };
+}
+
+function readJson(req: IncomingMessage, cb: (err: string | null, body: unknown) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on("data", (c: Buffer) => {
+    size += c.length;
+    if (size <= MAX_ADMIN_BODY) chunks.push(c);
+  });
+  req.on("end", () => {
+    if (size > MAX_ADMIN_BODY) return cb(`body larger than ${MAX_ADMIN_BODY} bytes`, null);
+    try {
+      cb(null, size === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString("utf8")));
+    } catch (e: unknown) {
+      cb(`body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, null);
+    }
+  });
+}
+
+/** Handles a request whose path starts with `/admin/`. */
+export function handleAdmin(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse): void {
+  if (!authorised(ctx, req)) return fail(ctx, res, 401, "admin_unauthorised", "Send the admin token as Authorization: Bearer <token>.");
+  const u = new URL(req.url ?? "/", "http://admin.local");
+  const parts = u.pathname.split("/").filter((s) => s !== "").map(decodeURIComponent);
+  const route = `${req.method ?? "GET"} /${parts.slice(0, 2).join("/")}`;
+  const id = parts[2];
+  const limit = Math.min(10_000, Math.max(1, Number(u.searchParams.get("limit") ?? "500") || 500));
+
+  switch (route) {
+    case "GET /admin/health":
+      return json(ctx, res, 200, {
+        status: "ok",
+        mode: ctx.config.mode,
+        uptime_s: Math.round((ctx.now() - ctx.startedAt) / 1000),
+        upstreams: { anthropic: ctx.upstreams.anthropic !== null, openai: ctx.upstreams.openai !== null },
+        fail_opens: ctx.metrics.total("moat_fail_open_total"),
+        engine_observe_p99_ms: ctx.metrics.observeSeconds.quantile(0.99) * 1000,
+        policy: { file: ctx.config.policyFile, rules: ctx.detector.policy.rules.map((r) => r.name) },
+      });
+    case "GET /admin/metrics": {
+      const text = renderMetrics(ctx);
+      ctx.metrics.inc("moat_responses_total", { code: "200" });
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4", "content-length": Buffer.byteLength(text) });
+      return void res.end(text);
+    }
+    case "GET /admin/campaigns": {
+      const all = ctx.detection.campaigns();
+      if (id === undefined) return json(ctx, res, 200, { campaigns: all.slice(0, limit).map((c) => campaignJson(ctx, c)) });
+      const c = all.find((x) => x.campaignId === id);
+      return c ? json(ctx, res, 200, campaignJson(ctx, c)) : fail(ctx, res, 404, "not_found", `no campaign ${id}`);
+    }
+    case "GET /admin/accounts": {
+      if (id !== undefined) return json(ctx, res, 200, accountJson(ctx, ctx.detection.assess(id)));
+      const verdict = u.searchParams.get("verdict");
+      const out = [];
+      for (const a of ctx.detector.assessments()) {
+        if (verdict !== null && a.verdict !== verdict) continue;
+        out.push(accountJson(ctx, ctx.detection.assess(a.accountId)));
+        if (out.length >= limit) break;
+      }
+      return json(ctx, res, 200, { accounts: out });
+    }
+    case "GET /admin/overrides":
+      return json(ctx, res, 200, { overrides: ctx.overrides.list() });
+    case "GET /admin/audit":
+      return json(ctx, res, 200, { audit: ctx.store.listAudit(limit) });
+    case "GET /admin/policy":
+      return json(ctx, res, 200, { file: ctx.config.policyFile, policy: ctx.detector.policy.source });
+    case "POST /admin/policy":
+      if (id !== "reload") break;
+      try {
+        const r = ctx.reloadPolicy();
+        ctx.metrics.inc("moat_policy_reloads_total", { result: "ok" });
+        ctx.store.appendAudit({ at: new Date(ctx.now()).toISOString(), actor: actorOf(req, undefined), action: "policy_reload", target: r.file ?? "(default policy)", detail: r });
+        return json(ctx, res, 200, { reloaded: true, ...r });
+      } catch (e: unknown) {
+        ctx.metrics.inc("moat_policy_reloads_total", { result: "error" });
+        return fail(ctx, res, 400, "policy_invalid", `policy not reloaded, the previous one stays in force:\n${e instanceof Error ? e.message : String(e)}`);
+      }
+    case "POST /admin/overrides":
+      return readJson(req, (err, body) => {
+        if (err !== null) return fail(ctx, res, 400, "bad_request", err);
+        const r = OverrideBody.safeParse(body);
+        if (!r.success) return fail(ctx, res, 400, "bad_request", formatIssues("body", r.error));
+        const o = r.data;
+        let current: { verdict: Assessment["verdict"]; score: number } | null = null;
+        if (o.target === "account") {
+          const a = ctx.detection.assess(o.id);
+          current = { verdict: a.verdict, score: a.score };
+        } else {
+          const c = ctx.detection.campaigns().find((x) => x.campaignId === o.id);
+          current = { verdict: "benign", score: c?.score ?? 0 };
+        }
+        try {
+          const state = ctx.overrides.apply(o.target, o.id, o.action, actorOf(req, o.actor), new Date(ctx.now()).toISOString(), o.note ?? null, current);
+          ctx.metrics.inc("moat_overrides_total", { action: o.action });
+          return json(ctx, res, 200, { override: state });
+        } catch (e: unknown) {
+          if (e instanceof OverrideError) return fail(ctx, res, 400, e.code, e.message);
+          throw e;
+        }
+      });
+  }
+  fail(ctx, res, 404, "not_found", `no admin route ${req.method ?? "GET"} ${u.pathname}; see docs/gateway.md`);
+}
+
+function actorOf(req: IncomingMessage, fromBody: string | undefined): string {
+  const h = req.headers["x-moat-actor"];
+  return fromBody ?? (typeof h === "string" && h !== "" ? h.slice(0, 200) : "admin");
+}
+
+/** Prometheus text with the live gauges. */
+export function renderMetrics(ctx: GatewayContext): string {
+  let accounts = 0;
+  for (const _ of ctx.detector.assessments()) accounts++;
+  return ctx.metrics.render({
+    moat_up: { help: "1 while the gateway runs.", value: 1 },
+    moat_enforce_mode: { help: "1 in enforce mode, 0 in shadow mode.", value: ctx.config.mode === "enforce" ? 1 : 0 },
+    moat_uptime_seconds: { help: "Seconds since start.", value: Math.round((ctx.now() - ctx.startedAt) / 1000) },
+    moat_accounts_seen: { help: "Accounts the engine has seen.", value: accounts },
+    moat_campaigns: { help: "Campaigns the engine currently reports.", value: ctx.detection.campaigns().length },
+    moat_throttle_buckets: { help: "Live token buckets.", value: ctx.detector.buckets.size },
+    moat_engine_lag_seconds: { help: "p99 of the time from request arrival to decision (recent samples).", value: ctx.metrics.decideSeconds.quantile(0.99) },
+  });
+}

@@ -1,0 +1,214 @@
+/**
+ * `moat serve` configuration: one JSON or YAML file, validated once at start with path-aware messages
+ * (`config.upstreams.openai.url: …`), secrets resolved from the environment passed in (never read at import).
+ *
+ * @example
+ * ```yaml
+ * listen: { host: 127.0.0.1, port: 8787 }
+ * mode: shadow                      # shadow (default): decide and log, never enforce | enforce
+ * upstreams:
+ *   anthropic: { url: https://api.anthropic.com, apiKeyEnv: ANTHROPIC_API_KEY }
+ *   openai:    { url: https://api.openai.com,    apiKeyEnv: OPENAI_API_KEY }
+ * keys:
+ *   moat-sk-alice: { account_id: acct_alice, org_id: org_acme }
+ * admin: { tokenEnv: MOAT_ADMIN_TOKEN }
+ * dataDir: .moat
+ * ```
+ */
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { parse as parseYaml } from "yaml";
+import { formatIssues } from "./zod-issues.ts";
+
+const Upstream = z
+  .strictObject({
+    url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://api.openai.com" }),
+    apiKey: z.string().min(1).optional(),
+    apiKeyEnv: z.string().min(1).optional(),
+  })
+  .refine((s) => (s.apiKey === undefined) !== (s.apiKeyEnv === undefined), "give exactly one of `apiKey` or `apiKeyEnv`")
+  .refine((s) => !/\/v1\/?$/.test(new URL(s.url).pathname), {
+    message: "give the origin without /v1 (moat forwards the client's path, which already starts with /v1)",
+    path: ["url"],
+  });
+
+const KeyEntry = z.strictObject({
+  account_id: z.string().min(1),
+  org_id: z.string().min(1).optional(),
+  /** Stable id of this key in logs; defaults to a hash prefix of the key (the key itself is never logged). */
+  key_id: z.string().min(1).optional(),
+});
+
+export const GatewayConfigSchema = z
+  .strictObject({
+    listen: z.strictObject({ host: z.string().min(1).default("127.0.0.1"), port: z.number().int().min(0).max(65535).default(8787) }).default({ host: "127.0.0.1", port: 8787 }),
+    /** Shadow is the default for a new install: decisions are computed and logged, never enforced. */
+    mode: z.enum(["shadow", "enforce"]).default("shadow"),
+    upstreams: z
+      .strictObject({ anthropic: Upstream.optional(), openai: Upstream.optional() })
+      .refine((u) => u.anthropic !== undefined || u.openai !== undefined, "configure at least one of `anthropic` or `openai`"),
+    keys: z.record(z.string().min(8, "moat keys must be at least 8 characters"), KeyEntry).default({}),
+    /** A JSON/YAML file with more `keys` (same shape), relative to the config file. */
+    keysFile: z.string().min(1).optional(),
+    /** Accounts (contract §2 JSONL), relative to the config file: tier, verified, sign-up data for the engine. */
+    accountsFile: z.string().min(1).optional(),
+    admin: z.strictObject({ token: z.string().min(16, "admin token must be at least 16 characters").optional(), tokenEnv: z.string().min(1).optional() }).refine(
+      (s) => (s.token === undefined) !== (s.tokenEnv === undefined),
+      "give exactly one of `token` or `tokenEnv`",
+    ),
+    /** Traffic log, state store and decision log live here (relative to the config file). */
+    dataDir: z.string().min(1).default(".moat"),
+    /** Policy file (YAML/JSON) relative to the config file; the built-in default policy when absent. */
+    policy: z.string().min(1).optional(),
+    /** Socket addresses whose X-Forwarded-For is believed (a load balancer in front of moat). */
+    trustedProxies: z.array(z.string().min(1)).default([]),
+    /** Where a challenged user goes to verify; shown in the challenge error. */
+    verificationUrl: z.url().default("https://example.com/verify"),
+    limits: z
+      .strictObject({
+        maxBodyBytes: z.number().int().min(1024).default(32 * 1024 * 1024),
+        upstreamTimeoutMs: z.number().int().min(1000).default(600_000),
+      })
+      .default({ maxBodyBytes: 32 * 1024 * 1024, upstreamTimeoutMs: 600_000 }),
+    trafficLog: z.strictObject({ maxBytes: z.number().int().min(4096).default(256 * 1024 * 1024) }).default({ maxBytes: 256 * 1024 * 1024 }),
+    /** Also append every decision to `<dataDir>/decisions.jsonl`. */
+    decisionLog: z.boolean().default(false),
+    /** Engine config overrides (src/core/engine/config.ts), passed through. */
+    engine: z.record(z.string(), z.unknown()).optional(),
+  });
+
+export type GatewayConfigFile = z.output<typeof GatewayConfigSchema>;
+export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
+
+export interface UpstreamTarget {
+  readonly url: URL;
+  readonly apiKey: string;
+}
+
+export interface KeyInfo {
+  readonly accountId: string;
+  readonly orgId: string | null;
+  readonly keyId: string;
+}
+
+/** The validated, resolved config the gateway runs with (secrets resolved, paths absolute). */
+export interface GatewayConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly mode: "shadow" | "enforce";
+  readonly upstreams: { readonly anthropic: UpstreamTarget | null; readonly openai: UpstreamTarget | null };
+  readonly keys: ReadonlyMap<string, KeyInfo>;
+  readonly accountsFile: string | null;
+  readonly adminToken: string;
+  readonly dataDir: string;
+  readonly policyFile: string | null;
+  readonly trustedProxies: ReadonlySet<string>;
+  readonly verificationUrl: string;
+  readonly maxBodyBytes: number;
+  readonly upstreamTimeoutMs: number;
+  readonly trafficLogMaxBytes: number;
+  readonly decisionLog: boolean;
+  readonly engine: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** A config problem the operator must fix; the message names the path and what to do. */
+export class ConfigError extends Error {
+  readonly code = "CONFIG_INVALID";
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses JSON or YAML text (YAML is a superset, but JSON files get JSON's clearer errors). */
+export function parseConfigText(text: string, file: string): unknown {
+  try {
+    return file.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  } catch (e: unknown) {
+    throw new ConfigError(`${file}: not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Reads and parses a JSON/YAML file, with a clear error when it is missing. */
+export function readConfigFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e: unknown) {
+    throw new ConfigError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}. Check the path.`);
+  }
+  return parseConfigText(text, file);
+}
+
+/** Default key id: a short hash of the key, so logs can tell keys apart without ever holding one. */
+export function keyIdOf(key: string): string {
+  return `key_${createHash("sha256").update(key).digest("hex").slice(0, 12)}`;
+}
+
+/**
+ * Validates a parsed config object and resolves it: env secrets from `env`, relative paths against
+ * `baseDir`, the optional keys file merged in. Throws `ConfigError` listing every problem by path.
+ */
+export function resolveGatewayConfig(input: unknown, baseDir: string, env: Readonly<Record<string, string | undefined>>): GatewayConfig {
+  const r = GatewayConfigSchema.safeParse(input ?? {});
+  if (!r.success) throw new ConfigError(formatIssues("config", r.error));
+  const c = r.data;
+  const problems: string[] = [];
+  const secret = (path: string, s: { apiKey?: string | undefined; apiKeyEnv?: string | undefined }): string => {
+    if (s.apiKey !== undefined) return s.apiKey;
+    const v = env[s.apiKeyEnv ?? ""];
+    if (v === undefined || v === "") problems.push(`${path}.apiKeyEnv: environment variable ${s.apiKeyEnv} is not set; export it or use apiKey`);
+    return v ?? "";
+  };
+  const up = (name: "anthropic" | "openai"): UpstreamTarget | null => {
+    const u = c.upstreams[name];
+    return u ? { url: new URL(u.url), apiKey: secret(`config.upstreams.${name}`, u) } : null;
+  };
+  const upstreams = { anthropic: up("anthropic"), openai: up("openai") };
+  let adminToken = c.admin.token ?? "";
+  if (c.admin.tokenEnv !== undefined) {
+    adminToken = env[c.admin.tokenEnv] ?? "";
+    if (adminToken.length < 16) problems.push(`config.admin.tokenEnv: environment variable ${c.admin.tokenEnv} must hold a token of at least 16 characters`);
+  }
+  const keys = new Map<string, KeyInfo>();
+  const addKeys = (root: string, rec: Record<string, z.output<typeof KeyEntry>>): void => {
+    for (const [k, v] of Object.entries(rec)) {
+      if (keys.has(k)) problems.push(`${root}: key ${keyIdOf(k)} is defined twice`);
+      keys.set(k, { accountId: v.account_id, orgId: v.org_id ?? null, keyId: v.key_id ?? keyIdOf(k) });
+    }
+  };
+  addKeys("config.keys", c.keys);
+  if (c.keysFile !== undefined) {
+    const file = resolve(baseDir, c.keysFile);
+    const kr = z.record(z.string().min(8), KeyEntry).safeParse(readConfigFile(file));
+    if (!kr.success) problems.push(formatIssues(file, kr.error));
+    else addKeys(file, kr.data);
+  }
+  if (keys.size === 0) problems.push("config.keys: no moat API keys configured; add `keys` or `keysFile` so clients can authenticate");
+  if (problems.length > 0) throw new ConfigError(problems.join("\n"));
+  return {
+    host: c.listen.host,
+    port: c.listen.port,
+    mode: c.mode,
+    upstreams,
+    keys,
+    accountsFile: c.accountsFile !== undefined ? resolve(baseDir, c.accountsFile) : null,
+    adminToken,
+    dataDir: resolve(baseDir, c.dataDir),
+    policyFile: c.policy !== undefined ? resolve(baseDir, c.policy) : null,
+    trustedProxies: new Set(c.trustedProxies),
+    verificationUrl: c.verificationUrl,
+    maxBodyBytes: c.limits.maxBodyBytes,
+    upstreamTimeoutMs: c.limits.upstreamTimeoutMs,
+    trafficLogMaxBytes: c.trafficLog.maxBytes,
+    decisionLog: c.decisionLog,
+    engine: c.engine,
+  };
+}
+
+/** Reads, validates and resolves a config file. */
+export function loadGatewayConfig(file: string, env: Readonly<Record<string, string | undefined>>): GatewayConfig {
+  return resolveGatewayConfig(readConfigFile(file), dirname(resolve(file)), env);
+}

@@ -1,0 +1,36 @@
+/**
+ * Everything a request handler needs, built once by the composition root (`gateway.ts`) and passed
+ * down explicitly: no module-level state, so several gateways can run in one process (tests, bench).
+ */
+import type { StateStore } from "../stores/state-store.ts";
+import type { TrafficEvent } from "../core/model/traffic.ts";
+import type { GatewayConfig } from "./config.ts";
+import type { DetectionPort } from "./detection-port.ts";
+import type { LiveDetector } from "./live-detector.ts";
+import type { Metrics } from "./metrics.ts";
+import type { OverrideBook } from "./overrides.ts";
+import type { Upstream } from "./upstream.ts";
+
+/** Where exchanges go (the rotating traffic log in production). */
+export interface TrafficSink {
+  append(ev: TrafficEvent): void;
+}
+
+export interface GatewayContext {
+  readonly config: GatewayConfig;
+  readonly detection: DetectionPort;
+  readonly detector: LiveDetector;
+  readonly overrides: OverrideBook;
+  readonly store: StateStore;
+  readonly metrics: Metrics;
+  readonly trafficLog: TrafficSink;
+  readonly upstreams: { readonly anthropic: Upstream | null; readonly openai: Upstream | null };
+  /** Wall clock, epoch ms (injected so tests can compress days into seconds). */
+  readonly now: () => number;
+  readonly startedAt: number;
+  /** Re-reads the policy file; throws with a path-aware message and keeps the old policy on error. */
+  reloadPolicy(): { rules: number; file: string | null };
+  /** Prefix of request ids minted by this process. */
+  readonly bootId: string;
+  nextSeq(): number;
+}

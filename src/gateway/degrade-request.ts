@@ -1,0 +1,117 @@
+/**
+ * Degrade, request side: caps what a degraded request may ask for before it is forwarded
+ * (`max_tokens`, thinking budgets, reasoning effort, logprobs). Pure: takes the parsed body, returns a
+ * new one and a list of what changed (for the decision log), never touching the original.
+ */
+import type { ApiFamily } from "./api-errors.ts";
+import type { DegradeCaps } from "./decision.ts";
+
+type Body = Record<string, unknown>;
+
+/** Anthropic rejects a thinking budget under 1024 tokens; below that, thinking is turned off instead. */
+const MIN_THINKING_BUDGET = 1024;
+const EFFORT_ORDER = ["none", "minimal", "low", "medium", "high", "xhigh"] as const;
+
+export interface CappedRequest {
+  readonly body: Body;
+  /** Human-readable list of changes, e.g. `max_tokens 20000->2048`. */
+  readonly changes: readonly string[];
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function capNumber(body: Body, field: string, cap: number, changes: string[]): void {
+  const v = body[field];
+  if (typeof v === "number" && v > cap) {
+    body[field] = cap;
+    changes.push(`${field} ${v}->${cap}`);
+  }
+}
+
+function capEffort(v: unknown, cap: string): string | null {
+  if (typeof v !== "string") return null;
+  const have = EFFORT_ORDER.indexOf(v as (typeof EFFORT_ORDER)[number]);
+  const max = EFFORT_ORDER.indexOf(cap as (typeof EFFORT_ORDER)[number]);
+  return have > max && max >= 0 ? cap : null;
+}
+
+/** Whether an assistant turn carries tool_use but no thinking block (what stripping thinking leaves behind). */
+function hasToolUseWithoutThinking(messages: unknown): boolean {
+  if (!Array.isArray(messages)) return false;
+  return messages.some((m) => {
+    if (!isRecord(m) || m["role"] !== "assistant" || !Array.isArray(m["content"])) return false;
+    const blocks = m["content"] as unknown[];
+    const types = blocks.map((b) => (isRecord(b) ? b["type"] : undefined));
+    return types.includes("tool_use") && !types.includes("thinking") && !types.includes("redacted_thinking");
+  });
+}
+
+function capAnthropic(body: Body, caps: DegradeCaps, changes: string[]): void {
+  if (caps.maxTokens !== null) capNumber(body, "max_tokens", caps.maxTokens, changes);
+  const thinking = body["thinking"];
+  if (!isRecord(thinking) || thinking["type"] === "disabled") return;
+  const off = (why: string): void => {
+    body["thinking"] = { type: "disabled" };
+    changes.push(`thinking off (${why})`);
+  };
+  // With thinking stripped from earlier responses, the client sends tool-use turns without their thinking
+  // blocks, which the API refuses while thinking is on; turning it off keeps the conversation valid.
+  if (caps.dropReasoning && hasToolUseWithoutThinking(body["messages"])) return off("tool turns without thinking");
+  if (caps.thinkingBudget !== null && caps.thinkingBudget < MIN_THINKING_BUDGET) return off(`budget cap ${caps.thinkingBudget}`);
+  const budget = thinking["budget_tokens"];
+  if (typeof budget !== "number") return;
+  let cap = caps.thinkingBudget ?? budget;
+  const maxTokens = body["max_tokens"];
+  // The budget must stay below max_tokens, which may just have been capped.
+  if (typeof maxTokens === "number" && cap >= maxTokens) cap = maxTokens - 1;
+  if (cap < MIN_THINKING_BUDGET) return off(`budget would be ${cap}`);
+  if (budget > cap) {
+    body["thinking"] = { ...thinking, budget_tokens: cap };
+    changes.push(`thinking.budget_tokens ${budget}->${cap}`);
+  }
+}
+
+function capOpenAI(body: Body, caps: DegradeCaps, changes: string[]): void {
+  if (caps.maxTokens !== null) {
+    capNumber(body, "max_tokens", caps.maxTokens, changes);
+    capNumber(body, "max_completion_tokens", caps.maxTokens, changes);
+    if (body["max_tokens"] === undefined && body["max_completion_tokens"] === undefined) {
+      body["max_completion_tokens"] = caps.maxTokens;
+      changes.push(`max_completion_tokens set ${caps.maxTokens}`);
+    }
+  }
+  if (caps.reasoningEffort !== null) {
+    const e = capEffort(body["reasoning_effort"], caps.reasoningEffort);
+    if (e !== null) {
+      changes.push(`reasoning_effort ${String(body["reasoning_effort"])}->${e}`);
+      body["reasoning_effort"] = e;
+    }
+    const r = body["reasoning"];
+    if (isRecord(r)) {
+      const e2 = capEffort(r["effort"], caps.reasoningEffort);
+      if (e2 !== null) {
+        changes.push(`reasoning.effort ${String(r["effort"])}->${e2}`);
+        body["reasoning"] = { ...r, effort: e2 };
+      }
+    }
+  }
+  if (caps.stripLogprobs) {
+    for (const f of ["logprobs", "top_logprobs"]) {
+      if (body[f] !== undefined) {
+        delete body[f];
+        changes.push(`${f} removed`);
+      }
+    }
+  }
+}
+
+/** Returns a capped copy of `body` for `family`. The input is not modified. */
+export function capRequest(family: ApiFamily, body: Readonly<Body>, caps: DegradeCaps): CappedRequest {
+  const out: Body = { ...body };
+  const changes: string[] = [];
+  if (family === "anthropic") capAnthropic(out, caps, changes);
+  else capOpenAI(out, caps, changes);
+  return { body: out, changes };
+}

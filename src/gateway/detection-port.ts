@@ -1,0 +1,18 @@
+/**
+ * The detection port the gateway drives. The real `Engine` (src/core/engine/engine.ts) satisfies it
+ * structurally; tests may pass a small fake. Keeping the gateway behind this interface means the proxy,
+ * policy and persistence code never depends on how detection works inside, only on what it answers.
+ */
+import type { AccountRecord, TimedEvent } from "../core/model/traffic.ts";
+import type { Assessment, CampaignView } from "../core/engine/types.ts";
+
+export interface DetectionPort {
+  /** Adds or replaces what is known about an account (contract §2). */
+  upsertAccount(rec: AccountRecord): void;
+  /** Feeds one exchange (t = arrival, epoch ms) and returns the account's assessment after it. Synchronous. */
+  observe(ev: TimedEvent): Assessment;
+  /** The account's current assessment, read-only. */
+  assess(accountId: string): Assessment;
+  /** Every campaign the engine currently knows. */
+  campaigns(): readonly CampaignView[];
+}

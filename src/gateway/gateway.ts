@@ -1,0 +1,213 @@
+/**
+ * Builds and starts a gateway from already-opened parts: validated config, a detection engine, a state
+ * store and a traffic sink. Replays the traffic log first (so the engine knows everything that was
+ * logged before a restart), restores overrides, standing decisions, buckets and counters from the store,
+ * then listens. `moat serve` (src/cli/commands/serve.ts) opens the real parts; tests and the bench pass
+ * in-memory ones.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
+import type { StateStore } from "../stores/state-store.ts";
+import type { AccountRecord } from "../core/model/traffic.ts";
+import type { GatewayConfig } from "./config.ts";
+import { readConfigFile } from "./config.ts";
+import type { GatewayContext, TrafficSink } from "./context.ts";
+import type { DetectionPort } from "./detection-port.ts";
+import type { Decision } from "./decision.ts";
+import { DEFAULT_POLICY_YAML } from "./default-policy.ts";
+import { LiveDetector } from "./live-detector.ts";
+import { Metrics } from "./metrics.ts";
+import { OverrideBook } from "./overrides.ts";
+import { compilePolicy, type CompiledPolicy } from "./policy.ts";
+import { handleAdmin } from "./admin-api.ts";
+import { handleProxy, sendReply } from "./proxy.ts";
+import { replayTrafficLog, type ReplayStats } from "./recovery.ts";
+import { Upstream } from "./upstream.ts";
+import { errorReply } from "./api-errors.ts";
+import { parse as parseYaml } from "yaml";
+
+const COUNTERS_NS = "counters";
+/** Counters and buckets are snapshotted this often (and at shutdown); decisions are written as they change. */
+const SNAPSHOT_EVERY_MS = 5_000;
+
+/** Reads and compiles the policy file, or the built-in default policy when `file` is null. */
+export function loadPolicy(file: string | null): CompiledPolicy {
+  if (file === null) return compilePolicy(parseYaml(DEFAULT_POLICY_YAML), "default-policy");
+  return compilePolicy(readConfigFile(file), file);
+}
+
+export interface GatewayOptions {
+  readonly config: GatewayConfig;
+  /** The engine (or a fake). `advance(t)`, when present, is called on a timer so campaign runs happen between requests. */
+  readonly detection: DetectionPort & { advance?(t: number): void };
+  readonly store: StateStore;
+  readonly trafficLog: TrafficSink;
+  /** Traffic-log files to replay before listening (oldest first). */
+  readonly replayFiles?: readonly string[];
+  readonly accounts?: readonly AccountRecord[];
+  /** Wall clock (epoch ms); default `Date.now`. */
+  readonly now?: () => number;
+  /** Where to append every decision (`decisionLog: true`), if anywhere. */
+  readonly decisionSink?: (line: string) => void;
+}
+
+export interface Gateway {
+  /** `http://host:port` the gateway listens on. */
+  readonly url: string;
+  readonly port: number;
+  readonly ctx: GatewayContext;
+  readonly replay: ReplayStats;
+  /** Stops listening, snapshots counters and buckets, closes upstream pools (not the store or log: their owner closes them). */
+  close(): Promise<void>;
+}
+
+function decisionLine(d: Decision, t: number, requestId: string | undefined): string {
+  return JSON.stringify({
+    ts: new Date(t).toISOString(),
+    request_id: requestId ?? null,
+    account_id: d.accountId,
+    action: d.action,
+    shadow: d.shadow,
+    failed_open: d.failedOpen,
+    source: d.source,
+    rule: d.rule,
+    verdict: d.verdict,
+    score: d.score,
+    campaign_id: d.campaignId,
+    limited: d.action === "throttle" ? d.limited : undefined,
+    reasons: d.reasons.slice(0, 4).map((r) => r.code),
+  });
+}
+
+/** See the module comment. Resolves once the server listens. */
+export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+  const { config, detection, store } = opts;
+  const now = opts.now ?? Date.now;
+  const metrics = new Metrics();
+  metrics.restore(store.get(COUNTERS_NS, "all"));
+  const accounts = new Map<string, AccountRecord>();
+  for (const rec of opts.accounts ?? []) accounts.set(rec.account_id, rec);
+  // Keys name accounts (and orgs) too: an account known only from its key still gets its org.
+  for (const k of config.keys.values())
+    if (!accounts.has(k.accountId)) accounts.set(k.accountId, k.orgId !== null ? { account_id: k.accountId, org_id: k.orgId } : { account_id: k.accountId });
+  for (const rec of accounts.values()) detection.upsertAccount(rec);
+
+  // Verify marks made through the admin API reach the engine and the policy at once.
+  const overrides = new OverrideBook(store, (state, action) => {
+    if (state.target !== "account" || (action !== "verify" && action !== "unverify")) return;
+    const rec = { ...(accounts.get(state.id) ?? { account_id: state.id }), verified: state.verified };
+    accounts.set(state.id, rec);
+    detection.upsertAccount(rec);
+  });
+  const policy = loadPolicy(config.policyFile);
+  const sink = opts.decisionSink;
+  const detector = new LiveDetector({
+    detection,
+    store,
+    metrics,
+    overrides,
+    policy,
+    mode: config.mode,
+    verificationUrl: config.verificationUrl,
+    accounts,
+    ...(sink ? { onDecision: (d: Decision, t: number, id: string | undefined) => sink(decisionLine(d, t, id)) } : {}),
+  });
+
+  const replay = await replayTrafficLog(opts.replayFiles ?? [], detection, config.upstreamTimeoutMs + 60_000, (a) => detector.remember(a));
+  metrics.inc("moat_replayed_events_total", undefined, replay.events);
+  metrics.inc("moat_replay_bad_lines_total", undefined, replay.badLines);
+  // Verification marks are applied after the replay: the past was judged with what was known then.
+  for (const o of overrides.list()) {
+    if (o.target !== "account" || !o.verified) continue;
+    const rec = accounts.get(o.id) ?? { account_id: o.id };
+    const v = { ...rec, verified: true };
+    accounts.set(o.id, v);
+    detection.upsertAccount(v);
+  }
+
+  const upstreams = {
+    anthropic: config.upstreams.anthropic ? new Upstream("anthropic", config.upstreams.anthropic, config.upstreamTimeoutMs) : null,
+    openai: config.upstreams.openai ? new Upstream("openai", config.upstreams.openai, config.upstreamTimeoutMs) : null,
+  };
+  let seq = 0;
+  const ctx: GatewayContext = {
+    config,
+    detection,
+    detector,
+    overrides,
+    store,
+    metrics,
+    trafficLog: opts.trafficLog,
+    upstreams,
+    now,
+    startedAt: now(),
+    bootId: randomBytes(4).toString("hex"),
+    nextSeq: () => ++seq,
+    reloadPolicy: () => {
+      const p = loadPolicy(config.policyFile);
+      detector.policy = p;
+      return { rules: p.rules.length, file: config.policyFile };
+    },
+  };
+  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+    try {
+      const url = req.url ?? "/";
+      if (url === "/healthz") {
+        res.writeHead(200, { "content-type": "application/json" });
+        return void res.end('{"status":"ok"}');
+      }
+      if (url.startsWith("/admin/")) return handleAdmin(ctx, req, res);
+      handleProxy(ctx, req, res, now());
+    } catch {
+      // A bug on one request must not take the process down: answer 500 and count it.
+      ctx.metrics.inc("moat_bad_requests_total", { reason: "internal" });
+      sendReply(ctx, res, errorReply("openai", "internal", "The gateway hit an internal error on this request."));
+    }
+  });
+  server.on("clientError", (_err, socket) => {
+    metrics.inc("moat_bad_requests_total", { reason: "bad_http" });
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+  });
+
+  const snapshot = (): void => {
+    try {
+      store.put(COUNTERS_NS, "all", metrics.snapshot());
+      detector.persistBuckets();
+    } catch {
+      metrics.inc("moat_store_errors_total");
+    }
+  };
+  const timer = setInterval(() => {
+    snapshot();
+    try {
+      detection.advance?.(now());
+    } catch {
+      metrics.inc("moat_engine_errors_total");
+    }
+  }, SNAPSHOT_EVERY_MS);
+  timer.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    ctx,
+    replay,
+    close: async () => {
+      clearInterval(timer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      upstreams.anthropic?.close();
+      upstreams.openai?.close();
+      snapshot();
+    },
+  };
+}

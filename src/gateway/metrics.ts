@@ -1,0 +1,125 @@
+/**
+ * Counters and gauges for the gateway, rendered in the Prometheus text format. Counters survive
+ * restarts (the gateway snapshots them to the state store and restores them); gauges are computed
+ * when scraped. Label sets are small and fixed so cardinality stays bounded.
+ */
+
+/** Counter names (without labels). */
+export type CounterName =
+  | "moat_requests_total"
+  | "moat_responses_total"
+  | "moat_decisions_total"
+  | "moat_enforced_total"
+  | "moat_fail_open_total"
+  | "moat_engine_errors_total"
+  | "moat_auth_failures_total"
+  | "moat_bad_requests_total"
+  | "moat_upstream_errors_total"
+  | "moat_traffic_log_errors_total"
+  | "moat_store_errors_total"
+  | "moat_replayed_events_total"
+  | "moat_replay_bad_lines_total"
+  | "moat_overrides_total"
+  | "moat_policy_reloads_total";
+
+const HELP: Readonly<Record<CounterName, string>> = {
+  moat_requests_total: "Requests received, by API family.",
+  moat_responses_total: "Responses sent, by status code.",
+  moat_decisions_total: "Decisions taken, by action and whether they were enforced.",
+  moat_enforced_total: "Requests rejected or degraded by an enforced decision, by action.",
+  moat_fail_open_total: "Requests let through because detection failed.",
+  moat_engine_errors_total: "Engine failures outside a request (background campaign runs).",
+  moat_auth_failures_total: "Requests with a missing or unknown moat API key.",
+  moat_bad_requests_total: "Requests refused as malformed, by reason.",
+  moat_upstream_errors_total: "Upstream connection failures or timeouts.",
+  moat_traffic_log_errors_total: "Exchanges that could not be written to the traffic log.",
+  moat_store_errors_total: "State-store writes that failed.",
+  moat_replayed_events_total: "Traffic-log events replayed into the engine at start-up.",
+  moat_replay_bad_lines_total: "Traffic-log lines skipped during replay because they did not parse.",
+  moat_overrides_total: "Admin overrides applied, by action.",
+  moat_policy_reloads_total: "Policy reloads, by result.",
+};
+
+/** A tiny quantile sketch: a ring of the latest samples (enough for p50/p99 of a live gauge). */
+export class RecentSamples {
+  private readonly ring: Float64Array;
+  private n = 0;
+  constructor(size = 2048) {
+    this.ring = new Float64Array(size);
+  }
+  add(v: number): void {
+    this.ring[this.n++ % this.ring.length] = v;
+  }
+  quantile(q: number): number {
+    const len = Math.min(this.n, this.ring.length);
+    if (len === 0) return 0;
+    const sorted = Array.from(this.ring.subarray(0, len)).sort((a, b) => a - b);
+    return sorted[Math.min(len - 1, Math.floor(q * len))] ?? 0;
+  }
+}
+
+function labelKey(labels: Readonly<Record<string, string>> | undefined): string {
+  if (!labels) return "";
+  const parts = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}="${String(labels[k]).replace(/["\\\n]/g, "_")}"`);
+  return parts.length ? `{${parts.join(",")}}` : "";
+}
+
+/** The gateway's metrics. `gauges` is called at scrape time. */
+export class Metrics {
+  private readonly counters = new Map<string, number>();
+  /** Seconds spent in engine.observe per request. */
+  readonly observeSeconds = new RecentSamples();
+  /** Seconds the gateway added before forwarding (auth, parse, observe, decide). */
+  readonly decideSeconds = new RecentSamples();
+
+  inc(name: CounterName, labels?: Readonly<Record<string, string>>, by = 1): void {
+    const k = name + labelKey(labels);
+    this.counters.set(k, (this.counters.get(k) ?? 0) + by);
+  }
+
+  get(name: CounterName, labels?: Readonly<Record<string, string>>): number {
+    return this.counters.get(name + labelKey(labels)) ?? 0;
+  }
+
+  /** Sum of a counter over all its label sets. */
+  total(name: CounterName): number {
+    let s = 0;
+    for (const [k, v] of this.counters) if (k === name || k.startsWith(`${name}{`)) s += v;
+    return s;
+  }
+
+  snapshot(): Record<string, number> {
+    return Object.fromEntries(this.counters);
+  }
+
+  restore(snap: unknown): void {
+    if (!snap || typeof snap !== "object") return;
+    for (const [k, v] of Object.entries(snap as Record<string, unknown>)) if (typeof v === "number") this.counters.set(k, v);
+  }
+
+  /** Prometheus exposition text; `gauges` adds point-in-time values (name -> value). */
+  render(gauges: Readonly<Record<string, { help: string; value: number }>>): string {
+    const lines: string[] = [];
+    for (const name of Object.keys(HELP) as CounterName[]) {
+      lines.push(`# HELP ${name} ${HELP[name]}`, `# TYPE ${name} counter`);
+      let any = false;
+      for (const [k, v] of [...this.counters].sort()) {
+        if (k === name || k.startsWith(`${name}{`)) {
+          lines.push(`${k} ${v}`);
+          any = true;
+        }
+      }
+      if (!any) lines.push(`${name} 0`);
+    }
+    const q = (name: string, help: string, s: RecentSamples): void => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} summary`);
+      lines.push(`${name}{quantile="0.5"} ${s.quantile(0.5)}`, `${name}{quantile="0.99"} ${s.quantile(0.99)}`);
+    };
+    q("moat_engine_observe_seconds", "Time engine.observe took per request (recent samples).", this.observeSeconds);
+    q("moat_decide_seconds", "Time from request body received to forwarding decision (recent samples).", this.decideSeconds);
+    for (const [name, g] of Object.entries(gauges)) lines.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${g.value}`);
+    return `${lines.join("\n")}\n`;
+  }
+}

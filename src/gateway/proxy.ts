@@ -1,0 +1,246 @@
+/**
+ * The request path of `moat serve`: authenticate the moat key, read and check the body, feed the
+ * exchange to the engine and decide *before* forwarding, then either answer in the API's own error
+ * format (block, challenge, throttle) or forward (capped when degraded) and relay the response
+ * (reasoning withheld when degraded). Every exchange is written to the traffic log once its response ends.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TrafficEvent } from "../core/model/traffic.ts";
+import { errorReply, type ApiFamily, type ErrorReply } from "./api-errors.ts";
+import type { GatewayContext } from "./context.ts";
+import { degrades, rejects, type Decision, type DegradeCaps } from "./decision.ts";
+import { capRequest } from "./degrade-request.ts";
+import { clientIp, clientKey, EXCHANGE_PATHS, familyOf } from "./request-info.ts";
+import { createTap, type Usage } from "./response-taps.ts";
+import { clientHeaders, type Upstream } from "./upstream.ts";
+import type { KeyInfo } from "./config.ts";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Sends a JSON error reply and counts it. */
+export function sendReply(ctx: GatewayContext, res: ServerResponse, reply: ErrorReply, extra: Record<string, string> = {}): void {
+  ctx.metrics.inc("moat_responses_total", { code: String(reply.status) });
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(reply.status, { ...reply.headers, ...extra, "content-length": Buffer.byteLength(reply.body) });
+  res.end(reply.body);
+}
+
+/** The error answer for an enforced rejecting decision. Messages stay generic on purpose: they must not teach an attacker where the line is. */
+function rejection(family: ApiFamily, d: Decision, requestId: string): ErrorReply {
+  if (d.action === "challenge")
+    return errorReply(family, "verification_required", `Additional verification is required to keep using this API. Complete it at ${d.verificationUrl} and retry.`, {
+      requestId,
+      details: { verification_url: d.verificationUrl },
+    });
+  if (d.action === "throttle")
+    return errorReply(family, "rate_limited", `Rate limit exceeded for this account. Retry after ${d.retryAfterS} seconds.`, { requestId, retryAfterS: d.retryAfterS });
+  return errorReply(family, "blocked", "This account's access to the API has been suspended under the usage policy. Contact support if you think this is a mistake.", { requestId });
+}
+
+/** Reads the request body up to `max` bytes; calls back once with the body or `null` when it is too large (already answered). */
+function readBody(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, family: ApiFamily, requestId: string, cb: (body: Buffer) => void): void {
+  const max = ctx.config.maxBodyBytes;
+  const tooLarge = (): void => {
+    ctx.metrics.inc("moat_bad_requests_total", { reason: "too_large" });
+    sendReply(ctx, res, errorReply(family, "too_large", `Request body is larger than this gateway accepts (${max} bytes). Send a smaller request.`, { requestId }), { connection: "close" });
+  };
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (declared > max) return tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  req.on("data", (c: Buffer) => {
+    if (over) return;
+    size += c.length;
+    if (size > max) {
+      over = true;
+      chunks.length = 0;
+      tooLarge();
+      return;
+    }
+    chunks.push(c);
+  });
+  req.on("end", () => {
+    if (!over) cb(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+  });
+  req.on("error", () => undefined);
+}
+
+/** Handles one non-admin request. `t` is the arrival time (epoch ms) from the injected clock. */
+export function handleProxy(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, t: number): void {
+  const started = performance.now();
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const path = q < 0 ? url : url.slice(0, q);
+  const family = familyOf(path, req.headers);
+  ctx.metrics.inc("moat_requests_total", { api: family });
+  const requestId = `req_moat_${ctx.bootId}_${ctx.nextSeq()}`;
+  const key = clientKey(req.headers);
+  const info = key !== null ? ctx.config.keys.get(key) : undefined;
+  if (!info) {
+    ctx.metrics.inc("moat_auth_failures_total");
+    const msg = key === null ? "Missing API key: send your moat API key in the x-api-key header or as Authorization: Bearer <key>." : "Invalid API key: this key is not known to the gateway. Check the key you were issued.";
+    return sendReply(ctx, res, errorReply(family, "authentication", msg, { requestId }));
+  }
+  const upstream = ctx.upstreams[family];
+  if (!upstream) {
+    ctx.metrics.inc("moat_bad_requests_total", { reason: "no_upstream" });
+    return sendReply(ctx, res, errorReply(family, "not_found", `This gateway has no ${family} upstream configured; ${path} is not available here.`, { requestId }));
+  }
+  const exchange = req.method === "POST" && EXCHANGE_PATHS[path] === family;
+  readBody(ctx, req, res, family, requestId, (body) => {
+    if (exchange) exchangeRequest(ctx, req, res, { t, started, family, upstream, info, path, url, body, requestId });
+    else passThrough(ctx, req, res, { t, family, upstream, info, path, url, body, requestId });
+  });
+}
+
+interface Exchange {
+  readonly t: number;
+  readonly started: number;
+  readonly family: ApiFamily;
+  readonly upstream: Upstream;
+  readonly info: KeyInfo;
+  readonly path: string;
+  readonly url: string;
+  readonly body: Buffer;
+  readonly requestId: string;
+}
+
+function exchangeRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, x: Exchange): void {
+  const { family, requestId } = x;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(x.body.toString("utf8"));
+  } catch (e: unknown) {
+    ctx.metrics.inc("moat_bad_requests_total", { reason: "bad_json" });
+    return sendReply(ctx, res, errorReply(family, "invalid_request", `Request body is not valid JSON (${e instanceof Error ? e.message : String(e)}). Send a JSON object.`, { requestId }));
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    ctx.metrics.inc("moat_bad_requests_total", { reason: "not_object" });
+    return sendReply(ctx, res, errorReply(family, "invalid_request", "Request body must be a JSON object.", { requestId }));
+  }
+  const request = parsed as Record<string, unknown>;
+  const ev: Mutable<TrafficEvent> = { ts: new Date(x.t).toISOString(), request_id: requestId, account_id: x.info.accountId, api_key_id: x.info.keyId };
+  if (x.info.orgId !== null) ev.org_id = x.info.orgId;
+  const ip = clientIp(req.socket.remoteAddress, req.headers, ctx.config.trustedProxies);
+  if (ip !== null) ev.ip = ip;
+  const ua = req.headers["user-agent"];
+  if (ua !== undefined) ev.user_agent = ua;
+  ev.endpoint = x.path;
+  if (typeof request["model"] === "string") ev.model = request["model"];
+  ev.request = request;
+
+  const decision = ctx.detector.observe({ t: x.t, event: ev }, x.info.orgId, requestId);
+  ctx.metrics.decideSeconds.add((performance.now() - x.started) / 1000);
+
+  const log = (status: number, usage: Usage | null): void => {
+    const line: Mutable<TrafficEvent> = { ...ev, status, latency_ms: Math.round((performance.now() - x.started) * 100) / 100 };
+    if (usage?.input != null) line.input_tokens = usage.input;
+    if (usage?.output != null) line.output_tokens = usage.output;
+    try {
+      ctx.trafficLog.append(line);
+    } catch {
+      ctx.metrics.inc("moat_traffic_log_errors_total");
+    }
+  };
+
+  if (rejects(decision)) {
+    ctx.metrics.inc("moat_enforced_total", { action: decision.action });
+    const reply = rejection(family, decision, requestId);
+    sendReply(ctx, res, reply);
+    return log(reply.status, null);
+  }
+  let out = x.body;
+  let caps: DegradeCaps | null = null;
+  if (degrades(decision)) {
+    ctx.metrics.inc("moat_enforced_total", { action: "degrade" });
+    caps = decision.caps;
+    const capped = capRequest(family, request, caps);
+    if (capped.changes.length > 0) out = Buffer.from(JSON.stringify(capped.body));
+  }
+  forward(ctx, req, res, x.upstream, x.url, out, family, caps, requestId, log);
+}
+
+function passThrough(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, x: Omit<Exchange, "started">): void {
+  const d = ctx.detector.current(x.info.accountId, x.info.orgId, x.path, x.t);
+  // Not an exchange: no throttle tokens are spent, but a blocked or challenged account is refused everywhere.
+  if (!d.shadow && (d.action === "block" || d.action === "challenge")) {
+    ctx.metrics.inc("moat_enforced_total", { action: d.action });
+    return sendReply(ctx, res, rejection(x.family, d, x.requestId));
+  }
+  forward(ctx, req, res, x.upstream, x.url, x.body, x.family, null, x.requestId, () => undefined);
+}
+
+/** Forwards to the upstream and relays its answer through a tap; `done` gets the final status and usage once. */
+function forward(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: Upstream,
+  url: string,
+  body: Buffer,
+  family: ApiFamily,
+  caps: DegradeCaps | null,
+  requestId: string,
+  done: (status: number, usage: Usage | null) => void,
+): void {
+  let finished = false;
+  const finish = (status: number, usage: Usage | null): void => {
+    if (finished) return;
+    finished = true;
+    done(status, usage);
+  };
+  const hasBody = body.length > 0 || (req.method !== "GET" && req.method !== "HEAD");
+  const up = upstream.request(req.method ?? "GET", url, req.headers, hasBody ? body.length : null);
+  let status = 502;
+  up.on("response", (ur) => {
+    status = ur.statusCode ?? 502;
+    if (status === 401) {
+      // The provider refused moat's own key: never relay that body (it can echo part of the key) and
+      // never blame the client's key for it.
+      ur.resume();
+      ctx.metrics.inc("moat_upstream_errors_total", { reason: "upstream_auth" });
+      sendReply(ctx, res, errorReply(family, "upstream_unavailable", "The upstream provider refused the gateway's credentials. The gateway operator must fix the provider key.", { requestId }));
+      return finish(502, null);
+    }
+    const enc = ur.headers["content-encoding"];
+    const tap = enc !== undefined && enc !== "identity" ? createTap(family, "application/octet-stream", status, null) : createTap(family, ur.headers["content-type"], status, caps);
+    ctx.metrics.inc("moat_responses_total", { code: String(status) });
+    res.writeHead(status, clientHeaders(ur.headers, tap.rewrites));
+    ur.on("data", (c: Buffer) => {
+      const o = tap.push(c);
+      if (o.length > 0 && !res.write(o)) {
+        ur.pause();
+        res.once("drain", () => ur.resume());
+      }
+    });
+    ur.on("end", () => {
+      const tail = tap.end();
+      if (tail.length > 0) res.end(tail);
+      else res.end();
+      finish(status, tap.usage());
+    });
+    ur.on("error", () => {
+      res.destroy();
+      finish(status, tap.usage());
+    });
+  });
+  up.on("error", () => {
+    ctx.metrics.inc("moat_upstream_errors_total", { reason: "connect" });
+    if (!res.headersSent)
+      sendReply(ctx, res, errorReply(family, "upstream_unavailable", "The upstream provider could not be reached. Try again shortly.", { requestId }));
+    else res.destroy();
+    finish(res.headersSent && status !== 502 ? status : 502, null);
+  });
+  res.on("close", () => {
+    // The client went away before the end: stop the upstream work too.
+    if (!res.writableFinished) {
+      up.destroy();
+      finish(status, null);
+    }
+  });
+  up.end(hasBody ? body : undefined);
+}

@@ -1,0 +1,241 @@
+/**
+ * Response side of the proxy: a "tap" sees every upstream body chunk on its way to the client. It
+ * always reads token usage (for the traffic log) and, for a degraded request, withholds reasoning:
+ * Anthropic `thinking` / `redacted_thinking` blocks (JSON and SSE, with later block indexes renumbered)
+ * and OpenAI `reasoning_content` / `reasoning` / `reasoning_details` and `logprobs`.
+ * Pass-through taps return chunks unchanged (byte for byte); degrading taps rewrite them.
+ */
+import type { ApiFamily } from "./api-errors.ts";
+import type { DegradeCaps } from "./decision.ts";
+import { SseParser, formatSse, type SseEvent } from "./sse.ts";
+
+export interface Usage {
+  input: number | null;
+  output: number | null;
+}
+
+/** Sees every body chunk; returns what to send on. */
+export interface ResponseTap {
+  /** True when the tap may change bytes (the client must not get the upstream content-length). */
+  readonly rewrites: boolean;
+  push(chunk: Buffer): Buffer | string;
+  end(): Buffer | string;
+  usage(): Usage;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
+const num = (x: unknown): number | null => (typeof x === "number" && Number.isFinite(x) ? x : null);
+const THINKING = new Set(["thinking", "redacted_thinking"]);
+const OPENAI_REASONING_FIELDS = ["reasoning_content", "reasoning", "reasoning_details"];
+
+// Bodies bigger than this are not kept for usage parsing: usage is then simply unknown.
+const MAX_CAPTURE = 4 * 1024 * 1024;
+
+function readUsage(family: ApiFamily, u: unknown, into: Usage): void {
+  if (!isObj(u)) return;
+  if (family === "anthropic") {
+    into.input = num(u["input_tokens"]) ?? into.input;
+    into.output = num(u["output_tokens"]) ?? into.output;
+  } else {
+    into.input = num(u["prompt_tokens"]) ?? into.input;
+    into.output = num(u["completion_tokens"]) ?? into.output;
+  }
+}
+
+/** Removes reasoning (and logprobs) from a parsed non-streaming response body, in place. Returns true if it changed. */
+export function stripJsonResponse(family: ApiFamily, body: Obj, caps: DegradeCaps): boolean {
+  let changed = false;
+  if (family === "anthropic") {
+    const content = body["content"];
+    if (caps.dropReasoning && Array.isArray(content)) {
+      const kept = content.filter((b) => !(isObj(b) && THINKING.has(String(b["type"]))));
+      if (kept.length !== content.length) {
+        body["content"] = kept;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+  const choices = body["choices"];
+  if (!Array.isArray(choices)) return false;
+  for (const c of choices) {
+    if (!isObj(c)) continue;
+    for (const part of ["message", "delta"]) {
+      const m = c[part];
+      if (caps.dropReasoning && isObj(m))
+        for (const f of OPENAI_REASONING_FIELDS)
+          if (f in m) {
+            delete m[f];
+            changed = true;
+          }
+    }
+    if (caps.stripLogprobs && c["logprobs"] !== undefined && c["logprobs"] !== null) {
+      c["logprobs"] = null;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/** Non-streaming JSON: pass chunks through (or hold them when degrading) and parse the whole body at the end. */
+class JsonTap implements ResponseTap {
+  readonly rewrites: boolean;
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private readonly u: Usage = { input: null, output: null };
+
+  constructor(
+    private readonly family: ApiFamily,
+    private readonly caps: DegradeCaps | null,
+  ) {
+    this.rewrites = caps !== null;
+  }
+
+  push(chunk: Buffer): Buffer | string {
+    this.size += chunk.length;
+    if (this.caps !== null || this.size <= MAX_CAPTURE) this.chunks.push(chunk);
+    return this.caps !== null ? "" : chunk;
+  }
+
+  end(): Buffer | string {
+    const whole = Buffer.concat(this.chunks);
+    this.chunks = [];
+    let body: unknown;
+    try {
+      body = this.caps !== null || this.size <= MAX_CAPTURE ? JSON.parse(whole.toString("utf8")) : undefined;
+    } catch {
+      body = undefined;
+    }
+    if (isObj(body)) readUsage(this.family, body["usage"], this.u);
+    if (this.caps === null) return "";
+    if (!isObj(body)) return whole;
+    return stripJsonResponse(this.family, body, this.caps) ? JSON.stringify(body) : whole;
+  }
+
+  usage(): Usage {
+    return this.u;
+  }
+}
+
+/** SSE: read usage from the events; when degrading, drop or rewrite reasoning events. */
+class SseTap implements ResponseTap {
+  readonly rewrites: boolean;
+  private readonly parser = new SseParser();
+  private readonly u: Usage = { input: null, output: null };
+  /** Anthropic: upstream indexes of dropped blocks, ascending. */
+  private readonly dropped: number[] = [];
+
+  constructor(
+    private readonly family: ApiFamily,
+    private readonly caps: DegradeCaps | null,
+  ) {
+    this.rewrites = caps !== null;
+  }
+
+  push(chunk: Buffer): Buffer | string {
+    const events = this.parser.push(chunk);
+    if (this.caps === null) {
+      for (const ev of events) this.watch(ev);
+      return chunk;
+    }
+    return this.rewrite(events);
+  }
+
+  end(): Buffer | string {
+    const events = this.parser.end();
+    if (this.caps === null) {
+      for (const ev of events) this.watch(ev);
+      return "";
+    }
+    return this.rewrite(events);
+  }
+
+  usage(): Usage {
+    return this.u;
+  }
+
+  /** Pass-through: only parse events that can carry usage. */
+  private watch(ev: SseEvent): void {
+    if (this.family === "anthropic") {
+      if (ev.event === "message_start" || ev.event === "message_delta") this.parse(ev);
+    } else if (ev.data.includes('"usage"')) this.parse(ev);
+  }
+
+  private parse(ev: SseEvent): Obj | null {
+    if (ev.data === "" || ev.data === "[DONE]") return null;
+    let d: unknown;
+    try {
+      d = JSON.parse(ev.data);
+    } catch {
+      return null;
+    }
+    if (!isObj(d)) return null;
+    if (this.family === "anthropic") {
+      if (d["type"] === "message_start" && isObj(d["message"])) readUsage("anthropic", d["message"]["usage"], this.u);
+      if (d["type"] === "message_delta") readUsage("anthropic", d["usage"], this.u);
+    } else readUsage("openai", d["usage"], this.u);
+    return d;
+  }
+
+  private rewrite(events: SseEvent[]): string {
+    let out = "";
+    for (const ev of events) {
+      const d = this.parse(ev);
+      if (d === null) {
+        out += ev.raw;
+        continue;
+      }
+      const r = this.family === "anthropic" ? this.rewriteAnthropic(d) : this.rewriteOpenAI(d);
+      if (r === "keep") out += ev.raw;
+      else if (r !== "drop") out += formatSse(ev.event, JSON.stringify(r));
+    }
+    return out;
+  }
+
+  private rewriteAnthropic(d: Obj): Obj | "keep" | "drop" {
+    const t = d["type"];
+    if (t !== "content_block_start" && t !== "content_block_delta" && t !== "content_block_stop") return "keep";
+    const index = num(d["index"]);
+    if (index === null) return "keep";
+    if (t === "content_block_start" && this.caps?.dropReasoning) {
+      const cb = d["content_block"];
+      if (isObj(cb) && THINKING.has(String(cb["type"]))) {
+        this.dropped.push(index);
+        return "drop";
+      }
+    }
+    if (this.dropped.includes(index)) return "drop";
+    const before = this.dropped.filter((i) => i < index).length;
+    return before === 0 ? "keep" : { ...d, index: index - before };
+  }
+
+  private rewriteOpenAI(d: Obj): Obj | "keep" | "drop" {
+    if (!this.caps || !stripJsonResponse("openai", d, this.caps)) return "keep";
+    const choices = Array.isArray(d["choices"]) ? d["choices"] : [];
+    // A chunk that carried only reasoning is dropped whole: an empty delta still leaks reasoning length and timing.
+    const useful = choices.some((c) => isObj(c) && (c["finish_reason"] != null || (isObj(c["delta"]) && Object.keys(c["delta"]).length > 0)));
+    if (!useful && d["usage"] == null) return "drop";
+    return d;
+  }
+}
+
+/** Any other body (not JSON, not SSE): passed through untouched, nothing read. */
+const PASS: ResponseTap = {
+  rewrites: false,
+  push: (c) => c,
+  end: () => "",
+  usage: () => ({ input: null, output: null }),
+};
+
+/**
+ * Picks a tap for an upstream response. `caps` non-null means the request is degraded and its
+ * response must lose its reasoning; error responses (status >= 400) are never rewritten.
+ */
+export function createTap(family: ApiFamily, contentType: string | undefined, status: number, caps: DegradeCaps | null): ResponseTap {
+  const ct = (contentType ?? "").toLowerCase();
+  const c = status < 400 ? caps : null;
+  if (ct.startsWith("text/event-stream")) return new SseTap(family, c);
+  if (ct.includes("json")) return new JsonTap(family, c);
+  return PASS;
+}
