@@ -1,0 +1,96 @@
+/**
+ * An account's own-behaviour score: what its traffic alone says, before any link to other accounts.
+ * Each signal adds a bounded weight with a reason; no single signal can reach `extraction` by itself,
+ * because every one of them has a legitimate look-alike (threat model: students, benchmarks, SaaS, privacy users).
+ */
+import type { Reason } from "../model/report.ts";
+import type { AccountState } from "./account-state.ts";
+import { CATEGORIES } from "../features/request-features.ts";
+
+const HOUR = 3_600_000;
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
+export interface OwnScore {
+  readonly score: number;
+  readonly reasons: Reason[];
+}
+
+const REASONING = CATEGORIES.indexOf("reasoning");
+const CODING = CATEGORIES.indexOf("coding");
+const AGENTIC = CATEGORIES.indexOf("agentic");
+const INSTRUCTION = CATEGORIES.indexOf("instruction");
+
+/** Scores an account from its own sketches (which hold only what was seen so far: causal by construction). */
+export function ownScore(a: AccountState, withReasons: boolean): OwnScore {
+  const reasons: Reason[] = [];
+  let total = 0;
+  // Details are only formatted when asked for: the score itself runs on every exchange.
+  const add = (code: string, weight: number, detail: () => string): void => {
+    if (weight === 0) return;
+    total += weight;
+    if (withReasons) reasons.push({ code, weight: Math.round(weight * 1000) / 1000, detail: detail() });
+  };
+  const n = a.n;
+  // Too little traffic to say anything about behaviour shares; linking can still act on it.
+  const confidence = Math.min(1, n / 8);
+
+  const cot = a.share(a.cotN);
+  if (cot >= 0.2) add("cot_elicitation", 0.3 * cot * confidence, () => `${pct(cot)} of ${n} prompts demand step-by-step reasoning`);
+
+  const target =
+    a.categoryShare(REASONING) + a.categoryShare(CODING) + a.categoryShare(AGENTIC) + a.categoryShare(INSTRUCTION);
+  if (target >= 0.5) {
+    const mix = (): string => CATEGORIES.map((c, i) => `${c} ${pct(a.categoryShare(i))}`).join(", ");
+    add("capability_targeting", 0.14 * target * confidence, () => `${pct(target)} of prompts target reasoning/coding/agentic/instruction skills (${mix()})`);
+  }
+  const instr = a.categoryShare(INSTRUCTION);
+  if (instr >= 0.3 && n >= 5) add("instruction_generation", 0.08 * instr, () => `${pct(instr)} of prompts ask the model to generate tasks or training data`);
+
+  const single = 1 - a.share(a.multiTurnN);
+  if (n >= 5 && single >= 0.8) add("single_turn", 0.1 * single, () => `${pct(single)} of exchanges are one-shot, no conversation`);
+  else if (n >= 5 && single < 0.4) add("conversational", -0.08, () => `${pct(1 - single)} of exchanges continue a conversation`);
+
+  if (a.facts.createdAt !== null) {
+    const age = a.firstT - a.facts.createdAt;
+    if (age >= 0 && age < HOUR) add("new_account", 0.12, () => `first request ${Math.round(age / 60_000)} minutes after sign-up`);
+    else if (age >= 0 && age < 24 * HOUR) add("new_account", 0.08, () => `first request ${Math.round(age / HOUR)} hours after sign-up`);
+  }
+
+  if (n >= 5) {
+    const ipRatio = Math.min(1, a.ips.estimate() / n);
+    if (ipRatio >= 0.4) add("ip_rotation", 0.15 * ipRatio, () => `${Math.round(a.ips.estimate())} distinct IPs over ${n} exchanges`);
+  }
+  const anon = a.share(a.anonNetN);
+  if (n >= 3 && anon >= 0.5) add("anonymised_network", 0.04 * anon, () => `${pct(anon)} of traffic from data-centre, VPN or Tor addresses`);
+
+  const span = a.lastT - a.firstT;
+  const hours = a.activeHours();
+  if (n >= 48 && span >= 36 * HOUR && hours >= 20) add("round_the_clock", 0.1, () => `active in ${hours} of 24 hours of the day over ${Math.round(span / HOUR)} hours`);
+  if (a.gaps.n >= 20 && Math.sqrt(a.gaps.variance()) < 0.25) add("machine_timing", 0.06, () => `inter-arrival times are machine-regular (σ of log-gap ${Math.sqrt(a.gaps.variance()).toFixed(2)})`);
+
+  const rep = a.share(a.repeatN);
+  if (n >= 10 && rep >= 0.1 && rep <= 0.8) add("rejection_sampling", 0.08, () => `${pct(rep)} of prompts re-send a problem already asked`);
+
+  if (n >= 20) {
+    const distinct = Math.min(1, a.problems.estimate() / n);
+    const templ = a.bands.top();
+    const templShare = templ ? Math.min(1, templ.count / n) : 0;
+    if (distinct >= 0.6 && templShare >= 0.5 && target >= 0.6)
+      add("problem_set_sweep", 0.1, () => `${pct(distinct)} distinct problems wrapped in one template (${pct(templShare)} of prompts)`);
+  }
+
+  const big = a.share(a.bigBudgetN);
+  if (n >= 3 && big >= 0.5) add("max_reasoning_budget", 0.05 * big, () => `${pct(big)} of requests ask for large thinking budgets or outputs`);
+
+  const days = Math.max(1, span / (24 * HOUR));
+  if (n >= 300 && span >= 48 * HOUR && n / days >= 200) add("sustained_volume", 0.12, () => `${Math.round(n / days)} exchanges a day sustained over ${Math.round(days)} days`);
+
+  if (a.facts.emailClass === "disposable") add("disposable_email", 0.05, () => "signed up with a disposable e-mail domain");
+  if (a.facts.verified) add("verified", -0.08, () => "identity or organisation verified");
+  if (a.facts.tier === "enterprise" || (a.facts.orgId !== null && a.facts.tier !== null && a.facts.tier !== "standard"))
+    add("known_customer", -0.08, () => `${a.facts.tier ?? "organisation"} account of ${a.facts.orgId ?? "an org"}`);
+  if (a.facts.emailClass === "education" || a.facts.tier === "education") add("education", -0.05, () => "education account");
+
+  reasons.sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight));
+  return { score: Math.max(0, Math.min(1, total)), reasons };
+}

@@ -1,0 +1,178 @@
+/**
+ * Per-account state: fixed-size counters and sketches updated once per exchange. No event lists:
+ * memory per account stays flat however much it sends (see bench/scan.bench.ts for bytes per account).
+ */
+import type { AccountRecord } from "../model/traffic.ts";
+import type { EmailClass, Enricher } from "../ports/enricher.ts";
+import type { RequestFeatures } from "../features/request-features.ts";
+import { CATEGORIES } from "../features/request-features.ts";
+import { DistinctCounter, HeavyHitters, RunningStats, TinyBloom } from "./sketches.ts";
+import { hash32 } from "../text/index.ts";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Facts from the accounts file (contract §2), reduced to what detection uses. */
+export interface AccountFacts {
+  readonly createdAt: number | null;
+  readonly emailClass: EmailClass;
+  /** Shape of the e-mail local part plus domain, e.g. "a5d4@example-mail.com": generated names share shapes. */
+  readonly emailPattern: string | null;
+  readonly payment: string | null;
+  readonly orgId: string | null;
+  readonly verified: boolean;
+  readonly tier: string | null;
+  readonly signupPrefix: string | null;
+}
+
+/** Reduces an e-mail local part to its shape: letter runs -> "a<len>", digit runs -> "d<len>", others kept. */
+export function emailShape(local: string): string {
+  return local
+    .toLowerCase()
+    .replace(/[a-z]+/g, (m) => `a${Math.min(m.length, 12)}`)
+    .replace(/[0-9]+/g, (m) => `d${Math.min(m.length, 8)}`);
+}
+
+export function accountFacts(rec: AccountRecord, enricher: Enricher): AccountFacts {
+  const created = rec.created_at ? Date.parse(rec.created_at) : NaN;
+  let domain = rec.email_domain ?? null;
+  let pattern: string | null = null;
+  if (rec.email && rec.email.includes("@")) {
+    const at = rec.email.lastIndexOf("@");
+    domain = rec.email.slice(at + 1).toLowerCase();
+    pattern = `${emailShape(rec.email.slice(0, at))}@${domain}`;
+  }
+  return {
+    createdAt: Number.isFinite(created) ? created : null,
+    emailClass: domain ? enricher.emailDomain(domain) : "unknown",
+    emailPattern: pattern,
+    payment: rec.payment_fingerprint ?? null,
+    orgId: rec.org_id ?? null,
+    verified: rec.verified === true,
+    tier: rec.tier ?? null,
+    signupPrefix: rec.signup_ip ? enricher.ip(rec.signup_ip).prefix : null,
+  };
+}
+
+export const NO_FACTS: AccountFacts = {
+  createdAt: null,
+  emailClass: "unknown",
+  emailPattern: null,
+  payment: null,
+  orgId: null,
+  verified: false,
+  tier: null,
+  signupPrefix: null,
+};
+
+export class AccountState {
+  facts: AccountFacts = NO_FACTS;
+  n = 0;
+  firstT = 0;
+  lastT = 0;
+  cotN = 0;
+  readonly categories = new Uint32Array(CATEGORIES.length);
+  multiTurnN = 0;
+  agenticN = 0;
+  repeatN = 0;
+  bigBudgetN = 0;
+  anonNetN = 0;
+  /** Exchanges per hour of day (UTC), for 24/7 vs human rhythm. */
+  readonly hours = new Uint32Array(24);
+  activeDays = 0;
+  private dayIdx = -1;
+  dayCount = 0;
+  maxDayCount = 0;
+  /** log10 of inter-arrival gaps in seconds. */
+  readonly gaps = new RunningStats();
+  readonly ips = new DistinctCounter(16);
+  readonly problems = new DistinctCounter(16);
+  readonly skeletons = new DistinctCounter(16);
+  private readonly seenProblems = new TinyBloom();
+  readonly params = new HeavyHitters(2);
+  readonly bands = new HeavyHitters(4);
+  /** The first few distinct IPs (linking keys); bounded by config. */
+  readonly ipKeys: string[] = [];
+  readonly prefixes = new HeavyHitters(2);
+  lastModel: string | null = null;
+  /** Event time at which this account first used each model it switched to (bounded to the last 2). */
+  readonly modelStarts: Array<{ model: string; t: number }> = [];
+  /** Linking keys this account has joined (see linking/keys.ts); bounded per kind by the engine. */
+  readonly keys: string[] = [];
+  /** The last distinct 10-minute activity buckets, for synchronised-activity checks across accounts. */
+  readonly recentBuckets = new Uint32Array(16);
+  private bucketPos = 0;
+  /** Own-behaviour score as of the last update (cached for group evaluation). */
+  own = 0;
+  /** Campaign membership, set by campaign detection or the fast path. */
+  campaignId: string | null = null;
+  flaggedAt: number | null = null;
+  extractionAt: number | null = null;
+
+  constructor(readonly id: string) {}
+
+  /** Folds one exchange in. `maxIpKeys` bounds how many distinct IPs become linking keys. */
+  update(f: RequestFeatures, maxIpKeys: number): void {
+    if (this.n === 0) this.firstT = f.t;
+    else {
+      const gap = Math.max(1, (f.t - this.lastT) / 1000);
+      this.gaps.add(Math.log10(gap));
+    }
+    this.n++;
+    this.lastT = Math.max(this.lastT, f.t);
+    if (f.cot >= 0.5) this.cotN++;
+    this.categories[CATEGORIES.indexOf(f.category)]!++;
+    if (f.turns > 1) this.multiTurnN++;
+    if (f.agenticLoop) this.agenticN++;
+    if ((f.thinkingBudget ?? 0) >= 8000 || (f.maxTokens ?? 0) >= 16000) this.bigBudgetN++;
+    if (f.netClass === "hosting" || f.netClass === "vpn" || f.netClass === "tor") this.anonNetN++;
+    this.hours[new Date(f.t).getUTCHours()]!++;
+    const bucket = Math.floor(f.t / 600_000);
+    const lastBucket = this.recentBuckets[(this.bucketPos + 15) & 15]!;
+    if (bucket !== lastBucket) {
+      this.recentBuckets[this.bucketPos] = bucket;
+      this.bucketPos = (this.bucketPos + 1) & 15;
+    }
+    const day = Math.floor(f.t / DAY);
+    if (day !== this.dayIdx) {
+      this.dayIdx = day;
+      this.activeDays++;
+      this.dayCount = 0;
+    }
+    this.dayCount++;
+    if (this.dayCount > this.maxDayCount) this.maxDayCount = this.dayCount;
+    if (f.ip) {
+      this.ips.add(hash32(f.ip));
+      if (this.ipKeys.length < maxIpKeys && !this.ipKeys.includes(f.ip)) this.ipKeys.push(f.ip);
+    }
+    if (f.ipPrefix) this.prefixes.add(f.ipPrefix);
+    if (this.seenProblems.addAndCheck(f.problemHash)) this.repeatN++;
+    this.problems.add(f.problemHash);
+    this.skeletons.add(f.skeletonHash);
+    this.params.add(f.paramFp);
+    for (const b of f.templateBands) this.bands.add(b);
+    if (f.model && f.model !== this.lastModel) {
+      if (this.lastModel !== null) {
+        this.modelStarts.push({ model: f.model, t: f.t });
+        if (this.modelStarts.length > 2) this.modelStarts.shift();
+      }
+      this.lastModel = f.model;
+    }
+  }
+
+  /** Hours of the day that carry a real share of the traffic: ~24 for scripts, 10–16 for people. */
+  activeHours(): number {
+    let c = 0;
+    const floor = this.n / 72;
+    for (const h of this.hours) if (h > 0 && h >= floor) c++;
+    return c;
+  }
+
+  share(count: number): number {
+    return this.n > 0 ? count / this.n : 0;
+  }
+
+  categoryShare(i: number): number {
+    return this.share(this.categories[i]!);
+  }
+}

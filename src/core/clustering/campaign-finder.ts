@@ -1,0 +1,209 @@
+/**
+ * Campaign detection, run on a fixed grid of event time: judge the groups that changed, link the members
+ * of coordinated groups with union–find, keep the members that fit, and score each component as a
+ * campaign. Campaign ids are stable across runs (a component keeps the id most of its members had).
+ * Between runs, the fast path attaches a brand-new account to a known campaign on its first exchanges.
+ */
+import type { Reason, CampaignTargets } from "../model/report.ts";
+import type { AccountState } from "../account/account-state.ts";
+import type { RequestFeatures } from "../features/request-features.ts";
+import type { EngineConfig } from "../engine/config.ts";
+import type { CampaignView } from "../engine/types.ts";
+import type { GroupIndex, Group } from "../linking/group-index.ts";
+import { scoreGroup, sampleMembers } from "../linking/group-score.ts";
+import { keyKind } from "../linking/keys.ts";
+import type { KeyKind } from "../linking/keys.ts";
+import { UnionFind } from "./union-find.ts";
+import { scoreCampaign } from "./campaign-score.ts";
+
+export interface CampaignRecord {
+  readonly id: string;
+  members: string[];
+  score: number;
+  reasons: readonly Reason[];
+  targets: CampaignTargets;
+  indicators: Record<string, unknown>;
+  firstSeen: number;
+  detectedAt: number | null;
+  active: boolean;
+  readonly attachedByFastPath: Set<string>;
+}
+
+/** Kinds strong enough that sharing one of them with a coordinated group is enough to belong. */
+const SELF_SUFFICIENT: ReadonlySet<KeyKind> = new Set<KeyKind>(["pay", "pfp", "tpl"]);
+/** An account linked only by weak kinds must also look like an extractor on its own. */
+const FIT_OWN_SCORE = 0.3;
+
+export class CampaignFinder {
+  private readonly campaigns = new Map<string, CampaignRecord>();
+  private readonly linked = new Set<Group>();
+  private nextNo = 1;
+
+  constructor(private readonly config: EngineConfig) {}
+
+  get(id: string): CampaignRecord | null {
+    return this.campaigns.get(id) ?? null;
+  }
+
+  count(): number {
+    let n = 0;
+    for (const c of this.campaigns.values()) if (c.active && c.score >= this.config.suspiciousAt) n++;
+    return n;
+  }
+
+  /** One detection run at event time `at`. Returns the accounts whose campaign standing may have changed. */
+  run(at: number, groups: GroupIndex, _lookup: (id: string) => AccountState | undefined): AccountState[] {
+    for (const g of groups.due(at)) {
+      const v = scoreGroup(g.key, sampleMembers(g.members), g.members.length);
+      g.score = v.score;
+      g.reasons = v.reasons;
+      g.evaluatedSize = g.members.length;
+      g.evaluatedAt = at;
+      g.dirty = false;
+      g.linked = v.score >= this.config.groupLinkAt;
+      if (g.linked) this.linked.add(g);
+      else {
+        this.linked.delete(g);
+        g.campaignId = null;
+      }
+    }
+
+    // Union the members of every coordinated group.
+    const uf = new UnionFind();
+    const ids = new Map<AccountState, number>();
+    const accs: AccountState[] = [];
+    const idOf = (a: AccountState): number => {
+      let i = ids.get(a);
+      if (i === undefined) {
+        i = uf.add();
+        ids.set(a, i);
+        accs.push(a);
+      }
+      return i;
+    };
+    for (const g of this.linked) {
+      const first = idOf(g.members[0]!);
+      for (let i = 1; i < g.members.length; i++) uf.union(first, idOf(g.members[i]!));
+    }
+    const comps = new Map<number, AccountState[]>();
+    for (const a of accs) {
+      const r = uf.find(ids.get(a)!);
+      const list = comps.get(r);
+      if (list) list.push(a);
+      else comps.set(r, [a]);
+    }
+    const compGroups = new Map<number, Group[]>();
+    for (const g of this.linked) {
+      const r = uf.find(ids.get(g.members[0]!)!);
+      const list = compGroups.get(r);
+      if (list) list.push(g);
+      else compGroups.set(r, [g]);
+    }
+
+    const touched: AccountState[] = [];
+    const previous = new Set<AccountState>();
+    for (const c of this.campaigns.values()) if (c.active) c.active = false;
+    const claimed = new Set<string>();
+    for (const [root, members] of comps) {
+      const linkedGroups = compGroups.get(root) ?? [];
+      const fit = members.filter((a) => this.fits(a, groups));
+      if (fit.length < this.config.minCampaignAccounts) {
+        for (const g of linkedGroups) g.campaignId = null;
+        continue;
+      }
+      const id = this.pickId(fit, claimed);
+      claimed.add(id);
+      const ev = scoreCampaign(
+        fit,
+        linkedGroups.map((g) => ({ key: g.key, score: g.score, reasons: g.reasons, size: g.members.length })),
+      );
+      let rec = this.campaigns.get(id);
+      if (!rec) {
+        rec = { id, members: [], score: 0, reasons: [], targets: ev.targets, indicators: {}, firstSeen: at, detectedAt: null, active: true, attachedByFastPath: new Set() };
+        this.campaigns.set(id, rec);
+      }
+      rec.members = fit.map((a) => a.id);
+      rec.score = ev.score;
+      rec.reasons = ev.reasons;
+      rec.targets = ev.targets;
+      rec.indicators = ev.indicators;
+      rec.firstSeen = fit.reduce((m, a) => Math.min(m, a.firstT), Number.POSITIVE_INFINITY);
+      rec.active = true;
+      if (rec.detectedAt === null && ev.score >= this.config.suspiciousAt) rec.detectedAt = at;
+      for (const g of linkedGroups) g.campaignId = id;
+      for (const a of fit) {
+        if (a.campaignId !== null && a.campaignId !== id) previous.add(a);
+        a.campaignId = id;
+        touched.push(a);
+      }
+    }
+    // Accounts whose campaign dissolved or who no longer fit lose the membership.
+    const inCampaign = new Set(touched);
+    for (const a of accs) if (a.campaignId !== null && !inCampaign.has(a)) {
+      a.campaignId = null;
+      touched.push(a);
+    }
+    for (const a of previous) if (!inCampaign.has(a)) touched.push(a);
+    return touched;
+  }
+
+  /**
+   * Fast path: attaches a young account to an active campaign when this exchange already shares
+   * `fastPathMinKeys` kinds of key with the campaign's coordinated groups.
+   */
+  fastPath(a: AccountState, groups: GroupIndex, f: RequestFeatures): string | null {
+    const kindsByCampaign = new Map<string, Set<KeyKind>>();
+    const consider = (key: string): void => {
+      const g = groups.get(key);
+      if (!g || !g.linked || g.campaignId === null) return;
+      const c = this.campaigns.get(g.campaignId);
+      if (!c || !c.active || c.score < this.config.fastPathMinCampaignScore) return;
+      const set = kindsByCampaign.get(c.id) ?? new Set<KeyKind>();
+      set.add(keyKind(key));
+      kindsByCampaign.set(c.id, set);
+    };
+    for (const k of a.keys) consider(k);
+    for (const b of f.templateBands) consider(`tpl:${b}`);
+    let best: string | null = null;
+    let bestKinds = 0;
+    for (const [id, kinds] of kindsByCampaign) if (kinds.size > bestKinds) [best, bestKinds] = [id, kinds.size];
+    if (best === null || bestKinds < this.config.fastPathMinKeys) return null;
+    const c = this.campaigns.get(best)!;
+    c.members.push(a.id);
+    c.attachedByFastPath.add(a.id);
+    return best;
+  }
+
+  views(minScore: number, lookup: (id: string) => AccountState | undefined): CampaignView[] {
+    const out: CampaignView[] = [];
+    for (const c of this.campaigns.values()) {
+      if (!c.active || c.score < minScore || c.detectedAt === null) continue;
+      let exchanges = 0;
+      for (const id of c.members) exchanges += lookup(id)?.n ?? 0;
+      out.push({ campaignId: c.id, accounts: [...c.members], exchanges, firstSeen: c.firstSeen, detectedAt: c.detectedAt, score: Math.round(c.score * 1000) / 1000, targets: c.targets, indicators: c.indicators, reasons: c.reasons });
+    }
+    return out.sort((x, y) => y.accounts.length - x.accounts.length);
+  }
+
+  private fits(a: AccountState, groups: GroupIndex): boolean {
+    const kinds = new Set<KeyKind>();
+    for (const k of a.keys) {
+      // Only keys whose group is coordinated count.
+      const kind = keyKind(k);
+      if (kinds.has(kind)) continue;
+      if (groups.get(k)?.linked === true) kinds.add(kind);
+    }
+    if (kinds.size >= 2) return true;
+    for (const k of kinds) if (SELF_SUFFICIENT.has(k)) return true;
+    return a.own >= FIT_OWN_SCORE;
+  }
+
+  private pickId(members: readonly AccountState[], claimed: ReadonlySet<string>): string {
+    const votes = new Map<string, number>();
+    for (const a of members) if (a.campaignId !== null && !claimed.has(a.campaignId)) votes.set(a.campaignId, (votes.get(a.campaignId) ?? 0) + 1);
+    let best: string | null = null;
+    let bestVotes = 0;
+    for (const [id, v] of votes) if (v > bestVotes || (v === bestVotes && best !== null && id < best)) [best, bestVotes] = [id, v];
+    return best ?? `cmp_${this.nextNo++}`;
+  }
+}

@@ -1,0 +1,72 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Engine } from "./engine.ts";
+import { buildReport } from "./report.ts";
+import { MemoryEnricher } from "../ports/memory-enricher.ts";
+import { miniWorld } from "../testing/mini-traffic.ts";
+import type { MiniWorld } from "../testing/mini-traffic.ts";
+import type { ScanReport } from "../model/report.ts";
+
+function scan(world: MiniWorld, until = Number.POSITIVE_INFINITY): ScanReport {
+  const engine = new Engine({ enricher: new MemoryEnricher(undefined, { "mailbox.example": "disposable", "gmail.com": "free", "uni.edu": "education" }) });
+  for (const a of world.accounts) engine.upsertAccount(a);
+  let n = 0;
+  for (const ev of world.events) {
+    if (ev.t > until) break;
+    engine.observe(ev);
+    n++;
+  }
+  return buildReport(engine, { events: n, accounts: world.accounts.length, bad_lines: 0, from: null, to: null }, "2026-05-01T00:00:00.000Z", { all: true });
+}
+
+const world = miniWorld();
+const full = scan(world);
+const verdictOf = (id: string): string => full.accounts.find((a) => a.account_id === id)?.verdict ?? "benign";
+const ids = (prefix: string): string[] => Object.keys(world.labels).filter((id) => id.startsWith(prefix));
+
+test("a hydra campaign's accounts come out as extraction", () => {
+  const hydra = ids("hyd_");
+  const caught = hydra.filter((id) => verdictOf(id) === "extraction");
+  assert.ok(caught.length >= 0.9 * hydra.length, `caught ${caught.length} of ${hydra.length}`);
+});
+
+test("ordinary users and students are never extraction", () => {
+  const legit = [...ids("usr_"), ...ids("stu_")];
+  const fp = legit.filter((id) => verdictOf(id) === "extraction");
+  assert.deepEqual(fp, []);
+});
+
+test("the campaign is found as one campaign holding most of its accounts", () => {
+  const hydra = new Set(ids("hyd_"));
+  const best = full.campaigns.map((c) => ({ c, hits: c.accounts.filter((a) => hydra.has(a)).length })).sort((a, b) => b.hits - a.hits)[0];
+  assert.ok(best, "no campaign found");
+  assert.ok(best.hits >= 0.8 * hydra.size, `largest campaign holds ${best.hits} hydra accounts`);
+  assert.equal(best.c.accounts.filter((a) => !hydra.has(a)).length, 0, "campaign includes legitimate accounts");
+  assert.ok(best.c.reasons.length > 0 && best.c.reasons.every((r) => r.code.length > 0 && r.detail.length > 0));
+  assert.ok(best.c.targets.reasoning > 0.5, "targets reasoning");
+});
+
+test("every flagged account carries reasons with stable codes", () => {
+  for (const a of full.accounts.filter((x) => x.verdict !== "benign")) {
+    assert.ok(a.reasons.length > 0, a.account_id);
+    for (const r of a.reasons) assert.match(r.code, /^[a-z_]+$/);
+  }
+});
+
+test("truncating the log at T leaves every flagged_at <= T unchanged (causality)", () => {
+  const times = world.events.map((e) => e.t);
+  const T = times[Math.floor(times.length * 0.55)]!;
+  const cut = scan(world, T);
+  const at = (r: ScanReport, id: string, f: "flagged_at" | "extraction_at"): string | null => r.accounts.find((a) => a.account_id === id)?.[f] ?? null;
+  let checked = 0;
+  for (const a of full.accounts) {
+    for (const f of ["flagged_at", "extraction_at"] as const) {
+      const v = a[f];
+      if (v !== null && Date.parse(v) <= T) {
+        assert.equal(at(cut, a.account_id, f), v, `${a.account_id} ${f}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 10, `only ${checked} flag times before T`);
+});

@@ -1,0 +1,176 @@
+/**
+ * The detection engine: one causal, streaming state machine in event time, shared by `moat scan` (replay)
+ * and `moat serve` (live). Feed it exchanges in (roughly) time order; it keeps per-account sketches, groups
+ * accounts by what they share, finds campaigns on a fixed grid of event time, and answers "what do we think
+ * of this account now?" from state that only holds the past.
+ *
+ * @example
+ * const engine = new Engine({ enricher: new MemoryEnricher() });
+ * engine.upsertAccount({ account_id: "a1", created_at: "2026-04-22T00:00:00Z" });
+ * const a = engine.observe({ t: Date.parse(ev.ts), event: ev });
+ * if (a.verdict === "extraction") …
+ */
+import type { AccountRecord, TimedEvent } from "../model/traffic.ts";
+import type { Reason, Verdict } from "../model/report.ts";
+import type { Enricher } from "../ports/enricher.ts";
+import type { Assessment, CampaignView } from "./types.ts";
+import { resolveEngineConfig } from "./config.ts";
+import type { EngineConfig, EngineConfigInput } from "./config.ts";
+import { analyseRequest } from "../features/request-features.ts";
+import { AccountState, accountFacts } from "../account/account-state.ts";
+import { ownScore } from "../account/account-score.ts";
+import { GroupIndex } from "../linking/group-index.ts";
+import { CampaignFinder } from "../clustering/campaign-finder.ts";
+import type { CampaignRecord } from "../clustering/campaign-finder.ts";
+
+export interface EngineOptions {
+  readonly enricher: Enricher;
+  readonly config?: EngineConfigInput;
+}
+
+/** How much a campaign's score lifts a member: noisy-or of own behaviour and campaign evidence. */
+const CAMPAIGN_LIFT = 0.9;
+
+export class Engine {
+  readonly config: EngineConfig;
+  private readonly enricher: Enricher;
+  private readonly accounts = new Map<string, AccountState>();
+  private readonly records = new Map<string, AccountRecord>();
+  private readonly groups: GroupIndex;
+  private readonly finder: CampaignFinder;
+  private clock = Number.NEGATIVE_INFINITY;
+  private nextRun = Number.NEGATIVE_INFINITY;
+  private eventsSeen = 0;
+  private lateEvents = 0;
+
+  constructor(opts: EngineOptions) {
+    this.config = resolveEngineConfig(opts.config ?? {});
+    this.enricher = opts.enricher;
+    this.groups = new GroupIndex(this.config);
+    this.finder = new CampaignFinder(this.config);
+  }
+
+  /** Adds or updates an account's sign-up facts (contract §2). Applied to its state from its next exchange on. */
+  upsertAccount(rec: AccountRecord): void {
+    this.records.set(rec.account_id, rec);
+    const a = this.accounts.get(rec.account_id);
+    if (a) a.facts = accountFacts(rec, this.enricher);
+  }
+
+  /** The engine's event-time clock: the latest event time it has processed. */
+  now(): number {
+    return this.clock;
+  }
+
+  /**
+   * Folds one exchange in and returns the account's assessment right after it. Events should arrive in
+   * non-decreasing time; an older one is still counted, at the engine's current clock (never dropped).
+   */
+  observe(ev: TimedEvent): Assessment {
+    if (ev.t < this.clock) this.lateEvents++;
+    const now = Math.max(this.clock, ev.t);
+    this.advance(now);
+    this.eventsSeen++;
+    const f = analyseRequest(ev, this.enricher);
+    const a = this.account(f.accountId);
+    const first = a.n === 0;
+    a.update(f, this.config.maxIpKeysPerAccount);
+    this.groups.join(a, f, first);
+    a.own = ownScore(a, false).score;
+    if (a.campaignId === null && a.n <= 5) {
+      const attached = this.finder.fastPath(a, this.groups, f);
+      if (attached) a.campaignId = attached;
+    }
+    const quick = this.assessState(a, now, false);
+    // Reasons are formatted only for accounts that are flagged: the common case stays cheap.
+    return quick.verdict === "benign" ? quick : this.assessState(a, now, true, false);
+  }
+
+  /**
+   * Moves the event-time clock to `t`, running campaign detection when a grid point has been passed
+   * (one run per call: only the latest state exists).
+   */
+  advance(t: number): void {
+    if (t < this.clock) return;
+    this.clock = t;
+    if (this.nextRun === Number.NEGATIVE_INFINITY) {
+      this.nextRun = (Math.floor(t / this.config.clusterEveryMs) + 1) * this.config.clusterEveryMs;
+      return;
+    }
+    if (t < this.nextRun) return;
+    // The run happens at the first event on or after a grid point, and its results carry that event's
+    // time: the state holds exactly the events before it, so a log cut at any T reproduces every run <= T.
+    this.nextRun = (Math.floor(t / this.config.clusterEveryMs) + 1) * this.config.clusterEveryMs;
+    const touched = this.finder.run(t, this.groups, (id) => this.accounts.get(id));
+    for (const a of touched) this.assessState(a, t, false);
+  }
+
+  /** Read-only: the current assessment of an account (benign and empty when never seen). */
+  assess(accountId: string): Assessment {
+    const a = this.accounts.get(accountId);
+    if (!a) return { accountId, verdict: "benign", score: 0, campaignId: null, campaignScore: 0, reasons: [], exchanges: 0, flaggedAt: null, extractionAt: null };
+    return this.assessState(a, this.clock, true, false);
+  }
+
+  /** Campaigns found so far (score at or above `suspicious`), largest first. */
+  campaigns(): readonly CampaignView[] {
+    return this.finder.views(this.config.suspiciousAt, (id) => this.accounts.get(id));
+  }
+
+  /** Every account seen so far, in first-seen order. */
+  accountIds(): IterableIterator<string> {
+    return this.accounts.keys();
+  }
+
+  stats(): { events: number; accounts: number; groups: number; campaigns: number; lateEvents: number } {
+    return { events: this.eventsSeen, accounts: this.accounts.size, groups: this.groups.size(), campaigns: this.finder.count(), lateEvents: this.lateEvents };
+  }
+
+  private account(id: string): AccountState {
+    let a = this.accounts.get(id);
+    if (!a) {
+      a = new AccountState(id);
+      const rec = this.records.get(id);
+      if (rec) a.facts = accountFacts(rec, this.enricher);
+      this.accounts.set(id, a);
+    }
+    return a;
+  }
+
+  private campaignOf(a: AccountState): CampaignRecord | null {
+    return a.campaignId === null ? null : this.finder.get(a.campaignId);
+  }
+
+  /** Combines own score and campaign evidence, records first flag times (causal: `now` is event time). */
+  private assessState(a: AccountState, now: number, withReasons: boolean, record = true): Assessment {
+    const own = withReasons ? ownScore(a, true) : { score: a.own, reasons: [] as Reason[] };
+    const c = this.campaignOf(a);
+    const cScore = c && c.score >= this.config.suspiciousAt ? c.score : 0;
+    const score = cScore > 0 ? 1 - (1 - own.score) * (1 - CAMPAIGN_LIFT * cScore) : own.score;
+    const verdict: Verdict = score >= this.config.extractionAt ? "extraction" : score >= this.config.suspiciousAt ? "suspicious" : "benign";
+    if (record) {
+      if (verdict !== "benign" && a.flaggedAt === null) a.flaggedAt = now;
+      if (verdict === "extraction" && a.extractionAt === null) a.extractionAt = now;
+    }
+    let reasons: readonly Reason[] = own.reasons;
+    if (withReasons && c && cScore > 0) {
+      const campaignReason: Reason = {
+        code: "campaign_member",
+        weight: Math.round((score - own.score) * 1000) / 1000,
+        detail: `member of ${c.id}: ${c.members.length} accounts, campaign score ${c.score.toFixed(2)}${c.attachedByFastPath.has(a.id) ? " (attached on its first exchanges)" : ""}`,
+      };
+      reasons = [campaignReason, ...own.reasons];
+    }
+    return {
+      accountId: a.id,
+      verdict,
+      score: Math.round(score * 1000) / 1000,
+      campaignId: cScore > 0 ? a.campaignId : null,
+      campaignScore: cScore,
+      reasons,
+      exchanges: a.n,
+      flaggedAt: a.flaggedAt,
+      extractionAt: a.extractionAt,
+    };
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Per-request analysis: everything the engine keeps about one exchange, computed once from the event.
+ * Raw prompt text stops here: downstream state holds only hashes, sketches and numbers.
+ */
+import type { TimedEvent } from "../model/traffic.ts";
+import type { Enricher, NetClass } from "../ports/enricher.ts";
+import { viewPrompt, cotElicitation, categorize, skeleton, minhash, lshBands, hash32, hashHex } from "../text/index.ts";
+import type { Category } from "../text/index.ts";
+
+export const CATEGORIES: readonly Category[] = ["reasoning", "coding", "agentic", "instruction", "other"];
+
+export interface RequestFeatures {
+  readonly t: number;
+  readonly accountId: string;
+  /** 0..1 chain-of-thought elicitation strength of system prompt + last user turn. */
+  readonly cot: number;
+  readonly cotCues: readonly string[];
+  readonly category: Category;
+  /** Hash of the template skeleton (slots masked). */
+  readonly skeletonHash: number;
+  /** LSH band keys of the skeleton's MinHash: near-duplicate templates share at least one. */
+  readonly templateBands: readonly string[];
+  /** Hash of the last user turn, normalised: the "problem" (repeats = rejection sampling). */
+  readonly problemHash: number;
+  /** Request-parameter fingerprint: max tokens, temperature, top_p, thinking/reasoning, system prompt, tools, endpoint, client family. */
+  readonly paramFp: string;
+  readonly model: string | null;
+  readonly ip: string | null;
+  readonly ipPrefix: string | null;
+  readonly asn: number | null;
+  readonly netClass: NetClass;
+  readonly client: string;
+  readonly userAgent: string | null;
+  readonly turns: number;
+  readonly agenticLoop: boolean;
+  readonly maxTokens: number | null;
+  readonly thinkingBudget: number | null;
+}
+
+function num(v: unknown): number | null {
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
+function thinkingOf(req: Readonly<Record<string, unknown>> | undefined): { key: string; budget: number | null } {
+  if (!req) return { key: "-", budget: null };
+  const th = req["thinking"];
+  if (th && typeof th === "object") {
+    const o = th as Record<string, unknown>;
+    const budget = num(o["budget_tokens"]);
+    return { key: `${String(o["type"] ?? "?")}:${budget ?? "-"}`, budget };
+  }
+  const effort = req["reasoning_effort"] ?? (req["reasoning"] as Record<string, unknown> | undefined)?.["effort"];
+  if (typeof effort === "string") return { key: `effort:${effort}`, budget: null };
+  return { key: "-", budget: null };
+}
+
+/** Computes the features of one exchange. Pure: same event and enricher, same features. */
+export function analyseRequest(ev: TimedEvent, enricher: Enricher): RequestFeatures {
+  const e = ev.event;
+  const req = e.request;
+  const view = viewPrompt(req, e.prompt);
+  const focus = view.system.length > 0 ? `${view.system}\n${view.lastUser}` : view.lastUser;
+  const cot = cotElicitation(focus);
+  const cat = categorize(view);
+  const skel = skeleton(view.lastUser.length > 0 ? view.lastUser : focus);
+  const sig = minhash(skel);
+  const bands = lshBands(sig, 4);
+  const maxTokens = num(req?.["max_tokens"]) ?? num(req?.["max_completion_tokens"]);
+  const thinking = thinkingOf(req);
+  const client = e.user_agent ? enricher.client(e.user_agent) : { family: "unknown", version: null };
+  const ipInfo = e.ip ? enricher.ip(e.ip) : null;
+  const paramFp = hashHex(
+    [
+      e.endpoint ?? "-",
+      maxTokens ?? "-",
+      num(req?.["temperature"]) ?? "-",
+      num(req?.["top_p"]) ?? "-",
+      thinking.key,
+      view.system.length > 0 ? hash32(view.system) : "-",
+      view.toolSchemaHash ?? "-",
+      client.family,
+    ].join("|"),
+  );
+  return {
+    t: ev.t,
+    accountId: e.account_id,
+    cot: cot.score,
+    cotCues: cot.cues,
+    category: cat.category,
+    skeletonHash: hash32(skel),
+    templateBands: bands,
+    problemHash: hash32(view.lastUser.trim().toLowerCase().replace(/\s+/g, " ")),
+    paramFp,
+    model: e.model ?? (typeof req?.["model"] === "string" ? (req["model"] as string) : null),
+    ip: e.ip ?? null,
+    ipPrefix: ipInfo?.prefix ?? null,
+    asn: ipInfo?.asn ?? null,
+    netClass: ipInfo?.netClass ?? "unknown",
+    client: client.version ? `${client.family}/${client.version}` : client.family,
+    userAgent: e.user_agent ?? null,
+    turns: view.turns,
+    agenticLoop: view.hasToolResult || view.hasToolUse,
+    maxTokens,
+    thinkingBudget: thinking.budget,
+  };
+}

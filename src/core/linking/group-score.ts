@@ -1,0 +1,122 @@
+/**
+ * Judges one group of accounts that share a key: is the sharing coordination or coincidence?
+ * Popular values (a carrier NAT, a common SDK's defaults) gather accounts that behave differently and share
+ * nothing else; a campaign's accounts behave alike, share several rare keys at once, sign up together,
+ * act in the same time buckets and switch models together. Weighting by that coherence rather than by raw
+ * counts is the dense-subgraph idea of FRAUDAR / SliceNDice, computed per group so it stays linear.
+ */
+import type { Reason } from "../model/report.ts";
+import type { AccountState } from "../account/account-state.ts";
+import { KIND_LABEL, KIND_WEIGHT, keyKind } from "./keys.ts";
+import type { KeyKind } from "./keys.ts";
+
+/** Groups larger than this are judged on a deterministic sample of members: bounded work per run. */
+export const GROUP_SAMPLE = 1500;
+
+export interface GroupVerdict {
+  readonly score: number;
+  readonly reasons: Reason[];
+  /** Members that share at least one other strong key with another member of the group. */
+  readonly coherence: number;
+  readonly behaviour: number;
+}
+
+const STRONG: ReadonlySet<KeyKind> = new Set<KeyKind>(["pay", "pfp", "tpl", "ip", "signup", "mail", "sip"]);
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
+/** Picks up to GROUP_SAMPLE members evenly spread over the list (deterministic). */
+export function sampleMembers<T>(members: readonly T[]): readonly T[] {
+  if (members.length <= GROUP_SAMPLE) return members;
+  const out: T[] = [];
+  const step = members.length / GROUP_SAMPLE;
+  for (let i = 0; i < GROUP_SAMPLE; i++) out.push(members[Math.floor(i * step)]!);
+  return out;
+}
+
+/** Scores a group from its members' states. */
+export function scoreGroup(key: string, members: readonly AccountState[], totalMembers: number): GroupVerdict {
+  const kind = keyKind(key);
+  const m = members.length;
+  const reasons: Reason[] = [];
+  const add = (code: string, weight: number, detail: string): void => {
+    reasons.push({ code, weight: Math.round(weight * 1000) / 1000, detail });
+  };
+
+  // Coherence: how many members share another strong key with another member.
+  const counts = new Map<string, number>();
+  for (const a of members) for (const k of a.keys) if (k !== key && STRONG.has(keyKind(k))) counts.set(k, (counts.get(k) ?? 0) + 1);
+  let coherent = 0;
+  const sharedKinds = new Set<KeyKind>();
+  for (const a of members) {
+    let hit = false;
+    for (const k of a.keys) {
+      if (k === key) continue;
+      if ((counts.get(k) ?? 0) >= Math.max(2, Math.ceil(0.05 * m))) {
+        hit = true;
+        sharedKinds.add(keyKind(k));
+      }
+    }
+    if (hit) coherent++;
+  }
+  const coherence = m > 0 ? coherent / m : 0;
+
+  let behaviour = 0;
+  let verified = 0;
+  let edu = 0;
+  const orgs = new Map<string, number>();
+  for (const a of members) {
+    behaviour += a.own;
+    if (a.facts.verified) verified++;
+    if (a.facts.emailClass === "education" || a.facts.tier === "education") edu++;
+    if (a.facts.orgId) orgs.set(a.facts.orgId, (orgs.get(a.facts.orgId) ?? 0) + 1);
+  }
+  behaviour = m > 0 ? behaviour / m : 0;
+  let topOrg = 0;
+  for (const c of orgs.values()) topOrg = Math.max(topOrg, c);
+
+  add(`shared_${kind}`, 0.3 * KIND_WEIGHT[kind] * coherence, `${totalMembers} accounts share one ${KIND_LABEL[kind]}; ${pct(coherence)} of them also share ${[...sharedKinds].map((k) => KIND_LABEL[k]).join(", ") || "nothing else"}`);
+  add("member_behaviour", 0.5 * behaviour, `members' own behaviour scores average ${behaviour.toFixed(2)}`);
+
+  // Synchronised activity: members active in the same 10-minute buckets far more than chance.
+  const buckets = new Map<number, number>();
+  let slots = 0;
+  for (const a of members)
+    for (const b of a.recentBuckets)
+      if (b !== 0) {
+        buckets.set(b, (buckets.get(b) ?? 0) + 1);
+        slots++;
+      }
+  if (slots > 0 && m >= 3) {
+    let crowded = 0;
+    for (const c of buckets.values()) if (c >= Math.max(3, 0.2 * m)) crowded += c;
+    const sync = crowded / slots;
+    if (sync >= 0.3) add("synchronised_activity", 0.1 * sync, `${pct(sync)} of members' recent activity falls in shared 10-minute windows`);
+  }
+
+  // Synchronised model switch: many members moved to the same model within one day.
+  const starts = new Map<string, number[]>();
+  for (const a of members) for (const s of a.modelStarts) (starts.get(s.model) ?? starts.set(s.model, []).get(s.model)!).push(s.t);
+  let bestSwitch = 0;
+  let bestModel = "";
+  for (const [model, ts] of starts) {
+    ts.sort((x, y) => x - y);
+    let j = 0;
+    for (let i = 0; i < ts.length; i++) {
+      while (ts[i]! - ts[j]! > 24 * 3_600_000) j++;
+      if (i - j + 1 > bestSwitch) {
+        bestSwitch = i - j + 1;
+        bestModel = model;
+      }
+    }
+  }
+  if (m >= 3 && bestSwitch / m >= 0.4)
+    add("synchronised_model_switch", 0.1, `${bestSwitch} of ${m} members switched to ${bestModel} within 24 hours`);
+
+  if (m > 0 && topOrg / m >= 0.8) add("single_org", -0.3, `${pct(topOrg / m)} of members belong to one organisation`);
+  if (m > 0 && verified / m >= 0.5) add("verified_members", -0.2 * (verified / m), `${pct(verified / m)} of members are verified`);
+  if (m > 0 && edu / m >= 0.5) add("education_members", -0.1 * (edu / m), `${pct(edu / m)} of members are education accounts`);
+
+  reasons.sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight));
+  const score = Math.max(0, Math.min(1, reasons.reduce((s, r) => s + r.weight, 0)));
+  return { score, reasons, coherence, behaviour };
+}
