@@ -20,6 +20,8 @@ const DASHES = /[\u2010-\u2015\u2212]/g;
 // Arabic harakat, superscript alef, tatweel: optional marks that would split one word into many spellings.
 const ARABIC_MARKS = /[\u064b-\u065f\u0670\u0640]/g;
 const SPACES = /\s+/g;
+// Lowercasing Turkish "İ" leaves "i" + U+0307 (combining dot above): drop the dot so "DÜŞÜNELİM" matches "düşünelim".
+const DOT_ABOVE = /\u0307/g;
 
 /**
  * Normalised, bounded form of `text` for cue matching.
@@ -27,9 +29,16 @@ const SPACES = /\s+/g;
  * @example normalizeText("Let’s  THINK\nstep-by-step") // "let's think step-by-step"
  */
 export function normalizeText(text: string, head = HEAD_CHARS, tail = TAIL_CHARS): string {
-  let s = text.length > head + tail ? text.slice(0, head) + "\n" + text.slice(text.length - tail) : text;
-  if (NON_ASCII.test(s)) {
-    s = s.normalize("NFKC").replace(QUOTES, "'").replace(DQUOTES, '"').replace(DASHES, "-").replace(ARABIC_MARKS, "");
-  }
-  return s.toLowerCase().replace(SPACES, " ").trim();
+  const s = text.length > head + tail ? text.slice(0, head) + "\n" + text.slice(text.length - tail) : text;
+  if (!NON_ASCII.test(s)) return s.toLowerCase().replace(SPACES, " ").trim();
+  return s
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(DOT_ABOVE, "")
+    .replace(QUOTES, "'")
+    .replace(DQUOTES, '"')
+    .replace(DASHES, "-")
+    .replace(ARABIC_MARKS, "")
+    .replace(SPACES, " ")
+    .trim();
 }

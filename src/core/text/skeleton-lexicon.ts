@@ -12,19 +12,16 @@ const words = (s: string): string[] => s.split(/\s+/u).filter((x) => x.length > 
 /** Prompt-scaffold vocabulary. */
 export const ANCHORS: ReadonlySet<string> = new Set(
   words(`
-  question questions answer answers answered answering options option choices choice choose select pick correct incorrect true false yes no
+  question questions answer answers answered answering options option choices choice choose select pick correct incorrect true false
   following given above below based context passage paragraph article text document documents sentence sentences phrase word words title
   review reviews summary summarize summarise summarization headline topic category categories label labels classify classification
   tweet email message dialogue dialog conversation story premise hypothesis claim statement entail entails entailment implies imply
-  contradiction neutral positive negative sentiment tone rating stars product movie news
-  write rewrite generate create translate translation paraphrase explain describe list provide give return output input format json
+  contradiction neutral positive negative sentiment tone rating product movie news paraphrase
+  write rewrite generate create translate translation explain describe list provide give return output input format json
   complete continue completion fill blank extract identify determine find calculate compute solve problem solution step steps think reason
   reasoning final result results instruction instructions task tasks example examples response respond reply user assistant system
-  please read consider use using according refer regarding about which what how why who whom whose where when whether many much best most
-  likely following: question: answer: context: passage: text: title: review: options: input: output: instruction: response: summary:
-  you your i me my we us let let's can could would should will must do does did is are was were be not
-  first then next finally also only each every all any some other another same different possible
-  here there this that these those it its
+  please read consider according refer regarding whether likely best
+  let's
   `),
 );
 

@@ -5,7 +5,7 @@
  * wrap large problem sets in a few templates, so a rare skeleton shared by many accounts is
  * a linking signal (and a popular one, like a bare question, is not).
  *
- * How: tokenise the first `maxChars` characters; classify tokens as anchors (prompt
+ * How: tokenise the text (at most `maxChars` characters: head and tail of a long one); classify tokens as anchors (prompt
  * vocabulary: "question", "answer", "following", "review"...), function words, punctuation
  * or content. Content, numbers, URLs, e-mails, quoted strings and code blocks are slot
  * material. Anchors are kept when they sit in scaffolding (next to another anchor within a
@@ -38,13 +38,26 @@ const STRUCTURAL = new Set([":", "?", "\n", "-", "*", "#", "=", "|", "(", ")", "
  * // 'review : "_" is this review positive or negative ?'
  */
 export function skeleton(text: string, maxChars = SKELETON_MAX_CHARS): string {
-  let s = text.length > maxChars ? text.slice(0, maxChars) : text;
-  // eslint-disable-next-line no-control-regex
-  if (/[^\x00-\x7f]/.test(s)) s = s.normalize("NFKC");
   const toks: string[] = [];
   const kinds: K[] = [];
-  tokenize(s, toks, kinds);
+  if (text.length <= maxChars) {
+    tokenize(nfkc(text), toks, kinds);
+  } else {
+    // Head and tail: templates put instructions before the slot, after it ("...\nSummary:"), or both.
+    const tail = Math.floor(maxChars * TAIL_SHARE);
+    tokenize(nfkc(text.slice(0, maxChars - tail)), toks, kinds);
+    push(toks, kinds, SLOT, K.Content);
+    tokenize(nfkc(text.slice(text.length - tail)), toks, kinds);
+  }
   return render(toks, kinds);
+}
+
+/** Share of `maxChars` taken from the end of a long text. */
+const TAIL_SHARE = 0.25;
+
+function nfkc(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(s) ? s.normalize("NFKC") : s;
 }
 
 function push(toks: string[], kinds: K[], t: string, k: K): void {
@@ -59,7 +72,7 @@ function tokenize(s: string, toks: string[], kinds: K[]): void {
   while ((m = TOKEN.exec(s)) !== null) {
     if (m[1] !== undefined) push(toks, kinds, "<code>", K.Marker);
     else if (m[2] !== undefined || m[3] !== undefined || m[5] !== undefined) push(toks, kinds, SLOT, K.Content);
-    else if (m[4] !== undefined) push(toks, kinds, "\"_\"", K.Marker);
+    else if (m[4] !== undefined) push(toks, kinds, "\"_\"", K.Punct);
     else if (m[6] !== undefined) {
       const raw = m[6];
       if (CJK.test(raw)) {
@@ -106,6 +119,10 @@ function splitCjk(run: string, toks: string[], kinds: K[]): void {
 
 /** Window (tokens each side) in which a second anchor confirms scaffolding. */
 const ANCHOR_WINDOW = 3;
+/** Kept runs shorter than this between two slots are dropped (see step 3 of render). */
+const MIN_RUN = 3;
+/** A slot run of at least this many tokens is "long" (passage-like content). */
+const LONG_SLOT = 4;
 
 function render(toks: readonly string[], kinds: readonly K[]): string {
   const n = toks.length;
@@ -125,21 +142,42 @@ function render(toks: readonly string[], kinds: readonly K[]): string {
     if (!ok) ok = isStructural(toks[i - 1]) || isStructural(toks[i + 1]) || i === 0 || i === n - 1;
     if (ok) keep[i] = 1;
   }
-  // 2. Function words and punctuation chained to kept tokens (both directions).
+  // 2. Function words and punctuation chained to kept tokens (both directions). A function word
+  //    does not chain across punctuation: after "Review:" the next "i"/"the" opens the slot.
   for (let pass = 0; pass < 2; pass++) {
     for (let i = 0; i < n; i++) {
-      if (keep[i] || (kinds[i] !== K.Func && kinds[i] !== K.Punct)) continue;
-      if ((i > 0 && keep[i - 1]) || (i + 1 < n && keep[i + 1] && kinds[i + 1] !== K.Punct)) keep[i] = 1;
+      if (!keep[i] && chains(kinds, keep, i, i - 1)) keep[i] = 1;
     }
     for (let i = n - 1; i >= 0; i--) {
-      if (keep[i] || (kinds[i] !== K.Func && kinds[i] !== K.Punct)) continue;
-      if (i + 1 < n && keep[i + 1] && kinds[i + 1] !== K.Punct) keep[i] = 1;
+      if (!keep[i] && chains(kinds, keep, i, i + 1)) keep[i] = 1;
     }
+  }
+  // 3. Short kept runs inside long slot content are leaks from it ("the", "i think"), not scaffolding;
+  //    next to short slots (a product name in "review ( _ ) about an _") they are the template.
+  const slotLen = new Int32Array(n + 1); // absorbed tokens in the slot run ending at i (exclusive)
+  for (let i = 0, run = 0; i <= n; i++) {
+    slotLen[i] = run;
+    run = i < n && !keep[i] ? run + 1 : 0;
+  }
+  for (let i = 0; i < n; ) {
+    if (!keep[i]) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < n && keep[j]) j++;
+    let right = 0;
+    while (j + right < n && !keep[j + right]) right++;
+    const left = slotLen[i] ?? 0;
+    if (j - i < MIN_RUN && Math.min(left, right) >= LONG_SLOT && !hasMarker(kinds, i, j)) keep.fill(0, i, j);
+    i = j;
   }
   let out = "";
   let inSlot = false;
   for (let i = 0; i < n; i++) {
     if (keep[i]) {
+      // Blank-line counts vary with the slot content: one paragraph mark per run.
+      if (toks[i] === "\n" && out.endsWith("¶")) continue;
       const t = toks[i] === "\n" ? "¶" : (toks[i] ?? "");
       out = out.length === 0 ? t : out + " " + t;
       inSlot = false;
@@ -149,6 +187,21 @@ function render(toks: readonly string[], kinds: readonly K[]): string {
     }
   }
   return out;
+}
+
+/** Whether token i (function word or punctuation) is kept because of its kept neighbour j. */
+function chains(kinds: readonly K[], keep: Uint8Array, i: number, j: number): boolean {
+  const k = kinds[i];
+  if ((k !== K.Func && k !== K.Punct) || j < 0 || j >= kinds.length || !keep[j]) return false;
+  const kj = kinds[j];
+  if (k === K.Func) return kj !== K.Punct;
+  // Punctuation attaches after anything kept, and before kept words (not before other punctuation).
+  return j < i || kj !== K.Punct;
+}
+
+function hasMarker(kinds: readonly K[], from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (kinds[i] === K.Marker) return true;
+  return false;
 }
 
 function isStructural(t: string | undefined): boolean {
