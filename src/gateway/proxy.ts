@@ -150,8 +150,9 @@ function exchangeRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerR
   if (rejects(decision)) {
     ctx.metrics.inc("moat_enforced_total", { action: decision.action });
     const reply = rejection(family, decision, requestId);
-    sendReply(ctx, res, reply);
-    return log(reply.status, null);
+    // Logged before the answer leaves: a client that saw the answer implies the exchange is on disk.
+    log(reply.status, null);
+    return sendReply(ctx, res, reply);
   }
   let out = x.body;
   let caps: DegradeCaps | null = null;
@@ -219,9 +220,10 @@ function forward(
     });
     ur.on("end", () => {
       const tail = tap.end();
+      // Log first, then send the last bytes: once the client has the whole answer, the exchange is on disk.
+      finish(status, tap.usage());
       if (tail.length > 0) res.end(tail);
       else res.end();
-      finish(status, tap.usage());
     });
     ur.on("error", () => {
       res.destroy();

@@ -1,8 +1,131 @@
+/**
+ * `moat serve`: the gateway's composition root. Reads and validates the config and policy once, opens
+ * the state store and traffic log in the data directory, builds the real engine and enricher, replays
+ * the traffic log, listens, and shuts down cleanly on SIGINT/SIGTERM. See docs/gateway.md.
+ */
 import type { Command } from "commander";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { UserError } from "../user-error.ts";
+import { ConfigError, loadGatewayConfig, type GatewayConfig } from "../../gateway/config.ts";
+import { DEFAULT_POLICY_YAML } from "../../gateway/default-policy.ts";
+import { loadPolicy, startGateway } from "../../gateway/gateway.ts";
+import { PolicyError } from "../../gateway/policy.ts";
+import { Engine } from "../../core/engine/engine.ts";
+import type { EngineConfigInput } from "../../core/engine/config.ts";
+import type { AccountRecord } from "../../core/model/traffic.ts";
+import { createEnricher } from "../../enrich/index.ts";
+import { readAccounts } from "../../ingest/index.ts";
+import { FileStateStore } from "../../stores/file-state-store.ts";
+import { StateStoreError } from "../../stores/state-store.ts";
+import { TrafficLogWriter, listTrafficLogFiles } from "../../stores/traffic-log.ts";
 
-// Placeholder while the command is being built; replaced by its real composition root.
-export function registerServe(program: Command): void {
-  program.command("serve").description("(being built)").action(() => {
-    throw new Error("moat serve is not built yet");
+interface ServeOptions {
+  config: string;
+  mode?: string;
+  port?: string;
+  printPolicy?: boolean;
+  check?: boolean;
+}
+
+function userErrors<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e: unknown) {
+    if (e instanceof ConfigError || e instanceof PolicyError) throw new UserError(e.code, e.message);
+    if (e instanceof StateStoreError) throw new UserError(e.code, e.message);
+    throw e;
+  }
+}
+
+function withFlags(c: GatewayConfig, o: ServeOptions): GatewayConfig {
+  let out = c;
+  if (o.mode !== undefined) {
+    if (o.mode !== "shadow" && o.mode !== "enforce") throw new UserError("SERVE_BAD_MODE", `--mode must be shadow or enforce, got ${JSON.stringify(o.mode)}`);
+    out = { ...out, mode: o.mode };
+  }
+  if (o.port !== undefined) {
+    const p = Number(o.port);
+    if (!Number.isInteger(p) || p < 0 || p > 65535) throw new UserError("SERVE_BAD_PORT", `--port must be an integer 0-65535, got ${JSON.stringify(o.port)}`);
+    out = { ...out, port: p };
+  }
+  return out;
+}
+
+async function serve(o: ServeOptions): Promise<void> {
+  if (o.printPolicy) {
+    process.stdout.write(DEFAULT_POLICY_YAML);
+    return;
+  }
+  const config = withFlags(
+    userErrors(() => loadGatewayConfig(o.config, process.env)),
+    o,
+  );
+  const policy = userErrors(() => loadPolicy(config.policyFile));
+  let engine: Engine;
+  const enricher = createEnricher();
+  try {
+    engine = new Engine({ enricher, config: (config.engine ?? {}) as EngineConfigInput });
+  } catch (e: unknown) {
+    throw new UserError("CONFIG_INVALID", `config.${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (o.check) {
+    process.stdout.write(`config ok: mode ${config.mode}, ${config.keys.size} keys, policy ${config.policyFile ?? "(built-in default)"} with ${policy.rules.length} rules\n`);
+    return;
+  }
+  let accounts: AccountRecord[] = [];
+  if (config.accountsFile !== null) {
+    const r = await readAccounts(config.accountsFile);
+    accounts = r.accounts;
+    if (r.badLines > 0) process.stderr.write(`moat serve: ${r.badLines} bad lines in ${config.accountsFile} skipped (${JSON.stringify(r.badReasons)})\n`);
+  }
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const store = userErrors(() => FileStateStore.open(join(config.dataDir, "state.jsonl")));
+  const trafficDir = join(config.dataDir, "traffic");
+  const replayFiles = listTrafficLogFiles(trafficDir);
+  const log = TrafficLogWriter.open(trafficDir, { maxBytes: config.trafficLogMaxBytes });
+  const decisionFd = config.decisionLog ? openSync(join(config.dataDir, "decisions.jsonl"), "a", 0o600) : null;
+  // Load the ASN database now rather than on the first request.
+  enricher.ip("8.8.8.8");
+  const gw = await startGateway({
+    config,
+    detection: engine,
+    store,
+    trafficLog: log,
+    replayFiles,
+    accounts,
+    ...(decisionFd !== null ? { decisionSink: (line: string) => void writeSync(decisionFd, `${line}\n`) } : {}),
   });
+  const r = gw.replay;
+  process.stderr.write(
+    `moat serve: listening on ${gw.url} in ${config.mode} mode; replayed ${r.events} exchanges from ${r.files} log files` +
+      `${r.badLines > 0 ? ` (${r.badLines} bad lines skipped)` : ""}${r.badFiles > 0 ? ` (${r.badFiles} unreadable files)` : ""}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      void gw.close().then(() => {
+        log.close();
+        store.close();
+        if (decisionFd !== null) closeSync(decisionFd);
+        process.stderr.write("moat serve: stopped\n");
+        resolve();
+      });
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description("Run the gateway in front of the Anthropic / OpenAI APIs: log every exchange, detect campaigns live, act by policy.")
+    .option("-c, --config <file>", "gateway config, YAML or JSON (see docs/gateway.md)", "moat.yaml")
+    .option("--mode <mode>", "override the config's mode: shadow (decide and log only) or enforce")
+    .option("--port <port>", "override the config's listen port")
+    .option("--print-policy", "print the built-in default policy (a starting point for your own) and exit")
+    .option("--check", "validate the config and policy, then exit")
+    .action(async (o: ServeOptions) => serve(o));
 }
