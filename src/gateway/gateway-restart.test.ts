@@ -57,9 +57,10 @@ function startServe(): Promise<{ child: ChildProcess; url: string; banner: strin
   });
 }
 
+type AdminBody = Record<string, unknown> & { decision?: { action?: string }; override?: { updatedBy?: string } };
 const admin = async (url: string, method: string, path: string, body?: unknown) => {
   const r = await fetch(url + path, { method, headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json", "x-moat-actor": "analyst:kim" }, ...(body ? { body: JSON.stringify(body) } : {}) });
-  return { status: r.status, body: (await r.json()) as Record<string, any> };
+  return { status: r.status, body: (await r.json()) as AdminBody };
 };
 
 test("after kill -9 and restart, no logged exchange, override or standing decision is lost", async () => {

@@ -1,0 +1,110 @@
+/**
+ * Malformed and hostile requests get proper errors in the API's own format and never take the
+ * process down: bad JSON, non-object bodies, huge bodies (declared and chunked), unknown and missing
+ * keys, broken HTTP, clients that vanish mid-stream, an unreachable upstream.
+ */
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import net from "node:net";
+import OpenAI from "openai";
+import Anthropic from "@anthropic-ai/sdk";
+import { Engine } from "../core/engine/engine.ts";
+import { MemoryEnricher } from "../core/ports/memory-enricher.ts";
+import { startHarness, type Harness } from "./testing/harness.ts";
+
+const KEY = "moat-sk-malformed-0";
+let h: Harness;
+before(async () => {
+  h = await startHarness({ detection: new Engine({ enricher: new MemoryEnricher() }), keys: { [KEY]: { account_id: "acct_m" } } });
+});
+after(async () => {
+  await h.close();
+});
+
+const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
+  fetch(h.gw.url + path, { method: "POST", headers: { "x-api-key": KEY, "content-type": "application/json", ...headers }, body });
+
+test("bad JSON gets a 400 invalid_request_error in each API's format", async () => {
+  const a = await post("/v1/messages", "{not json");
+  assert.equal(a.status, 400);
+  const ab = (await a.json()) as { type: string; error: { type: string; message: string } };
+  assert.equal(ab.type, "error");
+  assert.equal(ab.error.type, "invalid_request_error");
+  assert.match(ab.error.message, /not valid JSON/);
+  const o = await post("/v1/chat/completions", "{not json", { authorization: `Bearer ${KEY}`, "x-api-key": "" });
+  assert.equal(o.status, 400);
+  const ob = (await o.json()) as { error: { type: string; code: string } };
+  assert.equal(ob.error.type, "invalid_request_error");
+});
+
+test("a JSON body that is not an object is refused", async () => {
+  const r = await post("/v1/messages", "[1,2,3]");
+  assert.equal(r.status, 400);
+  assert.match(((await r.json()) as { error: { message: string } }).error.message, /JSON object/);
+});
+
+test("a body over the limit gets 413, whether its length is declared or streamed", async () => {
+  const big = Buffer.alloc(300 * 1024, 0x61);
+  const r = await post("/v1/messages", big);
+  assert.equal(r.status, 413);
+  assert.equal(((await r.json()) as { error: { type: string } }).error.type, "request_too_large");
+  const chunked = await new Promise<string>((resolve, reject) => {
+    const s = net.connect(h.gw.port, "127.0.0.1", () => {
+      s.write(`POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: ${KEY}\r\ntransfer-encoding: chunked\r\n\r\n`);
+      for (let i = 0; i < 6; i++) s.write(`${(64 * 1024).toString(16)}\r\n${"a".repeat(64 * 1024)}\r\n`);
+    });
+    let out = "";
+    s.on("data", (c) => (out += c.toString()));
+    s.on("error", () => resolve(out));
+    s.on("close", () => resolve(out));
+    setTimeout(() => reject(new Error("no answer")), 5000).unref();
+  });
+  assert.match(chunked, /^HTTP\/1\.1 413/);
+});
+
+test("unknown and missing keys get 401s that both SDKs surface as AuthenticationError", async () => {
+  const e1 = await new OpenAI({ apiKey: "moat-sk-unknown", baseURL: `${h.gw.url}/v1`, maxRetries: 0 }).chat.completions.create({ model: "m", messages: [] }).catch((e: unknown) => e);
+  assert.ok(e1 instanceof OpenAI.AuthenticationError);
+  assert.equal(e1.code, "invalid_api_key");
+  const e2 = await new Anthropic({ apiKey: "moat-sk-unknown", baseURL: h.gw.url, maxRetries: 0 }).messages.create({ model: "m", max_tokens: 1, messages: [] }).catch((e: unknown) => e);
+  assert.ok(e2 instanceof Anthropic.AuthenticationError);
+  const r = await fetch(`${h.gw.url}/v1/messages`, { method: "POST", body: "{}" });
+  assert.equal(r.status, 401);
+  assert.match(((await r.json()) as { error: { message: string } }).error.message, /Missing API key/);
+});
+
+test("broken HTTP gets a 400 and a client vanishing mid-stream leaves the gateway serving", async () => {
+  const raw = await new Promise<string>((resolve) => {
+    const s = net.connect(h.gw.port, "127.0.0.1", () => s.write("GARBAGE\r\n\r\n"));
+    let out = "";
+    s.on("data", (c) => (out += c.toString()));
+    s.on("close", () => resolve(out));
+  });
+  assert.match(raw, /^HTTP\/1\.1 400/);
+  const ac = new AbortController();
+  const stream = await new Anthropic({ apiKey: KEY, baseURL: h.gw.url, maxRetries: 0 }).messages.create(
+    { model: "m", max_tokens: 3000, thinking: { type: "enabled", budget_tokens: 2000 }, messages: [{ role: "user", content: "x" }], stream: true },
+    { signal: ac.signal },
+  );
+  const it = stream[Symbol.asyncIterator]();
+  await it.next();
+  ac.abort();
+  const ok = await new OpenAI({ apiKey: KEY, baseURL: `${h.gw.url}/v1`, maxRetries: 0 }).chat.completions.create({ model: "m", messages: [{ role: "user", content: "still there?" }] });
+  assert.equal(ok.choices[0]?.message.content, "The answer is 391.");
+  const health = await h.admin<{ status: string }>("GET", "/admin/health");
+  assert.equal(health.body.status, "ok");
+});
+
+test("an unreachable upstream gets a 502 in the API's format, and the exchange is still logged", async () => {
+  const dead = await startHarness({ detection: new Engine({ enricher: new MemoryEnricher() }), keys: { [KEY]: { account_id: "acct_m" } }, extra: { upstreams: { anthropic: { url: "http://127.0.0.1:9", apiKey: "k" } } } });
+  try {
+    const e = await new Anthropic({ apiKey: KEY, baseURL: dead.gw.url, maxRetries: 0 }).messages.create({ model: "m", max_tokens: 1, messages: [{ role: "user", content: "x" }] }).catch((x: unknown) => x);
+    assert.ok(e instanceof Anthropic.APIError);
+    assert.equal(e.status, 502);
+    assert.equal(dead.log.at(-1)?.status, 502);
+    const o = await fetch(`${dead.gw.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${KEY}` }, body: "{}" });
+    assert.equal(o.status, 404, "no OpenAI upstream configured on this gateway");
+  } finally {
+    await dead.close();
+  }
+});
