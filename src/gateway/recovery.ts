@@ -116,7 +116,7 @@ export async function replayTrafficLog(
     try {
       const input = createReadStream(file);
       const source = file.endsWith(".gz") ? input.pipe(createGunzip()) : input;
-      input.on("error", (e) => source.emit("error", e));
+      if (source !== input) input.on("error", (e) => source.emit("error", e));
       const lines = createInterface({ input: source, crlfDelay: Infinity });
       for await (const line of lines) {
         if (line.trim() === "") continue;

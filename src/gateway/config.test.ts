@@ -1,0 +1,58 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, keyIdOf, loadGatewayConfig, resolveGatewayConfig } from "./config.ts";
+
+const minimal = {
+  upstreams: { openai: { url: "https://api.openai.com", apiKeyEnv: "OPENAI_API_KEY" } },
+  keys: { "moat-sk-12345678": { account_id: "acct_1", org_id: "org_1" } },
+  admin: { tokenEnv: "MOAT_ADMIN_TOKEN" },
+};
+const env = { OPENAI_API_KEY: "sk-real", MOAT_ADMIN_TOKEN: "0123456789abcdef0123" };
+
+test("a minimal config resolves with shadow mode and secrets from the environment", () => {
+  const c = resolveGatewayConfig(minimal, "/srv/moat", env);
+  assert.equal(c.mode, "shadow");
+  assert.equal(c.upstreams.openai?.apiKey, "sk-real");
+  assert.equal(c.upstreams.anthropic, null);
+  assert.equal(c.adminToken, env.MOAT_ADMIN_TOKEN);
+  assert.equal(c.dataDir, "/srv/moat/.moat");
+  assert.deepEqual(c.keys.get("moat-sk-12345678"), { accountId: "acct_1", orgId: "org_1", keyId: keyIdOf("moat-sk-12345678") });
+  assert.ok(!keyIdOf("moat-sk-12345678").includes("moat-sk"), "the key id does not contain the key");
+});
+
+test("config problems are reported together, each with its path and what to do", () => {
+  assert.throws(
+    () => resolveGatewayConfig({ ...minimal, mode: "loud", upstreams: { openai: { url: "https://api.openai.com/v1", apiKey: "k" } }, keys: {} }, "/x", env),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /config\.mode/);
+      assert.match(e.message, /config\.upstreams\.openai\.url: give the origin without \/v1/);
+      return true;
+    },
+  );
+  assert.throws(() => resolveGatewayConfig(minimal, "/x", {}), /OPENAI_API_KEY is not set/);
+  assert.throws(() => resolveGatewayConfig({ ...minimal, keys: {} }, "/x", env), /no moat API keys configured/);
+  assert.throws(() => resolveGatewayConfig({ ...minimal, upstreams: {} }, "/x", env), /at least one of `anthropic` or `openai`/);
+});
+
+test("keys can come from a keys file and YAML config files load relative to themselves", () => {
+  const dir = mkdtempSync(join(tmpdir(), "moat-config-"));
+  try {
+    writeFileSync(join(dir, "keys.yaml"), "moat-sk-from-file-1: { account_id: acct_f }\n");
+    writeFileSync(
+      join(dir, "moat.yaml"),
+      "upstreams: { anthropic: { url: 'http://127.0.0.1:1', apiKey: k } }\nkeysFile: keys.yaml\nadmin: { token: 0123456789abcdef01 }\npolicy: policy.yaml\n",
+    );
+    const c = loadGatewayConfig(join(dir, "moat.yaml"), {});
+    assert.equal(c.keys.get("moat-sk-from-file-1")?.accountId, "acct_f");
+    assert.equal(c.policyFile, join(dir, "policy.yaml"));
+    writeFileSync(join(dir, "bad.yaml"), "upstreams: [\n");
+    assert.throws(() => loadGatewayConfig(join(dir, "bad.yaml"), {}), /not valid YAML/);
+    assert.throws(() => loadGatewayConfig(join(dir, "missing.yaml"), {}), /cannot read .*Check the path/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

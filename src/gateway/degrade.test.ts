@@ -1,0 +1,114 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { DegradeCaps } from "./decision.ts";
+import { capRequest } from "./degrade-request.ts";
+import { createTap, stripJsonResponse } from "./response-taps.ts";
+
+const caps = (p: Partial<DegradeCaps> = {}): DegradeCaps => ({ maxTokens: 2048, thinkingBudget: 1024, reasoningEffort: "low", dropReasoning: true, stripLogprobs: true, ...p });
+
+test("Anthropic caps lower max_tokens and the thinking budget and leave the original untouched", () => {
+  const body = { model: "m", max_tokens: 20000, thinking: { type: "enabled", budget_tokens: 16000 }, messages: [] };
+  const r = capRequest("anthropic", body, caps());
+  assert.equal(r.body["max_tokens"], 2048);
+  assert.deepEqual(r.body["thinking"], { type: "enabled", budget_tokens: 1024 });
+  assert.equal(body.max_tokens, 20000);
+  assert.deepEqual(r.changes, ["max_tokens 20000->2048", "thinking.budget_tokens 16000->1024"]);
+});
+
+test("Anthropic thinking is turned off when the budget cap is below the API minimum or tool turns lost their thinking", () => {
+  const off = capRequest("anthropic", { max_tokens: 5000, thinking: { type: "enabled", budget_tokens: 4000 } }, caps({ thinkingBudget: 0 }));
+  assert.deepEqual(off.body["thinking"], { type: "disabled" });
+  const tools = capRequest(
+    "anthropic",
+    { max_tokens: 5000, thinking: { type: "enabled", budget_tokens: 2000 }, messages: [{ role: "assistant", content: [{ type: "tool_use", id: "t", name: "x", input: {} }] }] },
+    caps({ thinkingBudget: null }),
+  );
+  assert.deepEqual(tools.body["thinking"], { type: "disabled" });
+  const small = capRequest("anthropic", { max_tokens: 5000, thinking: { type: "enabled", budget_tokens: 4000 } }, caps({ maxTokens: 1000, thinkingBudget: null }));
+  assert.deepEqual(small.body["thinking"], { type: "disabled" }, "budget must stay below max_tokens, and 999 is under the minimum");
+});
+
+test("OpenAI caps bound tokens, lower reasoning effort and remove logprobs", () => {
+  const r = capRequest("openai", { max_tokens: 9000, reasoning_effort: "high", logprobs: true, top_logprobs: 5, reasoning: { effort: "medium" } }, caps());
+  assert.equal(r.body["max_tokens"], 2048);
+  assert.equal(r.body["reasoning_effort"], "low");
+  assert.deepEqual(r.body["reasoning"], { effort: "low" });
+  assert.equal(r.body["logprobs"], undefined);
+  assert.equal(r.body["top_logprobs"], undefined);
+  const lower = capRequest("openai", { reasoning_effort: "minimal", max_completion_tokens: 10 }, caps());
+  assert.equal(lower.body["reasoning_effort"], "minimal", "an effort below the cap is kept");
+  assert.equal(lower.changes.length, 0);
+});
+
+test("JSON responses lose thinking blocks (Anthropic) and reasoning fields and logprobs (OpenAI)", () => {
+  const an: Record<string, unknown> = { content: [{ type: "thinking", thinking: "t" }, { type: "redacted_thinking", data: "x" }, { type: "text", text: "hi" }] };
+  assert.ok(stripJsonResponse("anthropic", an, caps()));
+  assert.deepEqual(an["content"], [{ type: "text", text: "hi" }]);
+  const oa: Record<string, unknown> = { choices: [{ message: { content: "hi", reasoning_content: "r", reasoning: "r2" }, logprobs: { content: [] } }] };
+  assert.ok(stripJsonResponse("openai", oa, caps()));
+  assert.deepEqual(oa["choices"], [{ message: { content: "hi" }, logprobs: null }]);
+});
+
+const SSE = (events: Array<[string | null, unknown]>) => events.map(([e, d]) => `${e ? `event: ${e}\n` : ""}data: ${typeof d === "string" ? d : JSON.stringify(d)}\n\n`).join("");
+
+function runTap(family: "anthropic" | "openai", text: string, c: DegradeCaps | null, chunk = 7): { out: string; usage: { input: number | null; output: number | null } } {
+  const tap = createTap(family, "text/event-stream; charset=utf-8", 200, c);
+  const buf = Buffer.from(text);
+  let out = "";
+  for (let i = 0; i < buf.length; i += chunk) out += tap.push(buf.subarray(i, i + chunk)).toString();
+  out += tap.end().toString();
+  return { out, usage: tap.usage() };
+}
+
+const anthropicStream = SSE([
+  ["message_start", { type: "message_start", message: { usage: { input_tokens: 9, output_tokens: 1 } } }],
+  ["content_block_start", { type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "" } }],
+  ["content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "secret ✓ reasoning" } }],
+  ["content_block_stop", { type: "content_block_stop", index: 0 }],
+  ["content_block_start", { type: "content_block_start", index: 1, content_block: { type: "text", text: "" } }],
+  ["content_block_delta", { type: "content_block_delta", index: 1, delta: { type: "text_delta", text: "answer" } }],
+  ["content_block_stop", { type: "content_block_stop", index: 1 }],
+  ["message_delta", { type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 42 } }],
+  ["message_stop", { type: "message_stop" }],
+]);
+
+test("a pass-through SSE tap returns the stream byte for byte and reads usage", () => {
+  const r = runTap("anthropic", anthropicStream, null);
+  assert.equal(r.out, anthropicStream);
+  assert.deepEqual(r.usage, { input: 9, output: 42 });
+});
+
+test("a degrading Anthropic SSE tap drops thinking blocks and renumbers later blocks, whatever the chunking", () => {
+  for (const chunk of [1, 5, 64, 10_000]) {
+    const r = runTap("anthropic", anthropicStream, caps(), chunk);
+    assert.ok(!r.out.includes("secret") && !r.out.includes("thinking"), `chunk ${chunk}`);
+    const data = r.out.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)) as { type: string; index?: number });
+    assert.deepEqual(
+      data.filter((d) => d.index !== undefined).map((d) => `${d.type}:${d.index}`),
+      ["content_block_start:0", "content_block_delta:0", "content_block_stop:0"],
+    );
+    assert.deepEqual(r.usage, { input: 9, output: 42 });
+  }
+});
+
+test("a degrading OpenAI SSE tap drops reasoning-only chunks and strips logprobs, keeping [DONE]", () => {
+  const chunk = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ choices: [{ index: 0, delta, logprobs: null, finish_reason: null, ...extra }] });
+  const text = SSE([
+    [null, chunk({ role: "assistant", content: "" })],
+    [null, chunk({ reasoning_content: "hidden chain" })],
+    [null, chunk({ content: "hi" }, { logprobs: { content: [{ token: "hi" }] } })],
+    [null, { choices: [], usage: { prompt_tokens: 3, completion_tokens: 4 } }],
+    [null, "[DONE]"],
+  ]);
+  const r = runTap("openai", text, caps(), 3);
+  assert.ok(!r.out.includes("hidden chain"));
+  assert.ok(!r.out.includes('"token"'));
+  assert.ok(r.out.endsWith("data: [DONE]\n\n"));
+  assert.equal(r.out.split("data: ").length - 1, 4, "the reasoning-only chunk is gone, the rest stay");
+  assert.deepEqual(r.usage, { input: 3, output: 4 });
+});
+
+test("error responses are never rewritten", () => {
+  const tap = createTap("anthropic", "application/json", 400, caps());
+  assert.equal(tap.rewrites, false);
+});

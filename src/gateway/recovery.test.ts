@@ -1,0 +1,31 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { replayTrafficLog } from "./recovery.ts";
+import { ScriptedDetection } from "./testing/harness.ts";
+
+const line = (ts: string, account: string) => JSON.stringify({ ts, account_id: account, prompt: "x" });
+
+test("replay restores arrival order within the window, counts bad lines and reads gzip files", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "moat-replay-"));
+  try {
+    const a = join(dir, "a.jsonl");
+    const b = join(dir, "b.jsonl.gz");
+    writeFileSync(a, [line("2026-04-22T00:00:02Z", "second"), line("2026-04-22T00:00:01Z", "first"), "not json", '{"ts":"2026-04-22T00:00:03Z","account_id":"torn'].join("\n"));
+    writeFileSync(b, gzipSync(`${line("2026-04-22T00:00:04Z", "third")}\n`));
+    const det = new ScriptedDetection();
+    const seen: string[] = [];
+    const r = await replayTrafficLog([a, b, join(dir, "missing.jsonl")], det, 60_000, (x) => seen.push(x.accountId));
+    assert.deepEqual(det.observed, ["first", "second", "third"]);
+    assert.deepEqual(seen, det.observed);
+    assert.equal(r.events, 3);
+    assert.equal(r.badLines, 2);
+    assert.equal(r.badFiles, 1);
+    assert.equal(r.lastT, Date.parse("2026-04-22T00:00:04Z"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
