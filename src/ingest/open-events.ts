@@ -48,13 +48,14 @@ export function openEvents(
     : null;
   const stats = createStats(total);
   const windowMs = opts.reorderWindowMs ?? DEFAULT_REORDER_WINDOW_MS;
-  const stdin = opts.stdin ?? process.stdin;
+  // Touch process.stdin only when "-" is among the sources: creating it can hold a TTY open.
+  const stdin = (): NodeJS.ReadableStream => opts.stdin ?? process.stdin;
   const ordered = resolved.map((s) => reorder(sourceEvents(s, stats, stdin), windowMs));
   return { events: mergeSorted(ordered, stats), stats };
 }
 
 /** Validated events of one source in input order, batch by batch. */
-async function* sourceEvents(source: Source, stats: IngestStats, stdin: NodeJS.ReadableStream): AsyncGenerator<TimedEvent[]> {
+async function* sourceEvents(source: Source, stats: IngestStats, stdin: () => NodeJS.ReadableStream): AsyncGenerator<TimedEvent[]> {
   if (source.kind === "file" && source.format === "parquet") {
     for await (const rows of parquetRows(source.path, source.size, stats)) {
       const out: TimedEvent[] = [];
@@ -65,7 +66,7 @@ async function* sourceEvents(source: Source, stats: IngestStats, stdin: NodeJS.R
   }
   const chunks =
     source.kind === "stdin"
-      ? stdinChunks(stdin, stats)
+      ? stdinChunks(stdin(), stats)
       : source.format === "gzip"
         ? gzipFileChunks(source.path, stats)
         : plainFileChunks(source.path, stats);
