@@ -85,8 +85,11 @@ export class GroupIndex {
     for (const g of this.groups.values()) {
       if (!g.dirty || g.members.length < min) continue;
       const n = g.members.length;
-      // Small groups are cheap: re-judge on every change. Large ones when they grew 10% or every 2 hours.
-      if (n < 50 || n >= g.evaluatedSize * 1.1 || now - g.evaluatedAt >= 2 * 3_600_000) out.push(g);
+      const age = now - g.evaluatedAt;
+      // New members are judged at once (small groups) or after 10% growth (large ones); members' changing
+      // behaviour is re-judged hourly. That bounds the work per run while a new campaign is seen in one run.
+      const grew = n < 50 ? n !== g.evaluatedSize : n >= g.evaluatedSize * 1.1 && age >= 30 * 60_000;
+      if (grew || age >= 3_600_000) out.push(g);
     }
     return out;
   }

@@ -21,7 +21,10 @@ export interface GroupVerdict {
   readonly behaviour: number;
 }
 
-const STRONG: ReadonlySet<KeyKind> = new Set<KeyKind>(["pay", "pfp", "tpl", "ip", "signup", "mail", "sip"]);
+/** Every kind but the network prefix (campuses and offices share those) counts towards coherence. */
+function isStrong(key: string): boolean {
+  return !key.startsWith("pfx:");
+}
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
 /** Picks up to GROUP_SAMPLE members evenly spread over the list (deterministic). */
@@ -44,20 +47,30 @@ export function scoreGroup(key: string, members: readonly AccountState[], totalM
 
   // Coherence: how many members share another strong key with another member.
   const counts = new Map<string, number>();
-  for (const a of members) for (const k of a.keys) if (k !== key && STRONG.has(keyKind(k))) counts.set(k, (counts.get(k) ?? 0) + 1);
-  let coherent = 0;
-  const sharedKinds = new Set<KeyKind>();
   for (const a of members) {
-    let hit = false;
-    for (const k of a.keys) {
-      if (k === key) continue;
-      if ((counts.get(k) ?? 0) >= Math.max(2, Math.ceil(0.05 * m))) {
-        hit = true;
-        sharedKinds.add(keyKind(k));
+    const keys = a.keys;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (k !== key && isStrong(k)) counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+  }
+  const need = Math.max(2, Math.ceil(0.05 * m));
+  let coherent = 0;
+  const sharedKeys: string[] = [];
+  for (const [k, c] of counts) if (c >= need) sharedKeys.push(k);
+  if (sharedKeys.length > 0) {
+    const shared = new Set(sharedKeys);
+    for (const a of members) {
+      const keys = a.keys;
+      for (let i = 0; i < keys.length; i++) {
+        if (shared.has(keys[i]!)) {
+          coherent++;
+          break;
+        }
       }
     }
-    if (hit) coherent++;
   }
+  const sharedKinds = new Set<KeyKind>(sharedKeys.map(keyKind));
   const coherence = m > 0 ? coherent / m : 0;
 
   let behaviour = 0;
