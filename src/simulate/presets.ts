@@ -67,7 +67,7 @@ function campaigns(k: number, opts: { hydraLife?: [number, number]; bigRate: num
       cot_share: 0.9,
       cot_languages: ["en", "zh"],
       rejection: { share: 0.15, max_repeats: 4 },
-      infra: { kind: "datacenter", rotate: "session" },
+      infra: { kind: "datacenter", rotate: "pool" },
       lifecycle: { signup: "aged", age_days: [60, 120] },
       payment: { mode: "unique" },
       email: "realistic",

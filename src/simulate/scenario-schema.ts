@@ -112,8 +112,8 @@ export const CampaignSchema = z
     infra: z
       .object({
         kind: z.enum(["residential_proxy", "mobile_proxy", "datacenter", "home", "vpn"]),
-        /** How often the client IP changes. */
-        rotate: z.enum(["request", "session", "account"]).default("request"),
+        /** How often the client IP changes: every request, every session, never (one per account), or a small per-account pool. */
+        rotate: z.enum(["request", "session", "account", "pool"]).default("request"),
       })
       .strict(),
     lifecycle: z

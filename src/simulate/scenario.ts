@@ -28,8 +28,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     }
     case "too_big":
       return `must be ${issue.inclusive ? "<=" : "<"} ${String(issue.maximum)}`;
-    case "invalid_type":
-      return `expected ${issue.expected}${issue.input === undefined ? " (missing)" : `, got ${typeof issue.input}`}`;
+    case "invalid_type": {
+      const got = /received (\w+)/.exec(issue.message)?.[1];
+      return got === undefined || got === "undefined" ? `expected ${issue.expected} (missing)` : `expected ${issue.expected}, got ${got}`;
+    }
     case "unrecognized_keys":
       return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
     case "invalid_value":

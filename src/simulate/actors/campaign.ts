@@ -15,7 +15,12 @@ import { homeIp } from "./casual.ts";
 import { CampaignPrompts } from "./campaign-prompts.ts";
 import { CODING_TOOLS, WEB_TOOLS, toolLoopHistories } from "./tool-loop.ts";
 
-const AGENT_SYSTEM = "You are an autonomous agent. Solve the task with the tools available. Think step by step and explain the reasoning behind every action before you take it.";
+/** Agentic campaigns wrap their tool loops in one of these (fixed per campaign); not all use CoT words. */
+const AGENT_SYSTEMS = [
+  "You are an autonomous agent. Solve the task with the tools available. Think step by step and explain the reasoning behind every action before you take it.",
+  "You are an expert software engineer operating in a sandbox. Plan your approach, narrate each decision in detail, then call tools. Never skip the explanation.",
+  "You are a helpful assistant with access to tools. Before every tool call, write out your full analysis of the situation and why the call is needed.",
+];
 const MOBILE_ALL = Object.values(MOBILE_BY_COUNTRY).flat();
 
 /** Orchestrated waves: every `period` hours a burst of `width` minutes, jittered per wave; mean weight 1. */
@@ -90,6 +95,7 @@ export function campaignActors(cfg: CampaignConfig, env: SimEnv, rng: Rng, count
   const baseModel = env.models.pinned(cr.chance(0.7) ? 0 : 2);
   const switchAt = cfg.model_switch === undefined || env.models.newModel === null ? Infinity : env.models.releaseAt + cr.float(cfg.model_switch.delay_hours[0], cfg.model_switch.delay_hours[1]) * HOUR;
   const waves = cfg.waves ? waveWeight(cr) : null;
+  const agentSystem = cr.pick(AGENT_SYSTEMS);
   const actors: Actor[] = [];
   for (let i = 0; i < count; i++) {
     const r = cr.fork("account", i);
@@ -113,6 +119,7 @@ export function campaignActors(cfg: CampaignConfig, env: SimEnv, rng: Rng, count
     };
     const fixedIp = freshIp();
     const rotate = home ? "account" : cfg.infra.rotate;
+    const pool = rotate === "pool" ? [fixedIp, ...Array.from({ length: r.int(3, 11) }, freshIp)] : [];
     const p = person(r);
     const payment =
       cfg.payment.mode === "shared" ? r.pick(cards) : cfg.payment.mode === "rotated" ? cards[Math.floor(i / cfg.payment.accounts_per_card) % cards.length] : cfg.payment.mode === "unique" ? paymentFingerprint(r) : undefined;
@@ -139,7 +146,7 @@ export function campaignActors(cfg: CampaignConfig, env: SimEnv, rng: Rng, count
     const model = (t: number): string => (t >= switchAt && env.models.newModel !== null && r.chance(cfg.model_switch?.share ?? 0) ? env.models.newModel : baseModel);
     const session = (t: number, emit: Emit): void => {
       const ip = rotate === "account" ? fixedIp : rotate === "session" ? freshIp() : null;
-      const ipFor = (): string => ip ?? freshIp();
+      const ipFor = (): string => ip ?? (rotate === "pool" ? r.pick(pool) : freshIp());
       const pr = prompts.next(r);
       // Orchestrators hit rate limits during waves now and then (careful ones avoid it).
       const status = (): number => (r.chance(cfg.waves ? 0.015 : 0.003) ? 429 : 200);
@@ -148,7 +155,7 @@ export function campaignActors(cfg: CampaignConfig, env: SimEnv, rng: Rng, count
         let at = t;
         const m = model(t);
         for (const messages of toolLoopHistories(r, pr.text, tools, Math.min(12, 1 + r.geometric(5)))) {
-          emitExchange(env, emit, r, account, client, ipFor(), Math.round(at), { model: m, system: AGENT_SYSTEM, messages, tools, params, outputTokens: outputTokens(r, "agentic", params), status: status() });
+          emitExchange(env, emit, r, account, client, ipFor(), Math.round(at), { model: m, system: agentSystem, messages, tools, params, outputTokens: outputTokens(r, "agentic", params), status: status() });
           // Scripted loops come back faster and more regularly than a person.
           at += 1200 + r.exp(2500);
         }
