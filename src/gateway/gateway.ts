@@ -150,7 +150,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       return { rules: p.rules.length, file: config.policyFile };
     },
   };
-  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000, noDelay: true }, (req, res) => {
     try {
       const url = req.url ?? "/";
       if (url === "/healthz") {

@@ -1,0 +1,225 @@
+/**
+ * `npm run bench:gateway`: what moat adds on the request path. A light upstream stub runs in its own
+ * process; `moat serve` (enforce mode, real engine, default policy, traffic log and state file on disk)
+ * runs in another, as deployed. The load generator sends the same chat-completion requests at
+ * concurrency 64 straight to the stub and through moat, alternating rounds in one run, and prints the
+ * added p50/p99 latency and the throughput ratio. Loopback only; bounded request counts.
+ *
+ * Usage: npm run bench:gateway [-- --requests 20000 --concurrency 64 --accounts 500]
+ */
+import http from "node:http";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { availableParallelism, loadavg } from "node:os";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+const here = new URL(".", import.meta.url).pathname;
+const root = join(here, "..");
+
+async function runStubRole(): Promise<void> {
+  const { startUpstreamStub } = await import("../src/gateway/testing/upstream-stub.ts");
+  const stub = await startUpstreamStub({ light: true });
+  process.stdout.write(`STUB ${stub.url}\n`);
+}
+
+function waitFor(child: ChildProcess, stream: "stdout" | "stderr", re: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    child[stream]?.on("data", (c: Buffer) => {
+      buf += c.toString();
+      const m = re.exec(buf);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`child exited ${code}: ${buf}`)));
+  });
+}
+
+interface Round {
+  readonly latenciesMs: Float64Array;
+  readonly seconds: number;
+}
+
+const PROMPTS = [
+  "Summarise the following meeting notes in three bullet points",
+  "Write a SQL query that returns the top customers by revenue",
+  "Translate this paragraph into French",
+  "What is the capital of Australia and why is it not Sydney?",
+  "Explain the difference between TCP and UDP",
+  "Draft a polite reply declining the invitation",
+];
+
+/** Sends `n` requests at `concurrency` to `url`; returns per-request latency and wall time. */
+async function load(url: string, n: number, concurrency: number, accounts: number, seed: number): Promise<Round> {
+  const u = new URL(url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const lat = new Float64Array(n);
+  let next = 0;
+  const one = (i: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const acct = (i * 7919 + seed) % accounts;
+      const body = JSON.stringify({
+        model: "gpt-bench",
+        max_completion_tokens: 512,
+        temperature: 0.7,
+        messages: [
+          { role: "system", content: "You are a helpful assistant." },
+          { role: "user", content: `${PROMPTS[i % PROMPTS.length]} (request ${i}, ref ${(i * 2654435761) % 100000})` },
+        ],
+      });
+      const t0 = performance.now();
+      const req = http.request(
+        {
+          agent,
+          host: u.hostname,
+          port: u.port,
+          method: "POST",
+          path: "/v1/chat/completions",
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), authorization: `Bearer moat-bench-key-${acct}`, "user-agent": "OpenAI/Python 1.82.0" },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => {
+            lat[i] = performance.now() - t0;
+            if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
+            else resolve();
+          });
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= n) return;
+        await one(i);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { latenciesMs: lat, seconds };
+}
+
+function quantile(xs: Float64Array, q: number): number {
+  const s = Float64Array.from(xs).sort();
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+}
+
+function merge(rounds: Round[]): { lat: Float64Array; rps: number } {
+  const total = rounds.reduce((s, r) => s + r.latenciesMs.length, 0);
+  const lat = new Float64Array(total);
+  let o = 0;
+  for (const r of rounds) {
+    lat.set(r.latenciesMs, o);
+    o += r.latenciesMs.length;
+  }
+  return { lat, rps: total / rounds.reduce((s, r) => s + r.seconds, 0) };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; null where /proc is missing. */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = f.slice(f.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Pinning needs taskset (util-linux) and two CPUs. */
+function hasTaskset(): boolean {
+  return availableParallelism() >= 2 && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { role: { type: "string" }, pin: { type: "boolean", default: true }, requests: { type: "string", default: "20000" }, concurrency: { type: "string", default: "64" }, accounts: { type: "string", default: "500" }, rounds: { type: "string", default: "2" } },
+  });
+  if (values.role === "stub") return runStubRole();
+  const n = Number(values.requests);
+  const concurrency = Number(values.concurrency);
+  const accounts = Number(values.accounts);
+  const rounds = Number(values.rounds);
+  const dir = mkdtempSync(join(tmpdir(), "moat-bench-"));
+  const children: ChildProcess[] = [];
+  try {
+    const pin = values.pin && hasTaskset();
+    if (pin) spawnSync("taskset", ["-p", "-c", "0", String(process.pid)], { stdio: "ignore" });
+    const onCpu = (cpu: number, cmd: string, args: string[]): [string, string[]] => (pin ? ["taskset", ["-c", String(cpu), cmd, ...args]] : [cmd, args]);
+    const stub = spawn(...onCpu(0, process.execPath, ["--import", "tsx", join(here, "gateway.bench.ts"), "--role", "stub"]), { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    children.push(stub);
+    const stubUrl = await waitFor(stub, "stdout", /STUB (\S+)/);
+    const keys = Array.from({ length: accounts }, (_, i) => `  moat-bench-key-${i}: { account_id: acct_${i}${i % 10 === 0 ? `, org_id: org_${i % 50}` : ""} }`).join("\n");
+    writeFileSync(
+      join(dir, "moat.yaml"),
+      `listen: { host: 127.0.0.1, port: 0 }\nmode: enforce\nupstreams:\n  openai: { url: "${stubUrl}", apiKey: sk-bench }\nkeys:\n${keys}\nadmin: { token: bench-admin-token-0000000000 }\ndataDir: data\n`,
+    );
+    const prof = process.env["MOAT_BENCH_PROF"] ? ["--cpu-prof", "--cpu-prof-dir", process.env["MOAT_BENCH_PROF"]] : [];
+    const gw = spawn(...onCpu(1, process.execPath, [...prof, join(root, "bin/moat.mjs"), "serve", "-c", join(dir, "moat.yaml")]), { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+    children.push(gw);
+    const gwUrl = await waitFor(gw, "stderr", /listening on (http:\/\/\S+)/);
+
+    process.stdout.write(
+      `gateway bench: ${n} requests x ${rounds} rounds per side, concurrency ${concurrency}, ${accounts} accounts; stub and moat in separate processes; ` +
+        `${pin ? "load generator + stub pinned to CPU 0, moat to CPU 1 (moat gets its own core, as deployed)" : "not pinned (all processes share every core)"}\n`,
+    );
+    const [load1] = loadavg();
+    if ((load1 ?? 0) > availableParallelism() / 2)
+      process.stdout.write(`  note: load average ${(load1 ?? 0).toFixed(1)} on ${availableParallelism()} CPUs before the run: other work on this machine will skew these numbers\n`);
+    await load(stubUrl, Math.min(n, 3000), concurrency, accounts, 1);
+    await load(gwUrl, Math.min(n, 3000), concurrency, accounts, 1);
+    const direct: Round[] = [];
+    const moat: Round[] = [];
+    let moatCpu = 0;
+    let stubCpu = 0;
+    for (let r = 0; r < rounds; r++) {
+      direct.push(await load(stubUrl, n, concurrency, accounts, 100 + r));
+      const c0 = cpuSeconds(gw.pid) ?? 0;
+      const s0 = cpuSeconds(stub.pid) ?? 0;
+      moat.push(await load(gwUrl, n, concurrency, accounts, 100 + r));
+      moatCpu += (cpuSeconds(gw.pid) ?? 0) - c0;
+      stubCpu += (cpuSeconds(stub.pid) ?? 0) - s0;
+      const d = direct[r] as Round;
+      const m = moat[r] as Round;
+      process.stdout.write(`  round ${r + 1}: direct ${(n / d.seconds).toFixed(0)} req/s p99 ${quantile(d.latenciesMs, 0.99).toFixed(2)} ms | moat ${(n / m.seconds).toFixed(0)} req/s p99 ${quantile(m.latenciesMs, 0.99).toFixed(2)} ms\n`);
+    }
+    // Unloaded: one request at a time, so the difference is moat's own work, not queueing behind a busy core.
+    const n1 = Math.min(n, 2000);
+    const d1 = await load(stubUrl, n1, 1, accounts, 7);
+    const m1 = await load(gwUrl, n1, 1, accounts, 7);
+    const metrics = await (await fetch(`${gwUrl}/admin/metrics`, { headers: { authorization: "Bearer bench-admin-token-0000000000" } })).text();
+    const metric = (re: RegExp) => Number(re.exec(metrics)?.[1] ?? NaN) * 1000;
+    const obs50 = metric(/^moat_engine_observe_seconds\{quantile="0.5"\} (\S+)$/m);
+    const obs99 = metric(/^moat_engine_observe_seconds\{quantile="0.99"\} (\S+)$/m);
+    const d = merge(direct);
+    const m = merge(moat);
+    const p50 = quantile(m.lat, 0.5) - quantile(d.lat, 0.5);
+    const p99 = quantile(m.lat, 0.99) - quantile(d.lat, 0.99);
+    const ratio = m.rps / d.rps;
+    process.stdout.write(
+      [
+        `direct: ${d.rps.toFixed(0)} req/s, p50 ${quantile(d.lat, 0.5).toFixed(2)} ms, p99 ${quantile(d.lat, 0.99).toFixed(2)} ms`,
+        `moat:   ${m.rps.toFixed(0)} req/s, p50 ${quantile(m.lat, 0.5).toFixed(2)} ms, p99 ${quantile(m.lat, 0.99).toFixed(2)} ms`,
+        `added latency: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms   (target p99 < 2 ms: ${p99 < 2 ? "met" : "NOT met"})`,
+        `throughput ratio moat/direct: ${(ratio * 100).toFixed(1)}%   (target >= 70%: ${ratio >= 0.7 ? "met" : "NOT met"})`,
+        `unloaded (concurrency 1, ${n1} requests): added p50 ${(quantile(m1.latenciesMs, 0.5) - quantile(d1.latenciesMs, 0.5)).toFixed(2)} ms, p99 ${(quantile(m1.latenciesMs, 0.99) - quantile(d1.latenciesMs, 0.99)).toFixed(2)} ms`,
+        `engine.observe inside moat (last 2048 requests): p50 ${obs50.toFixed(3)} ms, p99 ${obs99.toFixed(3)} ms`,
+        `CPU per request through moat: moat ${((moatCpu / (n * rounds)) * 1e6).toFixed(0)} us, upstream stub ${((stubCpu / (n * rounds)) * 1e6).toFixed(0)} us`,
+        "",
+      ].join("\n"),
+    );
+  } finally {
+    for (const c of children) c.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 300));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
