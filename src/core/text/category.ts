@@ -8,6 +8,7 @@
  * decides and strong structural evidence (tools defined, code blocks) does. Digits and
  * equations are language-free; keyword cues cover the main languages where that is cheap.
  */
+import { compileMatcher, matches, type Matcher } from "./matcher.ts";
 import { normalizeText } from "./normalize.ts";
 import type { PromptView } from "./prompt.ts";
 
@@ -25,10 +26,15 @@ export interface CategoryResult {
 export const OTHER_BAR = 0.35;
 
 interface Cue {
-  readonly re: RegExp;
+  readonly m: Matcher;
   readonly w: number;
 }
-const cue = (re: RegExp, w: number): Cue => ({ re, w });
+/** A weighted cue; regex literals starting with a word-start guard get the fast matcher (see matcher.ts). */
+const cue = (re: RegExp, w: number): Cue => {
+  const src = re.source.replace(/^\(\?<!\[\\p\{L\}\]\)/u, "(?<![\\p{L}\\p{M}\\p{N}])");
+  if (re.flags.includes("m")) return { m: { guarded: null, free: new RegExp(src, "gmu") }, w };
+  return { m: compileMatcher([src]), w };
+};
 
 // Raw-text cues (case and layout matter for code).
 const CODE_RAW: readonly Cue[] = [
@@ -41,48 +47,87 @@ const CODE_RAW: readonly Cue[] = [
 ];
 const CODE_NORM: readonly Cue[] = [
   cue(/(?<![\p{L}])(?:write|implement|create|code|build|develop|design|fix|debug|refactor|optimi[sz]e|complete|generate) (?:a |an |the |me a |some )?(?:\S+ ){0,3}?(?:function|program|script|class|method|algorithm|code|snippet|regex|regular expression|query|api|endpoint|unit tests?|module|component|cli|bash command|shell command|sql)(?![\p{L}])/u, 0.6),
-  cue(/(?<![\p{L}])(?:python|javascript|typescript|java|c\+\+|c#|golang|rust|kotlin|swift|php|ruby|scala|haskell|perl|sql|bash|powershell|node\.?js|react|django|flask|pandas|numpy|html|css|json|yaml|dockerfile|kubernetes|verilog|matlab|lua|dart|elixir)(?![\p{L}])/u, 0.35),
+  cue(/(?<![\p{L}])(?:python|javascript|typescript|java|c\+\+|c#|golang|rust|kotlin|swift|php|ruby|scala|haskell|perl|sql|bash|powershell|node\.?js|react|django|flask|pandas|numpy|html|css|json|yaml|dockerfile|kubernetes|verilog|matlab|lua|dart|elixir|android|ios|aws lambda|docker|git)(?![\p{L}])/u, 0.4),
   cue(/(?<![\p{L}])(?:time complexity|big-o|compile[rs]?|stack trace|runtime error|null pointer|linked list|binary tree|hash ?map|recursion|array of integers|string s|return the|input:|output:|leetcode|pull request|git |npm |pip install)(?![\p{L}])/u, 0.3),
   cue(/编写(?:一个)?(?:函数|程序|代码)|写(?:一个)?(?:函数|程序|代码)|代码|関数を|プログラムを|コードを|함수를|코드를|프로그램을|напиши(?:те)? (?:функцию|программу|код)|escribe (?:una función|un programa|código)|écris (?:une fonction|un programme)|schreibe (?:eine funktion|ein programm)/u, 0.6),
 ];
+/** A user turn that opens by casting the model as a named or described persona ("You are Sherlock Holmes, ..."). */
+const PERSONA_RAW: readonly Cue[] = [cue(/^\s*(?:You are|You're|As) (?!an? (?:helpful|AI|ai|assistant|language model|large language)\b)(?:[A-Z][\p{L}'-]+|an? [\p{L}-]+|the [\p{L}-]+)/u, 0.45)];
 const REASONING_RAW: readonly Cue[] = [
   cue(/\d\s*[-+*/×÷^=<>≤≥]\s*\(?\d/u, 0.45),
-  cue(/\\(?:frac|sqrt|int|sum|cdot|times|le|ge|pi|theta|alpha)|\$[^$\n]{1,80}\$|[∑∫√π∞≤≥≠∈∀∃]/u, 0.5),
+  cue(/\\(?:frac|sqrt|int|sum|cdot|times|le|ge|pi|theta|alpha)|\$[^$\n]{1,80}\$|[∑∫√π∞≤≥≠∈∀∃]|sqrt\(|\d\s*\/\s*\d+\b/u, 0.5),
   cue(/(?:^|[\s(])[a-z]\s*(?:\^|\*\*)\s*\d|(?:^|[\s(])\d*[a-z]\s*[-+]\s*\d+\s*=|\bf\(x\)|\by\s*=\s*\d*x/u, 0.45),
 ];
 const REASONING_NORM: readonly Cue[] = [
-  cue(/(?<![\p{L}])(?:how many|how much|how long|how far|how old|what is the (?:value|sum|product|probability|remainder|area|perimeter|volume|average|total|number|ratio|percentage)|find the (?:value|sum|number|area|probability|smallest|largest|minimum|maximum|remainder)|calculate|compute|solve for|evaluate|simplify|prove that|show that|what percent(?:age)?)(?![\p{L}])/u, 0.45),
-  cue(/(?<![\p{L}])(?:equation|integer|prime|probability|triangle|polynomial|remainder|theorem|lemma|integral|derivative|divisible|factorial|modulo|geometric|arithmetic|sequence|matrix|logarithm|quadratic|fraction|percent|ratio|riddle|puzzle|syllogism|logic puzzle|true or false|which of the following|if all|deduce)(?![\p{L}])/u, 0.35),
-  cue(/多少|几个|幾個|求解|证明|證明|方程|计算|計算|概率|いくつ|何個|何人|求めよ|証明せよ|몇 개|몇 명|얼마|сколько|найдите|вычислите|докажите|cu[aá]nt[oa]s|calcula|combien|calculez|wie viele|berechne|quant[oa]s|calcule|quanti|calcola|كم عدد|احسب|कितने|कितना|bao nhi[eê]u|berapa|ka[çc] tane|hesaplay/u, 0.45),
+  cue(/(?<![\p{L}])(?:how many|how much|how long|how far|how old|what is the (?:value|sum|product|probability|remainder|area|perimeter|volume|average|total|number|ratio|percentage)|find the (?:value|sum|number|area|probability|smallest|largest|minimum|maximum|remainder)|calculate|compute|solve for|evaluate|simplify|prove that|proof that|prove|show that|what percent(?:age)?)(?![\p{L}])/u, 0.45),
+  cue(/(?<![\p{L}])(?:equation|integer|prime|probability|triangle|polynomial|remainder|theorem|lemma|integral|derivative|divisible|factorial|modulo|geometric|arithmetic|sequence|matrix|logarithm|quadratic|fraction|percent|ratio|irrational|rational number|altogether|in total|left over|how many more|per hour|per day)(?![\p{L}])/u, 0.35),
+  cue(/(?<![\p{L}])(?:riddle|puzzle|syllogism|true or false|which of the following|if all|all \S+ are|none of the|deduce|is it possible|must be true|logically follows)(?![\p{L}])/u, 0.4),
+  // Quantity questions and math terms in other languages: each alone stays at the bar, together they clear it.
+  cue(/多少|几个|幾個|いくつ|何個|何人|몇 개|몇 명|얼마나|сколько|cu[aá]nt[oa]s|combien|wie viele|wie viel|quant[oa]s|quanti|كم عدد|कितने|कितना|bao nhi[eê]u|berapa|ka[çc] tane/u, 0.3),
+  cue(/等于|等於|方程|求解|证明|證明|计算|計算|概率|倍|求めよ|証明せよ|方程式|방정식|계산|уравнени|вычисли|докажи|ecuaci[oó]n|calcula|[ée]quation|calculez|gleichung|berechne|equa[çc][ãa]o|calcule|equazione|calcola|معادلة|احسب|समीकरण|phương trình|persamaan|hitunglah|denklem|hesapla/u, 0.3),
 ];
 const AGENTIC_NORM: readonly Cue[] = [
   cue(/(?<![\p{L}])(?:you are an? (?:autonomous |ai |helpful |coding |software |research |web |browser )?agent|you have access to (?:the following )?(?:tools|functions|apis)|available tools|tool calls?|function call(?:ing|s)?|use the (?:\S+ )?tool|call the (?:\S+ )?(?:tool|function|api)|toolformer|thought:|action:|action input:|observation:|final answer:|<tool_call>|\[tool_call|json (?:object )?with (?:keys? )?"?name"? and "?arguments|execute (?:the )?(?:command|shell|code)|run (?:the )?(?:command|tests)|browse|navigate to|click on)(?![\p{L}])/u, 0.55),
+  cue(/(?<![\p{L}])(?:using (?:the )?\S+ api|(?:my|the|an) api key|via (?:the )?\S+ api|call (?:the )?\S+ (?:api|endpoint)|fetch (?:me )?(?:the )?|retrieve (?:the )?\S+ (?:from|for)|look up (?:the )?\S+ (?:on|in|using))(?![\p{L}])/u, 0.4),
   cue(/(?<![\p{L}])(?:plan|step \d+:|subtask|sub-task|goal:|task:|objective:|next action|tools?:|arguments?:|api call|endpoint|observation)(?![\p{L}])/u, 0.2),
 ];
 const INSTRUCTION_NORM: readonly Cue[] = [
   cue(/(?<![\p{L}])(?:generate|create|write|come up with|produce|brainstorm|list|design|compose|make up|invent) (?:me )?(?:a (?:set|list|series|batch) of |a |an |some |several |many |\d+ |twenty |ten |five |fifty |a few )?(?:\S+ ){0,3}?(?:instructions?|tasks|questions?(?: and answers?| ?(?:&|-|\/) ?answer pairs?)?|prompts|q&a pairs|qa pairs|question-answer pairs|training examples|examples of (?:instructions|tasks|prompts)|dialogues|conversations|test cases|exercises|quiz(?:zes)?|multiple[ -]choice questions)(?![\p{L}])/u, 0.55),
   cue(/(?<![\p{L}])(?:diverse|varied|different) (?:instructions|tasks|prompts|questions)|self-instruct|seed tasks?|instruction:|### instruction|input field|<noinput>|list of \d+ tasks|task instructions|a series of (?:classification )?tasks|come up with a (?:good )?question(?![\p{L}])/u, 0.6),
   cue(/(?<![\p{L}])(?:imagine (?:that )?you are|you are (?:a|an) (?!assistant|ai|helpful|autonomous|agent|expert (?:in|at))\S+(?: \S+)? (?:who|trying|visiting|living|in|from|that|at)|pretend (?:that )?you are|pretend to be|act as (?:a|an|if)|role-?play|in character|take on the role|as a character|stay in character)(?![\p{L}])/u, 0.5),
+  cue(/(?<![\p{L}])(?:as (?:a|an) (?!ai\b|assistant\b|example\b|result\b|whole\b)[\p{L}-]+(?: [\p{L}-]+)?, (?:describe|explain|write|assess|give|tell|share|discuss|provide|evaluate|create)|from the (?:perspective|point of view) of|write (?:a|an) (?:dialogue|monologue|letter|scene|diary entry|speech|conversation) (?:between|from|in which|for|as)|compose (?:a|an) (?:dramatic )?(?:monologue|dialogue|speech|letter)|you are tasked with|in the role of|imagine (?:a|an) (?:encounter|world|scenario|conversation|scene))/u, 0.4),
+  cue(/^(?:imagine|pretend|assume|suppose) (?:that )?you(?:'re| are)|(?<![\p{L}])(?:respond|reply|answer|speak|write) as (?:if you were )?(?:a |an |the )?[\p{L}-]+|in the voice of|as if you were|you find yourself as|(?:create|write) (?:a|an) (?:brief |short |dramatic )?(?:monologue|dialogue)(?![\p{L}])/u, 0.45),
   cue(/生成(?:\d+|一些|多个)?(?:条|個|个)?(?:指令|问题|任务|問題)|出(?:\d+|几)道题|指示を(?:生成|作成)|질문을 생성|сгенерируй(?:те)? (?:\d+ )?(?:вопрос|задани|инструкци)|genera (?:\d+ )?(?:preguntas|instrucciones|tareas)|génère (?:\d+ )?(?:questions|instructions|tâches)|generiere (?:\d+ )?(?:fragen|anweisungen|aufgaben)/u, 0.55),
 ];
 
+const QUESTION = /[?？]|(?<![\p{L}])(?:find|determine|what|how)(?![\p{L}])/u;
+
 function noisyOr(cues: readonly Cue[], s: string, start = 0): number {
   let keep = 1 - start;
-  for (const c of cues) if (c.re.test(s)) keep *= 1 - c.w;
+  for (const c of cues) if (matches(c.m, s)) keep *= 1 - c.w;
   return 1 - keep;
 }
 
-/** How many numbers a text holds (capped): word problems carry several. */
+/**
+ * How many quantities a text holds (capped): word problems carry several small numbers.
+ * Years (1900-2099), long decimals (coordinates), dotted runs (versions, IPs) and numbers
+ * glued to letters (ids like "key002") are not quantities.
+ */
 function countNumbers(s: string, cap: number): number {
   let n = 0;
-  let inNum = false;
   for (let i = 0; i < s.length && n < cap; i++) {
     const c = s.charCodeAt(i);
-    const digit = c >= 48 && c <= 57;
-    if (digit && !inNum) n++;
-    inNum = digit || (inNum && (c === 46 || c === 44) && i + 1 < s.length && s.charCodeAt(i + 1) >= 48 && s.charCodeAt(i + 1) <= 57);
+    if (c < 48 || c > 57) continue;
+    const prev = i > 0 ? s.charCodeAt(i - 1) : 32;
+    let j = i;
+    let dots = 0;
+    let decimals = 0;
+    while (j < s.length) {
+      const d = s.charCodeAt(j);
+      if (d >= 48 && d <= 57) {
+        if (dots > 0) decimals++;
+        j++;
+      } else if ((d === 46 || d === 44) && j + 1 < s.length && isDigitCode(s.charCodeAt(j + 1))) {
+        if (d === 46) dots++;
+        j++;
+      } else break;
+    }
+    const next = j < s.length ? s.charCodeAt(j) : 32;
+    const len = j - i;
+    const glued = isLetterCode(prev) || prev === 95 || isLetterCode(next) || next === 95;
+    const year = len === 4 && dots === 0 && (s.startsWith("19", i) || s.startsWith("20", i));
+    if (!glued && !year && dots <= 1 && decimals <= 3) n++;
+    i = j;
   }
   return n;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isLetterCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 }
 
 /**
@@ -93,8 +138,11 @@ function countNumbers(s: string, cap: number): number {
  */
 export function categorize(view: PromptView): CategoryResult {
   const rawUser = view.lastUser.length > 6000 ? view.lastUser.slice(0, 4000) + "\n" + view.lastUser.slice(-2000) : view.lastUser;
-  const norm = normalizeText(view.system.length > 0 ? view.system.slice(0, 2000) + "\n" + rawUser : rawUser);
-  const normUser = view.system.length > 0 ? normalizeText(rawUser) : norm;
+  // System + user (the same string the CoT detector gets, so normalisation is shared) for
+  // agent set-ups; the user text alone for content, so "You are a coding assistant" does not
+  // make every question code.
+  const normUser = normalizeText(view.lastUser);
+  const norm = view.system.length > 0 ? normalizeText(view.system + "\n" + view.lastUser) : normUser;
 
   const structural = view.toolNames.length > 0 ? 0.75 : 0;
   const toolTurns = view.hasToolUse || view.hasToolResult ? 0.85 : 0;
@@ -102,14 +150,15 @@ export function categorize(view: PromptView): CategoryResult {
 
   const coding = 1 - (1 - noisyOr(CODE_RAW, rawUser)) * (1 - noisyOr(CODE_NORM, normUser));
 
-  const nums = countNumbers(normUser, 4);
+  // Several quantities in a short text is the shape of a word problem; in a long passage numbers are dates and facts.
+  const nums = normUser.length <= 1500 ? countNumbers(normUser, 4) : 0;
   const numberCue = nums >= 3 ? 0.35 : nums === 2 ? 0.2 : 0;
-  const question = /[?？]|(?<![\p{L}])(?:find|determine|what|how)(?![\p{L}])/u.test(normUser) && nums >= 2 ? 0.25 : 0;
+  const question = nums >= 2 && QUESTION.test(normUser) ? 0.15 : 0;
   let reasoning = 1 - (1 - noisyOr(REASONING_RAW, rawUser)) * (1 - noisyOr(REASONING_NORM, normUser)) * (1 - numberCue) * (1 - question);
   // Code is full of digits and operators: numbers count for reasoning only when the text is not code.
   if (coding >= 0.6) reasoning *= 0.6;
 
-  const instruction = noisyOr(INSTRUCTION_NORM, normUser);
+  const instruction = 1 - (1 - noisyOr(INSTRUCTION_NORM, normUser)) * (1 - noisyOr(PERSONA_RAW, rawUser));
 
   const scores: Record<Category, number> = {
     reasoning: round(reasoning),

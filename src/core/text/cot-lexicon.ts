@@ -27,6 +27,8 @@ export interface LangLexicon {
   readonly script: Script;
   readonly step?: readonly string[];
   readonly reason?: readonly string[];
+  /** Weaker reasoning words ("explain", "answer", "solution"): they make a step phrase reasoning only outside how-to context. */
+  readonly reasonWeak?: readonly string[];
   readonly show?: readonly string[];
   readonly careful?: readonly string[];
   readonly first?: readonly string[];
@@ -48,7 +50,10 @@ const GAP = (n: number): string => `(?:\\s+[^\\s.!?。！？]+){0,${n}}?`;
 // English carries most paraphrase structure; other languages list their usual phrasings.
 const EN_SHOW_STRONG = "show|include|lay out|layout|spell out|write out|write down|display|output|print|detail|expose|reveal|articulate|verbali[sz]e|narrate|walk (?:me |us )?through|break down|go through|type out|list out|document";
 const EN_SHOW_WEAK = "explain|describe|present|provide|give|share|outline|state|justify|elaborate on|clarify|demonstrate|make explicit";
-const EN_SHOW_NOUN = "reasoning|reasonings|workings?|thought process|thinking process|thought processes|train of thought|chain[ -]of[ -]thoughts?|logic|derivations?|calculations?|computations?|rationale|intermediate (?:steps|results|calculations|reasoning)|reasoning (?:steps|process|chain|trace)|thinking|thoughts step|steps? of (?:your|the) (?:reasoning|logic|solution|derivation|thinking|calculation)|problem[ -]solving (?:process|steps)|solution (?:process|steps|path)|work|math|steps";
+// "thought process behind <a work>" is a persona's story, not a demand to reason; "steps to/for <task>" is a how-to.
+const EN_SHOW_NOUN = "reasoning|reasonings|thought process(?! behind)|thinking process|thought processes|train of thought|chain[ -]of[ -]thoughts?|logic|derivations?|calculations?|computations?|rationale|intermediate (?:steps|results|calculations|reasoning)|reasoning (?:steps|process|chain|trace)|thoughts step|steps? of (?:your|the) (?:reasoning|logic|solution|derivation|thinking|calculation)|problem[ -]solving (?:process|steps)|solution (?:process|steps|path)";
+const NOT_TASK = "(?!\\s+(?:to|for|needed|required|involved|in (?:making|creating|building|the process))\\b)";
+const NOT_OBJECT = "(?!\\s+(?:directory|dir|tree|copy|group|groups|day|days|hours|paper|papers|environment|set|order|capital|class|week|title|memory|space|area|conditions?|of art|of (?:fiction|literature)))";
 const EN_DET_ANY = "your|the|all|all of your|all the|each|every|full|complete|detailed|entire|whole|the full|a full|the complete|a complete|the detailed|a detailed|the whole|the entire|each of the|every single|all your";
 const EN_DET_STRICT = "your|all of your|all your|your full|your complete|your detailed|your entire|full|complete|detailed|the full|a full|the complete|a complete|the detailed|a detailed|the entire|step-by-step";
 
@@ -56,11 +61,14 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   en: {
     script: "latin",
     step: [w("step[ -]?by[ -]?step|one step at a time|step[ -]wise|stepwise|in (?:small|clear|logical|numbered|discrete|explicit|sequential|separate|individual|incremental) steps|each step (?:of|in) (?:your|the) (?:reasoning|logic|solution|derivation|calculation)")],
-    reason: [w("think|thinking|reason|reasoning|solve|solving|work(?:ing)? (?:it |this |that |them )?(?:out|through)|figure(?: it| this)? out|derive|derivation|deduce|deduction|calculate|calculation|compute|analy[sz]e|analysis|prove|proof|logic|logically|thought|thoughts|solution|explain|explanation|justify|answer|approach|tackle|outline|breakdown|break (?:it|this|the problem) down|rationale")],
+    reason: [w("think|thinking|reason|reasoning|solve|solving|work(?:ing)? (?:it |this |that |them )?(?:out|through)|figure(?: it| this)? out|derive|derivation|deduce|deduction|calculate|calculation|compute|analy[sz]e|analysis|prove|proof|logic|logically|thought|thoughts|rationale")],
+    reasonWeak: [w("solution|explain|explanation|justify|answer|approach|tackle|outline|breakdown|break (?:it|this|the problem) down")],
     show: [
       p(`(?:${EN_SHOW_STRONG})${GAP(2)}\\s+(?:${EN_DET_ANY})${GAP(2)}\\s+(?:${EN_SHOW_NOUN})`) + `(?!${L})`,
       p(`(?:${EN_SHOW_WEAK})${GAP(2)}\\s+(?:${EN_DET_STRICT})${GAP(2)}\\s+(?:${EN_SHOW_NOUN})`) + `(?!${L})`,
-      w("show(?:ing)? (?:your |all (?:of )?(?:your |the )?|the )?(?:work|working|workings|math|steps)"),
+      w(`show(?:ing)? (?:your|all (?:of )?your|all (?:of )?the|all|the full|your full) (?:work|working|workings|math|calculations|steps)${NOT_OBJECT}${NOT_TASK}`),
+      w(`show(?:ing)? the (?:work|working|workings)(?=\\s*(?:[.,;:!)]|$|and|for|when|as))`),
+      w(`(?:show|include|write out|list) (?:each|every|all (?:the |of the |your )?|your )(?:intermediate )?steps?${NOT_TASK}`),
     ],
     careful: [
       p("(?:reason|think|deliberate|reflect|ponder)(?:\\s+(?:about\\s+)?(?:it|this|that|things))?\\s+(?:very |really |extra |more |quite )?(?:carefully|deeply|thoroughly|rigorously|systematically|logically|critically|methodically|meticulously|hard(?=\\s*(?:about|before|and|$|[.,;:!])))"),
@@ -74,15 +82,15 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
       w("then (?:give|provide|state|write|output|present|put|report) (?:your |the |a )?(?:final|concise|short) (?:answer|solution|result)|before (?:giving|providing|stating) (?:your |the |a )?(?:final )?answer"),
     ],
     final: [w("final answer|final result|the answer is[: ]*(?:\\$|<|\\{|\\[)|answer:\\s*(?:\\$|<|\\{|\\[|x\\b|n\\b|number|\\.\\.\\.)|end (?:your|the) (?:response|answer|reply|solution) with|put (?:your|the) (?:final )?answer (?:in|within|inside|between|after)|give (?:your|the) answer as|answer in the (?:form|format)"), "####\\s*(?:<|\\{|\\$|\\[|x\\b|the\\b|$)", "<answer>|\\[answer\\]|<\\|answer\\|>"],
-    lets: [w("let'?s (?:think|reason)(?! about (?:what|where|when|which|whether|dinner|lunch|breakfast))|let'?s (?:work|figure|reason|think) (?:this|it|that|things|the problem) (?:out|through)|let'?s work through|let'?s (?:solve|break down|analy[sz]e|tackle|reason through|go through) (?:this|it|the problem|the question|each)|let us (?:think|reason|work|solve|reflect|analy[sz]e)")],
-    justify: [w("(?:explain|justify|show|describe|tell me) (?:how|why) (?:you (?:got|arrived|reached|derived|came up with|obtained|solved|computed|calculated)|(?:the|your|that|this) answer (?:is|was))|(?:explain|justify) (?:your|the|each|every) (?:answer|solution|choice|steps|derivation|calculation|result)|justify (?:your|each|every|the) (?:reasoning|response|conclusion)|with (?:a )?(?:brief |detailed |clear |full )?(?:justification|explanation) (?:for|of) (?:your|each|the) (?:answer|step|choice)")],
+    lets: [w("let'?s (?:think|reason)(?! about| of| so| it over| twice)|let'?s (?:work|figure|reason|think) (?:this|it|that|things|the problem) (?:out|through)|let'?s work through|let'?s (?:solve|break down|analy[sz]e|tackle|reason through|go through) (?:this|it|the problem|the question|each)|let us (?:think|reason|work|solve|reflect|analy[sz]e)")],
+    justify: [w("(?:explain|justify|show|describe|tell me) (?:how|why) (?:you (?:got|arrived|reached|derived|obtained|solved|computed|calculated)|(?:the|your|that|this) answer (?:is|was))|(?:explain|justify) (?:your|each|every) (?:answer|solution|choice|steps|derivation|calculation|result)|(?:explain|justify) the (?:answer|solution|derivation|calculation|result)|justify (?:your|each|every|the) (?:reasoning|response|conclusion)|with (?:a )?(?:brief |detailed |clear |full )?(?:justification|explanation) (?:for|of) (?:your|each|the) (?:answer|step|choice)")],
     chain: [w("chain[ -]?of[ -]?thoughts?|cot (?:reasoning|prompting|style)")],
-    procedural: [w("guide|tutorial|instructions?|recipe|manual|checklist|walkthrough|how (?:to|do i|can i|should i|would i)|install|installing|set ?up|setting up|configure|assemble|directions")],
+    procedural: [w("guide|tutorial|instructions?|recipe|manual|checklist|walkthrough|how (?:to|do i|can i|should i|would i|would you|should we|can we|do we)|install|installing|set ?up|setting up|configure|assemble|directions|(?:best )?(?:way|method|process|plan) (?:to|for)")],
   },
   es: {
     script: "latin",
     step: [w("paso a paso|paso por paso|un paso a la vez")],
-    reason: [p("piens|pensa|pensemos|razon|resuelv|resolv|explic|calcul|analiz|deduc|soluci[oó]n|respond|respuesta|demuestr|demostr|justific")],
+    reason: [w("piensa|piense|pensemos|pensar|razona|razone|razonemos|razonar|razonamiento|resuelve|resuelva|resolvamos|resolver|explica|explique|expl[ií]came|calcula|calcule|analiza|analice|deduce|soluci[oó]n|responde|responda|respuesta|demuestra|demuestre|justifica|justifique")],
     show: [p(`(?:muestra|muestre|mu[eé]strame|explica|explique|expl[ií]came|detalla|detalle|exp[oó]n|exponga|describe|describa|escribe|escriba|incluye|incluya|presenta|presente|justifica)${GAP(3)}\\s+(?:tu|su|todo el|todo tu|el|los)\\s+(?:razonamiento|proceso de (?:pensamiento|razonamiento|resoluci[oó]n)|procedimiento|trabajo|l[oó]gica|desarrollo|c[aá]lculos|cadena de razonamiento)`)],
     careful: [p("(?:piensa|piense|pensemos|razona|razone|razonemos|reflexiona|reflexione|pi[eé]nsalo)\\s+(?:con\\s+)?(?:cuidado|cuidadosamente|detenidamente|profundamente|l[oó]gicamente|bien|a fondo|con calma)|(?:cuidadosamente|detenidamente|l[oó]gicamente) (?:piensa|razona|analiza)")],
     first: [w("antes de (?:responder|contestar|dar (?:la|tu|su|una) respuesta)|primero (?:piensa|razona|analiza|explica|reflexiona)[^.\\n]{0,60}?(?:luego|despu[eé]s|entonces|y finalmente)")],
@@ -95,7 +103,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   fr: {
     script: "latin",
     step: [w("[ée]tape par [ée]tape|pas [àa] pas")],
-    reason: [p("r[ée]fl[ée]chi|raisonn|r[ée]sou|r[ée]solv|expliqu|calcul|analys|d[ée]dui|r[ée]pond|r[ée]ponse|solution|d[ée]montr|justifi|pens")],
+    reason: [w("r[ée]fl[ée]chis|r[ée]fl[ée]chissez|r[ée]fl[ée]chissons|r[ée]fl[ée]chir|raisonne|raisonnez|raisonnons|raisonnement|r[ée]sous|r[ée]solvez|r[ée]soudre|explique|expliquez|calcule|calculez|analyse|analysez|d[ée]duis|d[ée]duisez|r[ée]ponds|r[ée]pondez|r[ée]ponse|d[ée]montre|d[ée]montrez|justifie|justifiez|pense|pensez")],
     show: [p(`(?:montre|montrez|montre-moi|montrez-moi|explique|expliquez|d[ée]taille|d[ée]taillez|expose|exposez|pr[ée]sente|pr[ée]sentez|d[ée]cris|d[ée]crivez|[ée]cris|[ée]crivez|justifie|justifiez)${GAP(3)}\\s+(?:ton|votre|vos|tes|tout ton|tout votre|le d[ée]tail de (?:ton|votre))\\s+(?:raisonnement|d[ée]marche|calculs?|logique|cheminement|travail|processus de r[ée]flexion)`)],
     careful: [p("(?:r[ée]fl[ée]chis|r[ée]fl[ée]chissez|raisonne|raisonnez|pense|pensez|r[ée]fl[ée]chissons)\\s+(?:bien|soigneusement|attentivement|profond[ée]ment|logiquement|m[ée]thodiquement|avec soin|s[ée]rieusement)")],
     first: [w("avant de (?:r[ée]pondre|donner (?:la|ta|votre|une) r[ée]ponse|conclure)|d'abord (?:r[ée]fl[ée]chis|r[ée]fl[ée]chissez|raisonne|raisonnez|analyse|analysez|explique|expliquez)[^.\\n]{0,60}?(?:puis|ensuite|apr[èe]s)")],
@@ -121,7 +129,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   pt: {
     script: "latin",
     step: [w("passo a passo|etapa por etapa|passo por passo")],
-    reason: [p("pens|raciocin|resolv|expliq|explic|calcul|analis|deduz|respond|resposta|solu[çc][ãa]o|demonstr|justifiq")],
+    reason: [w("pense|pensa|pensar|raciocine|raciocina|racioc[íi]nio|resolva|resolve|resolver|explique|explica|calcule|calcula|analise|analisa|deduza|responda|responde|resposta|solu[çc][ãa]o|demonstre|justifique")],
     show: [p(`(?:mostre|mostra|mostre-me|explique|explica|detalhe|detalha|descreva|apresente|escreva|exponha|justifique|inclua)${GAP(3)}\\s+(?:seu|sua|o seu|a sua|todo o|todo seu|o)\\s+(?:racioc[íi]nio|processo de (?:pensamento|racioc[íi]nio|resolu[çc][ãa]o)|l[óo]gica|c[áa]lculos|desenvolvimento|trabalho)`)],
     careful: [p("(?:pense|pensa|pensem|raciocine|raciocina|reflita|reflete)\\s+(?:com\\s+)?(?:cuidado|cuidadosamente|atentamente|profundamente|logicamente|bem|com calma)")],
     first: [w("antes de (?:responder|dar a resposta|dar uma resposta|dar sua resposta)|primeiro (?:pense|raciocine|analise|explique)[^.\\n]{0,60}?(?:depois|ent[ãa]o|em seguida)")],
@@ -134,7 +142,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   it: {
     script: "latin",
     step: [w("passo dopo passo|passo passo|un passo alla volta|passo per passo")],
-    reason: [p("pens|ragion|risolv|spieg|calcol|analizz|dedu|rispond|rispost|soluzion|dimostr|riflett|motiv")],
+    reason: [w("pensa|pensaci|pensare|ragiona|ragionare|ragionamento|ragioniamo|risolvi|risolvere|spiega|spiegami|calcola|analizza|deduci|rispondi|risposta|soluzione|dimostra|rifletti|motiva")],
     show: [p(`(?:mostra|mostrami|spiega|spiegami|illustra|descrivi|dettaglia|esponi|scrivi|giustifica|includi)${GAP(3)}\\s+(?:il tuo|la tua|i tuoi|tutto il|tutti i|il)\\s+(?:ragionamento|procedimento|processo di (?:pensiero|ragionamento)|calcoli|logica|passaggi|svolgimento)`)],
     careful: [p("(?:pensa|pensaci|ragiona|rifletti|ragioniamo|pensiamo)\\s+(?:bene|attentamente|con attenzione|accuratamente|profondamente|logicamente|con cura)")],
     first: [w("prima di (?:rispondere|dare la risposta)|prima (?:pensa|ragiona|analizza|spiega)[^.\\n]{0,60}?(?:poi|quindi|dopo)")],

@@ -12,6 +12,7 @@
  * `cot-lexicon.ts`.
  */
 import { LEXICON, type LangLexicon, type Script } from "./cot-lexicon.ts";
+import { compileMatcher, matches, matchSpans, WORD_START, type Matcher } from "./matcher.ts";
 import { normalizeText } from "./normalize.ts";
 
 /** Result of {@link cotElicitation}. */
@@ -51,22 +52,21 @@ export const COT_CUE_WEIGHTS: Readonly<Record<string, number>> = {
   step_guide: 0.2,
 };
 
-type Family = "step" | "reason" | "show" | "careful" | "first" | "final" | "lets" | "justify" | "chain" | "procedural";
-const FAMILIES: readonly Family[] = ["step", "reason", "show", "careful", "first", "final", "lets", "justify", "chain", "procedural"];
+type Family = "step" | "reason" | "reasonWeak" | "show" | "careful" | "first" | "final" | "lets" | "justify" | "chain" | "procedural";
+const FAMILIES: readonly Family[] = ["step", "reason", "reasonWeak", "show", "careful", "first", "final", "lets", "justify", "chain", "procedural"];
 const SCRIPTS: readonly Script[] = ["latin", "cyrillic", "greek", "hebrew", "arabic", "devanagari", "bengali", "thai", "cjk", "hangul"];
 
-/** family -> script -> compiled alternation (null when the script has no phrase of that family). */
-function compile(): Record<Family, Record<Script, RegExp | null>> {
-  const out = {} as Record<Family, Record<Script, RegExp | null>>;
+/** family -> script -> compiled phrases (null when the script has no phrase of that family). */
+function compile(): Record<Family, Record<Script, Matcher | null>> {
+  const out = {} as Record<Family, Record<Script, Matcher | null>>;
   for (const f of FAMILIES) {
-    const byScript = {} as Record<Script, RegExp | null>;
+    const byScript = {} as Record<Script, Matcher | null>;
     for (const s of SCRIPTS) {
       const parts: string[] = [];
       for (const lang of Object.values(LEXICON) as LangLexicon[]) {
         if (lang.script === s) for (const src of lang[f] ?? []) parts.push(src);
       }
-      // step/reason need match positions (proximity), the others only a yes/no.
-      byScript[s] = parts.length === 0 ? null : new RegExp(parts.join("|"), f === "step" || f === "reason" ? "gu" : "u");
+      byScript[s] = parts.length === 0 ? null : compileMatcher(parts);
     }
     out[f] = byScript;
   }
@@ -75,14 +75,24 @@ function compile(): Record<Family, Record<Script, RegExp | null>> {
 const RE = compile();
 
 // Script-independent markup and English-only constructions.
-const THINK_TAG = /<\/?(?:think|thinking|thought|thoughts|reasoning|reason|scratchpad|analysis|inner_monologue|reflection|step)>|<\|(?:begin|end)_of_(?:thought|solution)\|>|\[(?:think|thinking|reasoning)\]|◁\/?think▷/u;
-const BOXED = /\\boxed|\\fbox|boxed\{\}/u;
-const STRUCTURED = /(?:long|systematic|comprehensive) thinking process|thought (?:and|&) solution|thought section|solution section|comprehensive cycle of analysis|structure your (?:response|answer) into (?:two|2|the following) (?:main )?sections|reasoning trace|internal monologue|inner monologue|thinking budget|思考过程和答案/u;
-const WALK = /(?<![\p{L}])walk (?:me |us )?through(?![\p{L}])/u;
-const WALK_SOLUTION = /(?<![\p{L}])walk (?:me |us )?through (?:[^\s.!?]+ ){0,3}?(?:solution|solving|reasoning|logic|derivation|proof|calculations?|math|problem|answer|how (?:you|to solve|to derive|to prove|to calculate|it works out)|your (?:thinking|thought process|approach))/u;
-const WORK_OUT = /(?<![\p{L}])(?:work (?:it|this|that|them) out|work(?:ing)? through (?:it|this|the (?:problem|question|math|logic|solution|calculation)))(?![\p{L}])/u;
-const SELF_VERIFY = /(?<![\p{L}])(?:double[ -]?check|verify|re-?check|check|re-?examine) (?:your|each|every|all(?: of your)?|the) (?:work|answer|steps?|calculations?|reasoning|result|solution|intermediate)(?![\p{L}])/u;
-const DETAILED_SOLUTION = /(?<![\p{L}])(?:detailed|full|complete|worked|thorough|rigorous|step-by-step) (?:solution|derivation|working|proof|calculation)s?(?![\p{L}])/u;
+const NOT_WORD = "(?![\\p{L}\\p{M}\\p{N}])";
+const THINK_TAG = compileMatcher(["<\\/?(?:think|thinking|thought|thoughts|reasoning|reason|scratchpad|analysis|inner_monologue|reflection|step)>|<\\|(?:begin|end)_of_(?:thought|solution)\\|>|\\[(?:think|thinking|reasoning)\\]|◁\\/?think▷"]);
+const BOXED = compileMatcher(["\\\\boxed|\\\\fbox|boxed\\{\\}"]);
+const STRUCTURED = compileMatcher([
+  "(?:long|systematic|comprehensive) thinking process|thought (?:and|&) solution|thought section|solution section|comprehensive cycle of analysis|structure your (?:response|answer) into (?:two|2|the following) (?:main )?sections|reasoning trace|internal monologue|inner monologue|thinking budget",
+]);
+const WALK = compileMatcher([WORD_START + "walk (?:me |us )?through" + NOT_WORD]);
+const WALK_SOLUTION = compileMatcher([
+  WORD_START +
+    "walk (?:me |us )?through (?:[^\\s.!?]+ ){0,3}?(?:solution|solving|reasoning|logic|derivation|proof|calculations?|math|problem|answer|how (?:you|to solve|to derive|to prove|to calculate|it works out)|your (?:thinking|thought process|approach))",
+]);
+const WORK_OUT = compileMatcher([
+  WORD_START + "(?:work (?:it|this|that|them) out|work(?:ing)? through (?:it|this|the (?:problem|question|math|logic|solution|calculation)))" + NOT_WORD,
+]);
+const SELF_VERIFY = compileMatcher([
+  WORD_START + "(?:double[ -]?check|verify|re-?check|check|re-?examine) (?:your|each|every|all(?: of your)?|the) (?:work|answer|steps?|calculations?|reasoning|result|solution|intermediate)" + NOT_WORD,
+]);
+const DETAILED_SOLUTION = compileMatcher([WORD_START + "(?:detailed|full|complete|worked|thorough|rigorous|step-by-step) (?:solution|derivation|working|proof|calculation)s?" + NOT_WORD]);
 
 /** Distance (code units) within which a step phrase and a reasoning word count as one construction. */
 const PROXIMITY = 60;
@@ -101,14 +111,14 @@ export function cotElicitation(text: string): CotResult {
   const scripts = scriptsOf(s);
   const found = new Set<string>();
 
-  if (THINK_TAG.test(s)) found.add("think_tag");
-  if (BOXED.test(s)) found.add("boxed");
-  if (STRUCTURED.test(s)) found.add("structured_thinking");
-  if (WALK_SOLUTION.test(s)) found.add("walk_through_solution");
-  else if (WALK.test(s)) found.add("walk_through");
-  if (WORK_OUT.test(s)) found.add("work_it_out");
-  if (SELF_VERIFY.test(s)) found.add("self_verify");
-  if (DETAILED_SOLUTION.test(s)) found.add("detailed_solution");
+  if (matches(THINK_TAG, s)) found.add("think_tag");
+  if (matches(BOXED, s)) found.add("boxed");
+  if (matches(STRUCTURED, s)) found.add("structured_thinking");
+  if (matches(WALK_SOLUTION, s)) found.add("walk_through_solution");
+  else if (matches(WALK, s)) found.add("walk_through");
+  if (matches(WORK_OUT, s)) found.add("work_it_out");
+  if (matches(SELF_VERIFY, s)) found.add("self_verify");
+  if (matches(DETAILED_SOLUTION, s)) found.add("detailed_solution");
 
   const steps: number[] = [];
   const reasons: number[] = [];
@@ -123,10 +133,16 @@ export function cotElicitation(text: string): CotResult {
     if (has(RE.chain[sc], s)) found.add("chain_of_thought");
   }
   if (steps.length > 0) {
+    // "think / solve step by step" is reasoning; "step-by-step guide to install" is a how-to;
+    // weak words ("explain", "answer") make it reasoning only outside how-to context.
     for (const sc of scripts) collect(RE.reason[sc], s, reasons);
     if (near(steps, reasons)) found.add("reason_step");
     else if (scripts.some((sc) => has(RE.procedural[sc], s))) found.add("step_guide");
-    else found.add("step_by_step");
+    else {
+      const weak: number[] = [];
+      for (const sc of scripts) collect(RE.reasonWeak[sc], s, weak);
+      found.add(near(steps, weak) ? "reason_step" : "step_by_step");
+    }
   }
 
   const cues: string[] = [];
@@ -139,20 +155,13 @@ export function cotElicitation(text: string): CotResult {
   return { score: Math.round((1 - keep) * 1000) / 1000, cues };
 }
 
-function has(re: RegExp | null, s: string): boolean {
-  return re !== null && re.test(s);
+function has(m: Matcher | null, s: string): boolean {
+  return m !== null && matches(m, s);
 }
 
 /** Start and end offsets of every match, flattened as [start0, end0, start1, end1, ...]. */
-function collect(re: RegExp | null, s: string, out: number[]): void {
-  if (re === null) return;
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(s)) !== null) {
-    out.push(m.index, m.index + m[0].length);
-    if (m[0].length === 0) re.lastIndex++;
-    if (out.length > 256) break;
-  }
+function collect(m: Matcher | null, s: string, out: number[]): void {
+  if (m !== null) matchSpans(m, s, out);
 }
 
 /** Whether some step span and some reason span lie within PROXIMITY of each other. */

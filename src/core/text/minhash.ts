@@ -5,8 +5,8 @@
  *
  * Tokens are lowercase runs of letters/digits; each CJK character is its own token (those
  * scripts have no spaces). Shingles are hashed incrementally from token hashes (no substring
- * allocation). The i-th hash function is `fmix32(a_i * x + b_i)` with odd `a_i`: a bijection
- * of the 32-bit shingle hash, parameters drawn once from a fixed seed so signatures are
+ * allocation). The i-th hash function is `xorshift16((x ^ b_i) * a_i)` with odd `a_i`: a
+ * bijection of the avalanched 32-bit shingle hash, parameters drawn once from a fixed seed so signatures are
  * comparable across processes and runs.
  */
 import { combine32, fmix32, hash32Range, hex32 } from "./hash.ts";
@@ -65,8 +65,10 @@ export function minhash(text: string, numHashes = DEFAULT_NUM_HASHES): Uint32Arr
 
 function update(sig: Uint32Array, k: number, x: number): void {
   for (let i = 0; i < k; i++) {
-    const h = fmix32((Math.imul(x, A[i] ?? 1) + (B[i] ?? 0)) | 0);
-    if (h < (sig[i] ?? 0)) sig[i] = h;
+    // xor-multiply-xorshift: three bijections of the (already avalanched) shingle hash.
+    let h = Math.imul(x ^ (B[i] as number), A[i] as number);
+    h = (h ^ (h >>> 16)) >>> 0;
+    if (h < (sig[i] as number)) sig[i] = h;
   }
 }
 
@@ -80,31 +82,32 @@ function isCjkChar(c: number): boolean {
   return (c >= 0x3040 && c < 0x3100) || (c >= 0x3400 && c < 0xa000) || (c >= 0xf900 && c < 0xfb00);
 }
 
+function put(n: number, h: number): void {
+  if (n === tokenBuf.length) {
+    const bigger = new Int32Array(tokenBuf.length * 2);
+    bigger.set(tokenBuf);
+    tokenBuf = bigger;
+  }
+  tokenBuf[n] = h;
+}
+
 /** Fills tokenBuf with token hashes; returns the count. */
 function tokenHashes(s: string): number {
   let n = 0;
   let start = -1;
-  const put = (h: number): void => {
-    if (n === tokenBuf.length) {
-      const bigger = new Int32Array(tokenBuf.length * 2);
-      bigger.set(tokenBuf);
-      tokenBuf = bigger;
-    }
-    tokenBuf[n++] = h;
-  };
   for (let i = 0; i <= s.length; i++) {
     const c = i < s.length ? s.charCodeAt(i) : 32;
     if (isCjkChar(c)) {
-      if (start >= 0) put(hash32Range(s, start, i));
+      if (start >= 0) put(n++, hash32Range(s, start, i));
       start = -1;
-      put(hash32Range(s, i, i + 1));
+      put(n++, hash32Range(s, i, i + 1));
     } else if (isWordChar(c)) {
       if (start < 0) start = i;
     } else {
-      if (start >= 0) put(hash32Range(s, start, i));
+      if (start >= 0) put(n++, hash32Range(s, start, i));
       start = -1;
       // Slot markers and punctuation carry template structure: keep non-space symbols as tokens.
-      if (c > 32 && i < s.length) put(hash32Range(s, i, i + 1));
+      if (c > 32 && i < s.length) put(n++, hash32Range(s, i, i + 1));
     }
   }
   return n;

@@ -29,6 +29,33 @@ const DOT_ABOVE = /\u0307/g;
  * @example normalizeText("Let’s  THINK\nstep-by-step") // "let's think step-by-step"
  */
 export function normalizeText(text: string, head = HEAD_CHARS, tail = TAIL_CHARS): string {
+  // The analysers of one request normalise the same text more than once (CoT on system + user,
+  // category on the same): a two-entry memo keyed by value keeps that to one pass. Strings
+  // compare by content, so the memo cannot change a result.
+  if (text === memoIn0 && head === memoHead0 && tail === memoTail0) return memoOut0;
+  if (text === memoIn1 && head === memoHead1 && tail === memoTail1) return memoOut1;
+  const out = compute(text, head, tail);
+  memoIn1 = memoIn0;
+  memoHead1 = memoHead0;
+  memoTail1 = memoTail0;
+  memoOut1 = memoOut0;
+  memoIn0 = text;
+  memoHead0 = head;
+  memoTail0 = tail;
+  memoOut0 = out;
+  return out;
+}
+
+let memoIn0 = "";
+let memoHead0 = HEAD_CHARS;
+let memoTail0 = TAIL_CHARS;
+let memoOut0 = "";
+let memoIn1 = "";
+let memoHead1 = HEAD_CHARS;
+let memoTail1 = TAIL_CHARS;
+let memoOut1 = "";
+
+function compute(text: string, head: number, tail: number): string {
   const s = text.length > head + tail ? text.slice(0, head) + "\n" + text.slice(text.length - tail) : text;
   if (!NON_ASCII.test(s)) return s.toLowerCase().replace(SPACES, " ").trim();
   return s
