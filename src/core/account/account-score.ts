@@ -44,7 +44,7 @@ export function ownScore(a: AccountState, withReasons: boolean): OwnScore {
     add("capability_targeting", 0.14 * target * confidence, () => `${pct(target)} of prompts target reasoning/coding/agentic/instruction skills (${mix()})`);
   }
   const instr = a.categoryShare(INSTRUCTION);
-  if (instr >= 0.3 && n >= 5) add("instruction_generation", 0.08 * instr, () => `${pct(instr)} of prompts ask the model to generate tasks or training data`);
+  if (instr >= 0.3 && n >= 5) add("instruction_generation", 0.2 * instr * confidence, () => `${pct(instr)} of prompts ask the model to generate tasks or training data`);
 
   const single = 1 - a.share(a.multiTurnN);
   if (n >= 5 && single >= 0.8) add("single_turn", 0.1 * single, () => `${pct(single)} of exchanges are one-shot, no conversation`);
@@ -65,7 +65,7 @@ export function ownScore(a: AccountState, withReasons: boolean): OwnScore {
 
   const span = a.lastT - a.firstT;
   const hours = a.activeHours();
-  if (n >= 48 && span >= 36 * HOUR && hours >= 20) add("round_the_clock", 0.1, () => `active in ${hours} of 24 hours of the day over ${Math.round(span / HOUR)} hours`);
+  if (n >= 48 && span >= 20 * HOUR && hours >= 18) add("round_the_clock", 0.1, () => `active in ${hours} of 24 hours of the day over ${Math.round(span / HOUR)} hours`);
   if (a.gaps.n >= 20 && Math.sqrt(a.gaps.variance()) < 0.25) add("machine_timing", 0.06, () => `inter-arrival times are machine-regular (σ of log-gap ${Math.sqrt(a.gaps.variance()).toFixed(2)})`);
 
   const rep = a.share(a.repeatN);
@@ -83,7 +83,7 @@ export function ownScore(a: AccountState, withReasons: boolean): OwnScore {
   if (n >= 3 && big >= 0.5) add("max_reasoning_budget", 0.05 * big, () => `${pct(big)} of requests ask for large thinking budgets or outputs`);
 
   const days = Math.max(1, span / (24 * HOUR));
-  if (n >= 300 && span >= 48 * HOUR && n / days >= 200) add("sustained_volume", 0.12, () => `${Math.round(n / days)} exchanges a day sustained over ${Math.round(days)} days`);
+  if (n >= 300 && span >= 24 * HOUR && n / days >= 200) add("sustained_volume", 0.12, () => `${Math.round(n / days)} exchanges a day sustained over ${Math.round(days)} days`);
 
   if (a.facts.emailClass === "disposable") add("disposable_email", 0.05, () => "signed up with a disposable e-mail domain");
   if (a.facts.verified) add("verified", -0.08, () => "identity or organisation verified");

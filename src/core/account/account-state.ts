@@ -90,7 +90,7 @@ export class AccountState {
   readonly skeletons = new DistinctCounter(16);
   private readonly seenProblems = new TinyBloom();
   readonly params = new HeavyHitters(2);
-  readonly bands = new HeavyHitters(4);
+  readonly bands = new HeavyHitters(8);
   /** The first few distinct IPs (linking keys); bounded by config. */
   readonly ipKeys: string[] = [];
   readonly prefixes = new HeavyHitters(2);

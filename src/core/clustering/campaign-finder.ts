@@ -30,9 +30,11 @@ export interface CampaignRecord {
 }
 
 /** Kinds strong enough that sharing one of them with a coordinated group is enough to belong. */
-const SELF_SUFFICIENT: ReadonlySet<KeyKind> = new Set<KeyKind>(["pay", "pfp", "tpl"]);
+const SELF_SUFFICIENT: ReadonlySet<KeyKind> = new Set<KeyKind>(["pay", "pfp"]);
+/** Identity and infrastructure kinds: evidence of common control rather than common content. */
+const INFRASTRUCTURE: ReadonlySet<KeyKind> = new Set<KeyKind>(["pay", "ip", "signup", "mail", "sip", "pfx"]);
 /** An account linked only by weak kinds must also look like an extractor on its own. */
-const FIT_OWN_SCORE = 0.3;
+const FIT_OWN_SCORE = 0.45;
 
 export class CampaignFinder {
   private readonly campaigns = new Map<string, CampaignRecord>();
@@ -52,9 +54,9 @@ export class CampaignFinder {
   }
 
   /** One detection run at event time `at`. Returns the accounts whose campaign standing may have changed. */
-  run(at: number, groups: GroupIndex, _lookup: (id: string) => AccountState | undefined): AccountState[] {
+  run(at: number, groups: GroupIndex, activeAccounts: number): AccountState[] {
     for (const g of groups.due(at)) {
-      const v = scoreGroup(g.key, sampleMembers(g.members), g.members.length);
+      const v = scoreGroup(g.key, sampleMembers(g.members), g.members.length, (k) => groups.get(k)?.members.length ?? 0, activeAccounts);
       g.score = v.score;
       g.reasons = v.reasons;
       g.evaluatedSize = g.members.length;
@@ -193,9 +195,12 @@ export class CampaignFinder {
       if (kinds.has(kind)) continue;
       if (groups.get(k)?.linked === true) kinds.add(kind);
     }
-    if (kinds.size >= 2) return true;
     for (const k of kinds) if (SELF_SUFFICIENT.has(k)) return true;
-    return a.own >= FIT_OWN_SCORE;
+    let infra = 0;
+    for (const k of kinds) if (INFRASTRUCTURE.has(k)) infra++;
+    if (kinds.size >= 2 && infra >= 1) return true;
+    // Content alike (a benchmark sweeping the same problem set) never pulls a verified customer in by itself.
+    return !a.facts.verified && kinds.size >= 1 && a.own >= FIT_OWN_SCORE;
   }
 
   private pickId(members: readonly AccountState[], claimed: ReadonlySet<string>): string {

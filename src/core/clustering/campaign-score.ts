@@ -40,8 +40,12 @@ export function scoreCampaign(members: readonly AccountState[], groups: readonly
   const best = groups.reduce((b, g) => (g.score > b.score ? g : b), groups[0] ?? { key: "", score: 0, reasons: [], size: 0 });
 
   const reasons: Reason[] = [];
-  reasons.push({ code: "member_behaviour", weight: round(0.45 * own), detail: `${m} accounts whose own behaviour scores average ${own.toFixed(2)}` });
-  reasons.push({ code: "coordination", weight: round(0.35 * best.score), detail: `strongest link: ${best.reasons[0]?.detail ?? best.key}` });
+  reasons.push({ code: "member_behaviour", weight: round(0.35 * own), detail: `${m} accounts whose own behaviour scores average ${own.toFixed(2)}` });
+  const totalCats = cats.reduce((s, c) => s + c, 0) || 1;
+  const targeted = 1 - cats[CATEGORIES.indexOf("other")]! / totalCats;
+  if (targeted >= 0.6)
+    reasons.push({ code: "capability_targeting", weight: round(0.15 * targeted), detail: `${Math.round(targeted * 100)}% of the campaign's exchanges target reasoning, coding, agentic or instruction-generation skills` });
+  reasons.push({ code: "coordination", weight: round(0.4 * best.score), detail: `strongest link: ${(best.reasons.find((r) => r.code.startsWith("shared_")) ?? best.reasons[0])?.detail ?? best.key}` });
   if (kinds.size >= 2)
     reasons.push({ code: "independent_links", weight: round(0.06 * Math.min(3, kinds.size)), detail: `linked by ${kinds.size} independent kinds of evidence: ${[...kinds].map((k) => KIND_LABEL[k]).join(", ")}` });
   if (m >= 10) reasons.push({ code: "campaign_size", weight: round(Math.min(0.08, 0.03 * Math.log10(m))), detail: `${m} accounts, ${exchanges} exchanges` });

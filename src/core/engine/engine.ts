@@ -101,7 +101,7 @@ export class Engine {
     // The run happens at the first event on or after a grid point, and its results carry that event's
     // time: the state holds exactly the events before it, so a log cut at any T reproduces every run <= T.
     this.nextRun = (Math.floor(t / this.config.clusterEveryMs) + 1) * this.config.clusterEveryMs;
-    const touched = this.finder.run(t, this.groups, (id) => this.accounts.get(id));
+    const touched = this.finder.run(t, this.groups, this.accounts.size);
     for (const a of touched) this.assessState(a, t, false);
   }
 

@@ -37,7 +37,13 @@ export function sampleMembers<T>(members: readonly T[]): readonly T[] {
 }
 
 /** Scores a group from its members' states. */
-export function scoreGroup(key: string, members: readonly AccountState[], totalMembers: number): GroupVerdict {
+export function scoreGroup(
+  key: string,
+  members: readonly AccountState[],
+  totalMembers: number,
+  holders: (key: string) => number,
+  activeAccounts: number,
+): GroupVerdict {
   const kind = keyKind(key);
   const m = members.length;
   const reasons: Reason[] = [];
@@ -55,9 +61,12 @@ export function scoreGroup(key: string, members: readonly AccountState[], totalM
     }
   }
   const need = Math.max(2, Math.ceil(0.05 * m));
+  const sampled = totalMembers > 0 ? m / totalMembers : 1;
   let coherent = 0;
   const sharedKeys: string[] = [];
-  for (const [k, c] of counts) if (c >= need) sharedKeys.push(k);
+  // A co-shared key counts only when it is concentrated here: a real share (5%) of its holders are in this group.
+  // That is the rarity weighting: a popular SDK default or a carrier NAT has holders everywhere.
+  for (const [k, c] of counts) if (c >= need && c >= 0.05 * sampled * holders(k)) sharedKeys.push(k);
   if (sharedKeys.length > 0) {
     const shared = new Set(sharedKeys);
     for (const a of members) {
@@ -88,6 +97,21 @@ export function scoreGroup(key: string, members: readonly AccountState[], totalM
   for (const c of orgs.values()) topOrg = Math.max(topOrg, c);
 
   add(`shared_${kind}`, 0.3 * KIND_WEIGHT[kind] * coherence, `${totalMembers} accounts share one ${KIND_LABEL[kind]}; ${pct(coherence)} of them also share ${[...sharedKinds].map((k) => KIND_LABEL[k]).join(", ") || "nothing else"}`);
+  if (kind === "tpl" && m >= 3) {
+    // Reliance: how much of its members' traffic runs through this template. Many unrelated accounts that
+    // mostly send one rare template is the shape of a problem set being swept; popular templates are discounted.
+    const band = key.slice(4);
+    let reliance = 0;
+    for (const a of members) {
+      const i = a.bands.keys.indexOf(band);
+      if (i >= 0 && a.n > 0) reliance += Math.min(1, a.bands.counts[i]! / a.n);
+    }
+    reliance /= m;
+    const popularity = activeAccounts > 0 ? totalMembers / activeAccounts : 0;
+    const rarity = Math.max(0, Math.min(1, (0.3 - popularity) / 0.25));
+    if (reliance >= 0.15 && rarity > 0)
+      add("template_reliance", 0.25 * reliance * rarity, `members send ${pct(reliance)} of their traffic through this template, held by ${pct(popularity)} of active accounts`);
+  }
   add("member_behaviour", 0.5 * behaviour, `members' own behaviour scores average ${behaviour.toFixed(2)}`);
 
   // Synchronised activity: members active in the same 10-minute buckets far more than chance.

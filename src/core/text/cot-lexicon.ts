@@ -77,7 +77,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
     ],
     first: [
       p("(?:think|reason|deliberate|plan|reflect|analy[sz]e|work it out|brainstorm)(?:\\s+(?:about it|about this|it through|this through|carefully|hard|step by step|silently|internally|privately))?(?: first)? before (?:you )?(?:answer|respond|repl|giv|provid|writ|output|commit|decid|coming|produc|final)"),
-      w("first(?:,)? (?:think|reason|plan|analy[sz]e|outline|explain|work out|lay out|write out|write down|reflect|break down|consider|reason through|describe your (?:reasoning|approach|plan))[^.\\n]{0,100}?(?:then|after that|afterwards|and only then|finally)"),
+      w("first(?:,)? (?:think|reason|plan|analy[sz]e|outline|explain|work out|lay out|write out|write down|reflect|break down|consider|reason through|describe your (?:reasoning|approach|plan)|write (?:out |down )?(?:a |an |the |your )?(?:step[ -]by[ -]step |detailed |brief )?(?:outline|plan|reasoning|analysis))[^.\\n]{0,100}?(?:then|after that|afterwards|and only then|finally)"),
       p("(?:reasoning|logic|thinking|thought process|steps|think|reason|explain|outline|plan|analy[sz]e)[^.\\n]{0,40}?(?:before|prior to) (?:answering|you answer|giving|responding|you respond|providing|writing|you give|you write|you provide|coding|the final|producing|outputting|concluding)"),
       w("then (?:give|provide|state|write|output|present|put|report) (?:your |the |a )?(?:final|concise|short) (?:answer|solution|result)|before (?:giving|providing|stating) (?:your |the |a )?(?:final )?answer"),
     ],

@@ -67,6 +67,30 @@ for (const group of ["human", "distill"]) {
   }
 }
 
+// Known CoT suffixes and reasoning system prompts wrapped around real problems: what a campaign sends.
+const tplFile = join(root, "templates", "cot_and_generation_templates.jsonl");
+const mathFile = join(root, "distill", "math_gsm8k_train.jsonl");
+if (existsSync(tplFile) && existsSync(mathFile)) {
+  const problems = readRows(mathFile).slice(0, 500);
+  console.log("");
+  for (const line of readFileSync(tplFile, "utf8").split("\n")) {
+    if (line.trim().length === 0) continue;
+    const t = JSON.parse(line) as { kind: string; text: string };
+    let hits = 0;
+    const cats = new Map<string, number>();
+    for (const p of problems) {
+      const asSystem = t.kind === "system_prompt";
+      const text = t.text.includes("{question}") ? t.text.replace("{question}", p.text) : asSystem ? p.text : p.text + " " + t.text;
+      const view = viewPrompt(asSystem ? { system: t.text, messages: [{ role: "user", content: text }] } : undefined, asSystem ? undefined : text);
+      if (cotElicitation(view.system + "\n" + view.lastUser).score >= COT_THRESHOLD) hits++;
+      const c = categorize(view).category;
+      cats.set(c, (cats.get(c) ?? 0) + 1);
+    }
+    const catText = [...cats.entries()].map(([c, k]) => `${c}:${k}`).join(" ");
+    console.log(`${t.kind.padEnd(16)} ${pct(hits / problems.length)} CoT on ${problems.length} GSM8K problems; categories ${catText} | ${t.text.slice(0, 60).replace(/\n/g, " ")}`);
+  }
+}
+
 // Skeletons on the templated file.
 const tplPath = join(root, "distill", "templated_t0.jsonl");
 if (existsSync(tplPath)) {
