@@ -1,7 +1,7 @@
 /**
  * The policy a new install runs with when no policy file is given. It follows the threat model's advice:
  * block only where evidence is overwhelming (a confident verdict backed by a detected campaign), and prefer
- * throttle, step-up and degrade where it is partial, because a false block of a paying customer is expensive.
+ * degrade, step-up and throttle where it is partial, because a false block of a paying customer is expensive.
  * Kept as YAML text so `moat serve --print-policy` shows exactly what runs and the same parser reads it.
  */
 export const DEFAULT_POLICY_YAML = `# moat gateway policy. First matching rule wins; no match = allow.
@@ -14,11 +14,11 @@ rules:
   - name: block-campaign-extraction
     when: { verdict: [extraction], minCampaignScore: 0.7 }
     action: block
-  # A campaign member that is not (yet) confident on its own: the whole campaign shares one small bucket,
-  # so new accounts attached to it get at most a handful of exchanges.
-  - name: throttle-campaign-member
+  # A campaign member that is not (yet) confident on its own: keep serving (the link may be wrong), but
+  # withhold what is worth distilling: no reasoning, small answers.
+  - name: degrade-campaign-member
     when: { minCampaignScore: 0.7 }
-    action: { type: throttle, account: { perMinute: 2, burst: 2 }, campaign: { perMinute: 6, burst: 4 } }
+    action: { type: degrade, maxTokens: 1024, thinkingBudget: 0, reasoningEffort: minimal }
   # Confident on its own but no campaign: keep serving, withhold what is worth distilling.
   - name: degrade-extraction
     when: { verdict: [extraction] }

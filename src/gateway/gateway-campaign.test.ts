@@ -1,7 +1,8 @@
 /**
  * A simulated hydra campaign replayed through the gateway with the real engine and the default policy,
- * beside legitimate users: once the campaign is detected its accounts are refused mid-stream (each
- * further account gets at most a handful of useful exchanges) while every legitimate user is untouched.
+ * beside legitimate users: once the campaign is detected its accounts are blocked or degraded mid-stream
+ * (each gets at most a handful of useful exchanges: served in full, reasoning included) while every
+ * legitimate user is untouched.
  * Event time drives the gateway's clock, so two days of traffic replay in seconds.
  */
 import { test, after, before } from "node:test";
@@ -71,7 +72,7 @@ after(async () => {
 });
 
 test("a replayed hydra campaign is contained after detection while legitimate users beside it are untouched", { timeout: 180_000 }, async () => {
-  const statuses = new Map<string, Array<{ t: number; status: number }>>();
+  const statuses = new Map<string, Array<{ t: number; status: number; useful: boolean }>>();
   for (const { t, ev } of events) {
     clock = t;
     const anthropic = ev.endpoint === "/v1/messages";
@@ -87,8 +88,10 @@ test("a replayed hydra campaign is contained after detection while legitimate us
       body: JSON.stringify(ev.request ?? { messages: [{ role: "user", content: ev.prompt ?? "" }] }),
     });
     await r.arrayBuffer();
+    const d = h.decisions.at(-1);
+    assert.equal(d?.account_id, ev.account_id, "one decision per exchange, in order");
     const list = statuses.get(ev.account_id) ?? [];
-    list.push({ t, status: r.status });
+    list.push({ t, status: r.status, useful: r.status === 200 && d?.action !== "degrade" });
     statuses.set(ev.account_id, list);
   }
   const camps = await h.admin<{ campaigns: Array<{ campaign_id: string; accounts: string[]; detected_at: string }> }>("GET", "/admin/campaigns");
@@ -100,15 +103,18 @@ test("a replayed hydra campaign is contained after detection while legitimate us
   let cutMidStream = 0;
   let worstAfter = 0;
   let served = 0;
+  let useful = 0;
   let attackTotal = 0;
   for (const [id, list] of statuses) {
     if (labels[id] === "attack:hydra") {
       attackAccounts++;
       attackTotal += list.length;
       served += list.filter((x) => x.status === 200).length;
-      const usefulAfter = list.filter((x) => x.t >= detectedAt && x.status === 200).length;
+      useful += list.filter((x) => x.useful).length;
+      const usefulAfter = list.filter((x) => x.t >= detectedAt && x.useful).length;
       worstAfter = Math.max(worstAfter, usefulAfter);
-      if (list.some((x) => x.status === 200) && list.some((x) => x.status === 403 || x.status === 429)) cutMidStream++;
+      const first = list.findIndex((x) => x.useful);
+      if (first >= 0 && list.slice(first).some((x) => !x.useful)) cutMidStream++;
     } else {
       const refused = list.filter((x) => x.status !== 200);
       assert.equal(refused.length, 0, `legitimate account ${id} (${labels[id]}) was refused ${refused.length} times`);
@@ -117,7 +123,7 @@ test("a replayed hydra campaign is contained after detection while legitimate us
     }
   }
   assert.ok(worstAfter <= HANDFUL, `after detection each hydra account got at most ${HANDFUL} useful exchanges (worst: ${worstAfter})`);
-  assert.ok(cutMidStream > 0, "some hydra accounts were served, then refused mid-stream");
-  assert.ok(served / attackTotal < 0.2, `the campaign got ${served} of ${attackTotal} exchanges served`);
-  console.log(`hydra: ${attackAccounts} accounts, ${served}/${attackTotal} exchanges served, worst after detection ${worstAfter}, cut mid-stream ${cutMidStream}`);
+  assert.ok(cutMidStream > 0, "some hydra accounts were served, then blocked or degraded mid-stream");
+  assert.ok(useful / attackTotal < 0.2, `the campaign got ${useful} of ${attackTotal} exchanges served in full`);
+  console.log(`hydra: ${attackAccounts} accounts, ${useful}/${attackTotal} exchanges useful (${served} answered 200), worst after detection ${worstAfter}, cut mid-stream ${cutMidStream}`);
 });

@@ -12,7 +12,7 @@ test("the built-in default policy validates and blocks only campaign-backed extr
   const p = compilePolicy(parse(DEFAULT_POLICY_YAML));
   assert.equal(evaluatePolicy(p, subject({ verdict: "extraction", score: 0.9, campaignId: "c", campaignScore: 0.8 }))?.action.type, "block");
   assert.equal(evaluatePolicy(p, subject({ verdict: "extraction", score: 0.9 }))?.action.type, "degrade");
-  assert.equal(evaluatePolicy(p, subject({ verdict: "suspicious", score: 0.5, campaignId: "c", campaignScore: 0.75 }))?.action.type, "throttle");
+  assert.equal(evaluatePolicy(p, subject({ verdict: "suspicious", score: 0.5, campaignId: "c", campaignScore: 0.75 }))?.action.type, "degrade");
   assert.equal(evaluatePolicy(p, subject({ verdict: "suspicious", score: 0.5 }))?.action.type, "challenge");
   assert.equal(evaluatePolicy(p, subject({ verdict: "benign" })), null);
 });

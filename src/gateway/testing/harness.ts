@@ -21,6 +21,8 @@ export interface Harness {
   readonly stub: UpstreamStub;
   readonly store: StateStore;
   readonly log: TrafficEvent[];
+  /** Every decision, in order (one per exchange), as the decisions JSONL would hold it. */
+  readonly decisions: Array<{ request_id: string; account_id: string; action: string; shadow: boolean; limited?: boolean }>;
   /** Admin API call; returns status and parsed JSON. */
   admin<T = Record<string, unknown>>(method: string, path: string, body?: unknown, actor?: string): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
@@ -56,7 +58,9 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
   const config = resolveGatewayConfig(input, process.cwd(), {});
   const store = o.store ?? new MemoryStateStore();
   const log: TrafficEvent[] = [];
+  const decisions: Harness["decisions"] = [];
   const gw = await startGateway({
+    decisionSink: (line) => void decisions.push(JSON.parse(line) as Harness["decisions"][number]),
     config,
     detection: o.detection,
     store,
@@ -69,6 +73,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     stub,
     store,
     log,
+    decisions,
     admin: async <T,>(method: string, path: string, body?: unknown, actor?: string) => {
       const r = await fetch(gw.url + path, {
         method,
