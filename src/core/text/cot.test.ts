@@ -65,6 +65,11 @@ const POSITIVES: ReadonlyArray<readonly [string, string]> = [
   ["th", "คิดทีละขั้นตอน"],
   ["fa", "گام به گام فکر کن."],
   ["en-fullwidth", "Ｔｈｉｎｋ ｓｔｅｐ ｂｙ ｓｔｅｐ．"],
+  ["en", "Don't just give the answer; I want to see how you got there."],
+  ["en", "Articulate every inference you make."],
+  ["en", "Go through the problem one step at a time before giving your answer."],
+  ["ru", "Пожалуйста, рассуждай последовательно и покажи ход решения."],
+  ["ja", "段階的に推論してから答えてください。"],
 ];
 
 /** Ordinary prompts, many with "step", "think", "reason" or "explain" in other senses. */
@@ -114,6 +119,14 @@ const NEGATIVES: readonly string[] = [
   "Explain the plot of Hamlet in two sentences.",
   "What's the final score of last night's game?",
   "Can you check my grammar in this email to my boss?",
+  "Explain your approach to marketing a new app.",
+  "Покажи мне дорогу до вокзала.",
+  "I think hard drives are better than SSDs for backups.",
+  "Show me the steps to build an invoice app using Python.",
+  "Show the current working directory.",
+  "Let's think about it together.",
+  "Write a step-by-step guide for resolving GitHub merge conflicts.",
+  "Explain the steps to create an antidote for a snake bite.",
 ];
 
 test("scores chain-of-thought demands at or above the threshold across phrasings and languages", () => {
