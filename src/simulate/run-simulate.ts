@@ -106,12 +106,13 @@ export async function runSimulate(opts: SimulateRunOptions): Promise<SimulateSum
   let events = 0;
   let bad = 0;
   let lastDraw = 0;
+  const loopStart = performance.now();
   const span = world.env.end - world.env.start;
   const gen = simulate(world.actors, {
     start: world.env.start,
     end: world.env.end,
     outOfOrder: scenario.noise.out_of_order,
-    badLines: scenario.noise.bad_lines,
+    badLines: scenario.noise.bad_lines === 0 ? 0 : Math.max(1, Math.round(scenario.noise.bad_lines * scale)),
     rng: world.rng.fork("noise"),
   });
   for (const w of gen) {
@@ -123,7 +124,7 @@ export async function runSimulate(opts: SimulateRunOptions): Promise<SimulateSum
     if (opts.progress != null && now - lastDraw > 400) {
       lastDraw = now;
       const done = (w.windowEnd - world.env.start) / span;
-      const secs = (now - began) / 1000;
+      const secs = Math.max(0.001, (now - loopStart) / 1000);
       const eta = secs * (1 / Math.max(done, 1e-9) - 1);
       opts.progress.write(
         `\rsimulate: day ${((w.windowEnd - world.env.start) / DAY).toFixed(1)}/${scenario.days} ${(done * 100).toFixed(0)}%  ${events.toLocaleString("en-US")} events  ${Math.round(events / secs).toLocaleString("en-US")} ev/s  ETA ${fmtDuration(eta)}   `,

@@ -68,3 +68,9 @@ test("scenario files load from YAML and JSON; unknown names and unreadable files
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("the example scenario file in the repository is valid", async () => {
+  const s = await loadScenarioFile(new URL("./examples/adaptive-attack.yaml", import.meta.url).pathname);
+  assert.equal(s.campaigns.length, 2);
+  assert.equal(s.campaigns[1]?.infra.rotate, "session");
+});

@@ -33,7 +33,8 @@ export function waveWeight(r: Rng): (t: number) => number {
   const peak = base + (1 - base) * (period / width);
   return (t: number) => {
     const k = Math.floor((t - phase) / period);
-    for (const w of [k, k - 1]) {
+    // A wave's jitter can move it into the neighbouring period, so look at both neighbours.
+    for (const w of [k - 1, k, k + 1]) {
       const jitter = ((hash32(String(w), seed) / 4294967296) - 0.5) * 0.3 * period;
       const s = phase + w * period + jitter;
       if (t >= s && t < s + width) return peak;
@@ -58,7 +59,7 @@ function lifecycle(cfg: CampaignConfig, r: Rng, i: number, batches: readonly num
     return { created, from, to: Math.min(e, from + life) };
   }
   if (lc.signup === "spread") {
-    const created = s - 2 * DAY + r.next() * (2 * DAY + (e - s) / 2);
+    const created = s - 2 * DAY + r.next() * (2 * DAY + (e - s) / 4);
     const from = Math.max(s, created + r.float(0.5, 24) * HOUR);
     return { created, from, to: Math.min(e, from + life) };
   }
@@ -80,7 +81,7 @@ export function campaignActors(cfg: CampaignConfig, env: SimEnv, rng: Rng, count
   const nBatches = Math.max(1, Math.ceil(count / lc.batch_size));
   const meanLife = lc.lifetime_days === undefined ? 0 : ((lc.lifetime_days[0] + lc.lifetime_days[1]) / 2) * DAY;
   // Batches keep the live population steady: spread over the span minus a lifetime, or ramp up early when accounts live to the end.
-  const batchEnd = meanLife > 0 ? Math.max(s, e - meanLife) : s + 0.15 * (e - s);
+  const batchEnd = meanLife > 0 ? Math.max(s, e - meanLife) : s + Math.min(DAY, 0.1 * (e - s));
   const batches = Array.from({ length: nBatches }, (_, b) => s - 0.5 * DAY + ((batchEnd - (s - 0.5 * DAY)) * b) / nBatches + cr.float(0, HOUR));
   const cards = cfg.payment.mode === "shared" || cfg.payment.mode === "rotated" ? Array.from({ length: Math.max(1, Math.ceil(count / cfg.payment.accounts_per_card)) }, () => paymentFingerprint(cr)) : [];
   const emailOf = generatedEmailScheme(cr);
