@@ -150,6 +150,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "moat-bench-"));
   const children: ChildProcess[] = [];
   try {
+    const cpus = availableParallelism();
     const pin = values.pin && hasTaskset();
     if (pin) spawnSync("taskset", ["-p", "-c", "0", String(process.pid)], { stdio: "ignore" });
     const onCpu = (cpu: number, cmd: string, args: string[]): [string, string[]] => (pin ? ["taskset", ["-c", String(cpu), cmd, ...args]] : [cmd, args]);
@@ -171,8 +172,8 @@ async function main(): Promise<void> {
         `${pin ? "load generator + stub pinned to CPU 0, moat to CPU 1 (moat gets its own core, as deployed)" : "not pinned (all processes share every core)"}\n`,
     );
     const [load1] = loadavg();
-    if ((load1 ?? 0) > availableParallelism() / 2)
-      process.stdout.write(`  note: load average ${(load1 ?? 0).toFixed(1)} on ${availableParallelism()} CPUs before the run: other work on this machine will skew these numbers\n`);
+    if ((load1 ?? 0) > cpus / 2)
+      process.stdout.write(`  note: load average ${(load1 ?? 0).toFixed(1)} on ${cpus} CPUs before the run: other work on this machine will skew these numbers\n`);
     await load(stubUrl, Math.min(n, 3000), concurrency, accounts, 1);
     await load(gwUrl, Math.min(n, 3000), concurrency, accounts, 1);
     const direct: Round[] = [];
