@@ -28,12 +28,14 @@ export const OTHER_BAR = 0.35;
 interface Cue {
   readonly m: Matcher;
   readonly w: number;
+  /** Cheap pre-check: the cue can only match when this character class occurs in the text. */
+  readonly gate: RegExp | null;
 }
 /** A weighted cue; regex literals starting with a word-start guard get the fast matcher (see matcher.ts). */
-const cue = (re: RegExp, w: number): Cue => {
+const cue = (re: RegExp, w: number, gate: RegExp | null = null): Cue => {
   const src = re.source.replace(/^\(\?<!\[\\p\{L\}\]\)/u, "(?<![\\p{L}\\p{M}\\p{N}])");
-  if (re.flags.includes("m")) return { m: { guarded: null, free: new RegExp(src, "gmu") }, w };
-  return { m: compileMatcher([src]), w };
+  if (re.flags.includes("m")) return { m: { guarded: null, free: new RegExp(src, "gmu") }, w, gate };
+  return { m: compileMatcher([src]), w, gate };
 };
 
 // Raw-text cues (case and layout matter for code).
@@ -41,9 +43,9 @@ const CODE_RAW: readonly Cue[] = [
   cue(/```/u, 0.75),
   cue(/^\s*(?:def |class |import |from \S+ import |#include|package |using namespace|public (?:static |class )|fn |func |function |const \w+ = |let \w+ = |var \w+ = |SELECT |CREATE TABLE|<\?php|@Override)/mu, 0.6),
   cue(/Traceback \(most recent call last\)|^\s+at [\w.$<>]+ ?\(.*:\d+(?::\d+)?\)|Exception in thread|(?:TypeError|ValueError|NullPointerException|SyntaxError|ReferenceError|segmentation fault|undefined reference)\b/mu, 0.7),
-  cue(/[;{}]\s*$/mu, 0.25),
-  cue(/\b\w+\([\w\s,:=*[\]'"]*\)\s*(?:->|:|\{)/u, 0.35),
-  cue(/>>> \w+\(|assert \w+\(|\/\/ >>> /u, 0.55),
+  cue(/[;{}]\s*$/mu, 0.25, /[;{}]/),
+  cue(/\b\w+\([\w\s,:=*[\]'"]*\)\s*(?:->|:|\{)/u, 0.35, /\(/),
+  cue(/>>> \w+\(|assert \w+\(|\/\/ >>> /u, 0.55, /[>(]/),
 ];
 const CODE_NORM: readonly Cue[] = [
   cue(/(?<![\p{L}])(?:write|implement|create|code|build|develop|design|fix|debug|refactor|optimi[sz]e|complete|generate) (?:a |an |the |me a |some )?(?:\S+ ){0,3}?(?:function|program|script|class|method|algorithm|code|snippet|regex|regular expression|query|api|endpoint|unit tests?|module|component|cli|bash command|shell command|sql)(?![\p{L}])/u, 0.6),
@@ -54,9 +56,9 @@ const CODE_NORM: readonly Cue[] = [
 /** A user turn that opens by casting the model as a named or described persona ("You are Sherlock Holmes, ..."). */
 const PERSONA_RAW: readonly Cue[] = [cue(/^\s*(?:You are|You're|As) (?!an? (?:helpful|AI|ai|assistant|language model|large language)\b)(?:[A-Z][\p{L}'-]+|an? [\p{L}-]+|the [\p{L}-]+)/u, 0.45)];
 const REASONING_RAW: readonly Cue[] = [
-  cue(/\d\s*[-+*/×÷^=<>≤≥]\s*\(?\d/u, 0.45),
+  cue(/\d\s*[-+*/×÷^=<>≤≥]\s*\(?\d/u, 0.45, /[-+*/×÷^=<>≤≥]/),
   cue(/\\(?:frac|sqrt|int|sum|cdot|times|le|ge|pi|theta|alpha)|\$[^$\n]{1,80}\$|[∑∫√π∞≤≥≠∈∀∃]|sqrt\(|\d\s*\/\s*\d+\b/u, 0.5),
-  cue(/(?:^|[\s(])[a-z]\s*(?:\^|\*\*)\s*\d|(?:^|[\s(])\d*[a-z]\s*[-+]\s*\d+\s*=|\bf\(x\)|\by\s*=\s*\d*x/u, 0.45),
+  cue(/(?:^|[\s(])[a-z]\s*(?:\^|\*\*)\s*\d|(?:^|[\s(])\d*[a-z]\s*[-+]\s*\d+\s*=|\bf\(x\)|\by\s*=\s*\d*x/u, 0.45, /[\^*=(]/),
 ];
 const REASONING_NORM: readonly Cue[] = [
   cue(/(?<![\p{L}])(?:how many|how much|how long|how far|how old|what is the (?:value|sum|product|probability|remainder|area|perimeter|volume|average|total|number|ratio|percentage)|find the (?:value|sum|number|area|probability|smallest|largest|minimum|maximum|remainder)|calculate|compute|solve for|evaluate|simplify|prove that|proof that|prove|show that|what percent(?:age)?)(?![\p{L}])/u, 0.45),
@@ -84,7 +86,7 @@ const QUESTION = /[?？]|(?<![\p{L}])(?:find|determine|what|how)(?![\p{L}])/u;
 
 function noisyOr(cues: readonly Cue[], s: string, start = 0): number {
   let keep = 1 - start;
-  for (const c of cues) if (matches(c.m, s)) keep *= 1 - c.w;
+  for (const c of cues) if ((c.gate === null || c.gate.test(s)) && matches(c.m, s)) keep *= 1 - c.w;
   return 1 - keep;
 }
 
