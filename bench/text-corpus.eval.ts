@@ -6,22 +6,22 @@
  *
  * This file does I/O on purpose and is never imported by the engine.
  *
- *   node --import tsx src/core/text/eval-corpus.ts [../shared/data/corpus]
+ *   node --import tsx bench/text-corpus.eval.ts [../shared/data/corpus]
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { categorize, type Category } from "./category.ts";
-import { COT_THRESHOLD, cotElicitation } from "./cot.ts";
-import { jaccardEstimate, minhash } from "./minhash.ts";
-import { viewPrompt } from "./prompt.ts";
-import { skeleton } from "./skeleton.ts";
+import { categorize, type Category } from "../src/core/text/category.ts";
+import { COT_THRESHOLD, cotElicitation } from "../src/core/text/cot.ts";
+import { jaccardEstimate, minhash } from "../src/core/text/minhash.ts";
+import { viewPrompt } from "../src/core/text/prompt.ts";
+import { skeleton } from "../src/core/text/skeleton.ts";
 
 interface Row {
   text: string;
   template?: string;
 }
 
-const root = process.argv[2] ?? new URL("../../../../shared/data/corpus", import.meta.url).pathname;
+const root = process.argv[2] ?? new URL("../../shared/data/corpus", import.meta.url).pathname;
 if (!existsSync(root)) {
   console.error(`corpus not found at ${root}: pass its path, e.g. ../shared/data/corpus`);
   process.exit(2);
