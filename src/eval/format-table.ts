@@ -21,7 +21,7 @@ function render(rows: string[][], rightFrom: number): string[] {
 }
 
 function overallLine(name: DetectorName, o: OverallStats): string {
-  return `${name.padEnd(10)}  precision ${o.precision === null ? "-" : o.precision.toFixed(3)}  recall ${pct(o.recall)}  FPR ${pct(o.fpr)}  leakage ${pct(o.leakage)}  (${int(o.truePositives)} of ${int(o.attackAccounts)} attack accounts caught, ${int(o.falsePositives)} of ${int(o.benignAccounts)} legitimate accounts hit, ${int(o.leaked)} of ${int(o.attackExchanges)} attack exchanges leaked)`;
+  return `${name.padEnd(10)}  precision ${o.precision === null ? "-" : o.precision.toFixed(3)}  recall ${pct(o.recall)}  FPR ${pct(o.fpr)}  leakage ${pct(o.leakage)}  (${int(o.truePositives)} of ${int(o.attackAccounts)} attack accounts caught, ${int(o.falsePositives)} of ${int(o.benignAccounts)} legitimate accounts at extraction, ${int(o.leaked)} of ${int(o.attackExchanges)} attack exchanges leaked)`;
 }
 
 /**
@@ -40,7 +40,8 @@ export function formatEvalTable(result: EvalResult): string {
   const o = result.options;
   const notes = [
     "",
-    "rate = recall for campaigns, false-positive rate for legitimate personas; leak = attack exchanges served before action; hit = legitimate exchanges at/after a false action.",
+    "rate = recall for campaigns, false-positive rate for legitimate personas (final verdict extraction); leak = exchanges served before action (moat: extraction_at);",
+    "hit = legitimate exchanges at or after a false action (moat: after extraction_at, even if the final verdict was lowered later).",
     `baselines: rate-limit flags an account past ${o.rateLimitPerDay} exchanges in a UTC day; cot-rule flags once >= ${Math.round(o.cotShare * 100)}% of its prompts (after ${o.cotMinPrompts}) contain an English CoT phrase.`,
     "",
     ...(["moat", "rate-limit", "cot-rule"] as const).map((n) => overallLine(n, result.overall[n])),
