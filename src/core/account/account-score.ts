@@ -73,8 +73,7 @@ export function ownScore(a: AccountState, withReasons: boolean): OwnScore {
 
   if (n >= 20) {
     const distinct = Math.min(1, a.problems.estimate() / n);
-    const templ = a.bands.top();
-    const templShare = templ ? Math.min(1, templ.count / n) : 0;
+    const templShare = Math.min(1, a.bands.topCount() / n);
     if (distinct >= 0.6 && templShare >= 0.5 && target >= 0.6)
       add("problem_set_sweep", 0.1, () => `${pct(distinct)} distinct problems wrapped in one template (${pct(templShare)} of prompts)`);
   }

@@ -6,7 +6,7 @@ import type { AccountRecord } from "../model/traffic.ts";
 import type { EmailClass, Enricher } from "../ports/enricher.ts";
 import type { RequestFeatures } from "../features/request-features.ts";
 import { CATEGORIES } from "../features/request-features.ts";
-import { DistinctCounter, HeavyHitters, RunningStats, TinyBloom } from "./sketches.ts";
+import { BandHitters, DistinctCounter, HeavyHitters, RunningStats, TinyBloom } from "./sketches.ts";
 import { hash32 } from "../text/index.ts";
 
 const HOUR = 3_600_000;
@@ -54,6 +54,21 @@ export function accountFacts(rec: AccountRecord, enricher: Enricher): AccountFac
   };
 }
 
+/**
+ * What an account holds of a group it joined: the key, the members, whether the group is coordinated,
+ * and two scratch fields that group evaluation uses to count co-membership without allocating.
+ */
+export interface LinkRef {
+  readonly key: string;
+  /** The key's kind ("tpl", "ip", …) and value (what follows "<kind>:"), split once at creation. */
+  readonly kind: string;
+  readonly value: string;
+  readonly members: readonly AccountState[];
+  readonly linked: boolean;
+  mark: number;
+  count: number;
+}
+
 export const NO_FACTS: AccountFacts = {
   createdAt: null,
   emailClass: "unknown",
@@ -90,15 +105,15 @@ export class AccountState {
   readonly skeletons = new DistinctCounter(16);
   private readonly seenProblems = new TinyBloom();
   readonly params = new HeavyHitters(2);
-  readonly bands = new HeavyHitters(8);
+  readonly bands = new BandHitters(4, 3);
   /** The first few distinct IPs (linking keys); bounded by config. */
   readonly ipKeys: string[] = [];
   readonly prefixes = new HeavyHitters(2);
   lastModel: string | null = null;
   /** Event time at which this account first used each model it switched to (bounded to the last 2). */
   readonly modelStarts: Array<{ model: string; t: number }> = [];
-  /** Linking keys this account has joined (see linking/keys.ts); bounded per kind by the engine. */
-  readonly keys: string[] = [];
+  /** Groups of the linking keys this account has joined (see linking/); bounded per kind by the engine. */
+  readonly links: LinkRef[] = [];
   /** The last distinct 10-minute activity buckets, for synchronised-activity checks across accounts. */
   readonly recentBuckets = new Uint32Array(16);
   private bucketPos = 0;
@@ -150,7 +165,7 @@ export class AccountState {
     this.problems.add(f.problemHash);
     this.skeletons.add(f.skeletonHash);
     this.params.add(f.paramFp);
-    for (const b of f.templateBands) this.bands.add(b);
+    this.bands.add(f.templateBands);
     if (f.model && f.model !== this.lastModel) {
       if (this.lastModel !== null) {
         this.modelStarts.push({ model: f.model, t: f.t });

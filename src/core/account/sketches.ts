@@ -108,3 +108,42 @@ export class RunningStats {
     return this.n > 1 ? this.m2 / (this.n - 1) : 0;
   }
 }
+
+/**
+ * Heavy hitters of template bands, one Misra–Gries summary per LSH band index. Each exchange adds exactly one
+ * key per band, so each summary sees a plain stream and its counts stay meaningful as shares of traffic
+ * (one shared summary over all bands let the four keys of every exchange evict each other).
+ */
+export class BandHitters {
+  private readonly perBand: HeavyHitters[];
+
+  constructor(bands: number, k: number) {
+    this.perBand = Array.from({ length: bands }, () => new HeavyHitters(k));
+  }
+
+  /** Adds the band keys of one exchange ("b<i>:<hash>"). */
+  add(keys: readonly string[]): void {
+    for (let i = 0; i < keys.length && i < this.perBand.length; i++) this.perBand[i]!.add(keys[i]!);
+  }
+
+  /** Lower-bound count of a band key ("b<i>:<hash>"), 0 when not tracked. */
+  count(key: string): number {
+    const i = key.charCodeAt(1) - 48;
+    const hh = this.perBand[i];
+    if (!hh) return 0;
+    const j = hh.keys.indexOf(key);
+    return j >= 0 ? hh.counts[j]! : 0;
+  }
+
+  /** Calls `fn` for every tracked key with its count. */
+  forEach(fn: (key: string, count: number) => void): void {
+    for (const hh of this.perBand) for (let j = 0; j < hh.keys.length; j++) fn(hh.keys[j]!, hh.counts[j]!);
+  }
+
+  /** The largest count of any tracked key. */
+  topCount(): number {
+    let best = 0;
+    for (const hh of this.perBand) for (const c of hh.counts) if (c > best) best = c;
+    return best;
+  }
+}

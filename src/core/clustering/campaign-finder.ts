@@ -40,6 +40,7 @@ export class CampaignFinder {
   private readonly campaigns = new Map<string, CampaignRecord>();
   private readonly linked = new Set<Group>();
   private nextNo = 1;
+  private lastRebuild = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly config: EngineConfig) {}
 
@@ -55,20 +56,29 @@ export class CampaignFinder {
 
   /** One detection run at event time `at`. Returns the accounts whose campaign standing may have changed. */
   run(at: number, groups: GroupIndex, activeAccounts: number): AccountState[] {
+    let linkedChanged = false;
     for (const g of groups.due(at)) {
+      const grew = g.members.length !== g.evaluatedSize;
       const v = scoreGroup(g.key, sampleMembers(g.members), g.members.length, (k) => groups.get(k)?.members.length ?? 0, activeAccounts);
       g.score = v.score;
       g.reasons = v.reasons;
       g.evaluatedSize = g.members.length;
       g.evaluatedAt = at;
       g.dirty = false;
+      const wasLinked = g.linked;
       g.linked = v.score >= this.config.groupLinkAt;
+      if (g.linked !== wasLinked || (g.linked && grew)) linkedChanged = true;
       if (g.linked) this.linked.add(g);
       else {
         this.linked.delete(g);
         g.campaignId = null;
       }
     }
+
+    // Campaigns are rebuilt when a coordinated group appeared, vanished or changed; otherwise hourly, so
+    // members' drifting behaviour still reaches the campaign score.
+    if (!linkedChanged && at - this.lastRebuild < 3_600_000) return [];
+    this.lastRebuild = at;
 
     // Union the members of every coordinated group.
     const uf = new UnionFind();
@@ -108,7 +118,7 @@ export class CampaignFinder {
     const claimed = new Set<string>();
     for (const [root, members] of comps) {
       const linkedGroups = compGroups.get(root) ?? [];
-      const fit = members.filter((a) => this.fits(a, groups));
+      const fit = members.filter((a) => this.fits(a));
       if (fit.length < this.config.minCampaignAccounts) {
         for (const g of linkedGroups) g.campaignId = null;
         continue;
@@ -164,7 +174,7 @@ export class CampaignFinder {
       set.add(keyKind(key));
       kindsByCampaign.set(c.id, set);
     };
-    for (const k of a.keys) consider(k);
+    for (const l of a.links) consider(l.key);
     for (const b of f.templateBands) consider(`tpl:${b}`);
     let best: string | null = null;
     let bestKinds = 0;
@@ -187,14 +197,10 @@ export class CampaignFinder {
     return out.sort((x, y) => y.accounts.length - x.accounts.length);
   }
 
-  private fits(a: AccountState, groups: GroupIndex): boolean {
+  private fits(a: AccountState): boolean {
     const kinds = new Set<KeyKind>();
-    for (const k of a.keys) {
-      // Only keys whose group is coordinated count.
-      const kind = keyKind(k);
-      if (kinds.has(kind)) continue;
-      if (groups.get(k)?.linked === true) kinds.add(kind);
-    }
+    // Only keys whose group is coordinated count.
+    for (const l of a.links) if (l.linked) kinds.add(keyKind(l.key));
     for (const k of kinds) if (SELF_SUFFICIENT.has(k)) return true;
     let infra = 0;
     for (const k of kinds) if (INFRASTRUCTURE.has(k)) infra++;

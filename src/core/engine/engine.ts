@@ -17,6 +17,7 @@ import type { Assessment, CampaignView } from "./types.ts";
 import { resolveEngineConfig } from "./config.ts";
 import type { EngineConfig, EngineConfigInput } from "./config.ts";
 import { analyseRequest } from "../features/request-features.ts";
+import type { RequestFeatures } from "../features/request-features.ts";
 import { AccountState, accountFacts } from "../account/account-state.ts";
 import { ownScore } from "../account/account-score.ts";
 import { GroupIndex } from "../linking/group-index.ts";
@@ -67,11 +68,18 @@ export class Engine {
    * non-decreasing time; an older one is still counted, at the engine's current clock (never dropped).
    */
   observe(ev: TimedEvent): Assessment {
-    if (ev.t < this.clock) this.lateEvents++;
-    const now = Math.max(this.clock, ev.t);
+    return this.observeAnalysed(analyseRequest(ev, this.enricher));
+  }
+
+  /**
+   * Same as `observe`, for an exchange already analysed with `analyseRequest` (e.g. off the main thread,
+   * or to measure the engine apart from text analysis). The features carry the event time and account.
+   */
+  observeAnalysed(f: RequestFeatures): Assessment {
+    if (f.t < this.clock) this.lateEvents++;
+    const now = Math.max(this.clock, f.t);
     this.advance(now);
     this.eventsSeen++;
-    const f = analyseRequest(ev, this.enricher);
     const a = this.account(f.accountId);
     const first = a.n === 0;
     a.update(f, this.config.maxIpKeysPerAccount);

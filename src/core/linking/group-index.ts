@@ -4,12 +4,12 @@
  * group is a growing set. Per-kind caps keep an account's memberships bounded.
  */
 import type { Reason } from "../model/report.ts";
-import type { AccountState } from "../account/account-state.ts";
+import type { AccountState, LinkRef } from "../account/account-state.ts";
 import type { RequestFeatures } from "../features/request-features.ts";
 import type { EngineConfig } from "../engine/config.ts";
 import { SIGNUP_BUCKET_MS } from "./keys.ts";
 
-export interface Group {
+export interface Group extends LinkRef {
   readonly key: string;
   readonly members: AccountState[];
   /** Members count at the last evaluation, and its event time. */
@@ -24,14 +24,14 @@ export interface Group {
 
 /** Per account: at most this many param fingerprints, template bands and prefixes become keys. */
 const MAX_PFP = 3;
-const MAX_TPL = 6;
+const MAX_TPL = 12;
 const MAX_PFX = 2;
 /** A template band becomes a key once the account has used it this many times (a template, not a one-off). */
 const TPL_MIN_USES = 2;
 
 function countKind(a: AccountState, prefix: string): number {
   let c = 0;
-  for (const k of a.keys) if (k.startsWith(prefix)) c++;
+  for (const l of a.links) if (l.key.startsWith(prefix)) c++;
   return c;
 }
 
@@ -65,9 +65,9 @@ export class GroupIndex {
     }
     if (countKind(a, "pfp:") < MAX_PFP) this.add(a, `pfp:${f.paramFp}`);
     if (countKind(a, "tpl:") < MAX_TPL) {
-      for (let i = 0; i < a.bands.keys.length; i++) {
-        if (a.bands.counts[i]! >= TPL_MIN_USES) this.add(a, `tpl:${a.bands.keys[i]!}`);
-      }
+      a.bands.forEach((band, count) => {
+        if (count >= TPL_MIN_USES) this.add(a, `tpl:${band}`);
+      });
     }
     if (f.ip && a.ipKeys.includes(f.ip)) this.add(a, `ip:${f.ip}`);
     if (f.ipPrefix && countKind(a, "pfx:") < MAX_PFX) this.add(a, `pfx:${f.ipPrefix}`);
@@ -75,10 +75,7 @@ export class GroupIndex {
 
   /** Marks the groups of accounts that changed since the last run, and returns the groups due for evaluation. */
   due(now: number): Group[] {
-    for (const a of this.touched) for (const k of a.keys) {
-      const g = this.groups.get(k);
-      if (g) g.dirty = true;
-    }
+    for (const a of this.touched) for (const l of a.links) (l as Group).dirty = true;
     this.touched.clear();
     const out: Group[] = [];
     const min = this.config.minCampaignAccounts;
@@ -89,20 +86,21 @@ export class GroupIndex {
       // New members are judged at once (small groups) or after 10% growth (large ones); members' changing
       // behaviour is re-judged hourly. That bounds the work per run while a new campaign is seen in one run.
       const grew = n < 50 ? n !== g.evaluatedSize : n >= g.evaluatedSize * 1.1 && age >= 30 * 60_000;
-      if (grew || age >= 3_600_000) out.push(g);
+      if (grew || age >= (n < 200 ? 3_600_000 : 2 * 3_600_000)) out.push(g);
     }
     return out;
   }
 
   private add(a: AccountState, key: string): void {
-    if (a.keys.includes(key)) return;
     let g = this.groups.get(key);
+    if (g && a.links.includes(g)) return;
     if (!g) {
-      g = { key, members: [], evaluatedSize: 0, evaluatedAt: Number.NEGATIVE_INFINITY, dirty: true, score: 0, reasons: [], linked: false, campaignId: null };
+      const colon = key.indexOf(":");
+      g = { key, kind: key.slice(0, colon), value: key.slice(colon + 1), members: [], evaluatedSize: 0, evaluatedAt: Number.NEGATIVE_INFINITY, dirty: true, score: 0, reasons: [], linked: false, campaignId: null, mark: 0, count: 0 };
       this.groups.set(key, g);
     }
     g.members.push(a);
     g.dirty = true;
-    a.keys.push(key);
+    a.links.push(g);
   }
 }

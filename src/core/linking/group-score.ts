@@ -6,12 +6,12 @@
  * counts is the dense-subgraph idea of FRAUDAR / SliceNDice, computed per group so it stays linear.
  */
 import type { Reason } from "../model/report.ts";
-import type { AccountState } from "../account/account-state.ts";
+import type { AccountState, LinkRef } from "../account/account-state.ts";
 import { KIND_LABEL, KIND_WEIGHT, keyKind } from "./keys.ts";
 import type { KeyKind } from "./keys.ts";
 
 /** Groups larger than this are judged on a deterministic sample of members: bounded work per run. */
-export const GROUP_SAMPLE = 1500;
+export const GROUP_SAMPLE = 400;
 
 export interface GroupVerdict {
   readonly score: number;
@@ -21,10 +21,10 @@ export interface GroupVerdict {
   readonly behaviour: number;
 }
 
-/** Every kind but the network prefix (campuses and offices share those) counts towards coherence. */
-function isStrong(key: string): boolean {
-  return !key.startsWith("pfx:");
-}
+/** Scratch-field epoch for co-membership counting; only ever compared for equality, never read as data. */
+let evaluationEpoch = 0;
+
+
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
 /** Picks up to GROUP_SAMPLE members evenly spread over the list (deterministic). */
@@ -51,13 +51,22 @@ export function scoreGroup(
     reasons.push({ code, weight: Math.round(weight * 1000) / 1000, detail });
   };
 
-  // Coherence: how many members share another strong key with another member.
-  const counts = new Map<string, number>();
+  // Coherence: how many members share another key (every kind but the network prefix, which campuses and
+  // offices share) with another member. Counted on the groups'
+  // scratch fields (mark = this evaluation's epoch), so the hot loop allocates nothing.
+  const epoch = ++evaluationEpoch;
+  const touched: LinkRef[] = [];
   for (const a of members) {
-    const keys = a.keys;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      if (k !== key && isStrong(k)) counts.set(k, (counts.get(k) ?? 0) + 1);
+    const links = a.links;
+    for (let i = 0; i < links.length; i++) {
+      const l = links[i]!;
+      if (l.key === key || l.kind === "pfx") continue;
+      if (l.mark !== epoch) {
+        l.mark = epoch;
+        l.count = 0;
+        touched.push(l);
+      }
+      l.count++;
     }
   }
   const need = Math.max(2, Math.ceil(0.05 * m));
@@ -66,13 +75,18 @@ export function scoreGroup(
   const sharedKeys: string[] = [];
   // A co-shared key counts only when it is concentrated here: a real share (5%) of its holders are in this group.
   // That is the rarity weighting: a popular SDK default or a carrier NAT has holders everywhere.
-  for (const [k, c] of counts) if (c >= need && c >= 0.05 * sampled * holders(k)) sharedKeys.push(k);
+  // Shared groups are marked with a negative count for the passes below.
+  for (const l of touched) {
+    if (l.count >= need && l.count >= 0.05 * sampled * l.members.length) {
+      sharedKeys.push(l.key);
+      l.count = -1;
+    }
+  }
+  const isShared = (l: LinkRef): boolean => l.mark === epoch && l.count < 0;
   if (sharedKeys.length > 0) {
-    const shared = new Set(sharedKeys);
     for (const a of members) {
-      const keys = a.keys;
-      for (let i = 0; i < keys.length; i++) {
-        if (shared.has(keys[i]!)) {
+      for (const l of a.links) {
+        if (isShared(l)) {
           coherent++;
           break;
         }
@@ -100,32 +114,41 @@ export function scoreGroup(
   if (kind === "tpl" && m >= 3) {
     // Reliance: how much of its members' traffic runs through this template. Many unrelated accounts that
     // mostly send one rare template is the shape of a problem set being swept; popular templates are discounted.
-    const band = key.slice(4);
+    // Paraphrased templates split one family over several skeletons: count the member's traffic through this
+    // key and through the same band of the other templates this group concentrates (its template family).
+    const family = key.slice(4, 6);
     let reliance = 0;
     for (const a of members) {
-      const i = a.bands.keys.indexOf(band);
-      if (i >= 0 && a.n > 0) reliance += Math.min(1, a.bands.counts[i]! / a.n);
+      if (a.n === 0) continue;
+      let fam = 0;
+      for (const l of a.links) if ((l.key === key || isShared(l)) && l.kind === "tpl" && l.value.startsWith(family)) fam += a.bands.count(l.value);
+      reliance += Math.min(1, fam / a.n);
     }
     reliance /= m;
     const popularity = activeAccounts > 0 ? totalMembers / activeAccounts : 0;
     const rarity = Math.max(0, Math.min(1, (0.3 - popularity) / 0.25));
     if (reliance >= 0.15 && rarity > 0)
-      add("template_reliance", 0.25 * reliance * rarity, `members send ${pct(reliance)} of their traffic through this template, held by ${pct(popularity)} of active accounts`);
+      add("template_reliance", 0.35 * reliance * rarity, `members send ${pct(reliance)} of their traffic through this template, held by ${pct(popularity)} of active accounts`);
   }
   add("member_behaviour", 0.5 * behaviour, `members' own behaviour scores average ${behaviour.toFixed(2)}`);
 
   // Synchronised activity: members active in the same 10-minute buckets far more than chance.
-  const buckets = new Map<number, number>();
+  // Sorted typed array and runs instead of a Map: this runs for every group judged.
+  const all = new Uint32Array(m * 16);
   let slots = 0;
   for (const a of members)
     for (const b of a.recentBuckets)
-      if (b !== 0) {
-        buckets.set(b, (buckets.get(b) ?? 0) + 1);
-        slots++;
-      }
+      if (b !== 0) all[slots++] = b;
   if (slots > 0 && m >= 3) {
+    const sorted = all.subarray(0, slots).sort();
+    const crowd = Math.max(3, 0.2 * m);
     let crowded = 0;
-    for (const c of buckets.values()) if (c >= Math.max(3, 0.2 * m)) crowded += c;
+    for (let i = 0; i < slots; ) {
+      let j = i + 1;
+      while (j < slots && sorted[j] === sorted[i]) j++;
+      if (j - i >= crowd) crowded += j - i;
+      i = j;
+    }
     const sync = crowded / slots;
     if (sync >= 0.3) add("synchronised_activity", 0.1 * sync, `${pct(sync)} of members' recent activity falls in shared 10-minute windows`);
   }

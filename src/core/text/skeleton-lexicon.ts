@@ -3,6 +3,7 @@
  *
  * - ANCHORS: prompt scaffolding, the words templates are made of ("answer the following
  *   question", "based on the passage above", "Review:", "Options:"), in several languages.
+ * - WEAK_ANCHORS: instruction-shaping words common in ordinary text; kept only next to ANCHORS.
  * - FUNCTION_WORDS: articles, prepositions, pronouns, auxiliaries. Kept only next to anchors
  *   (inside scaffolding); inside slot content they are masked with it.
  */
@@ -22,6 +23,59 @@ export const ANCHORS: ReadonlySet<string> = new Set(
   reasoning final result results instruction instructions task tasks example examples response respond reply user assistant system
   please read consider according refer regarding whether likely best
   let's
+  request requests prompt prompts query queries produce compose brainstorm user users ai chatbot llm quiz
+  pregunta preguntas tarea tareas instrucción instrucciones respuesta respuestas usuario asistente ejemplo ejemplos
+  escribe escriba genera genere crea cree redacta explica
+  tâche tâches consigne consignes réponse réponses utilisateur exemple exemples écris écrivez génère générez crée créez
+  rédige rédigez explique expliquez
+  frage fragen aufgabe aufgaben anweisung anweisungen antwort antworten benutzer nutzer assistent beispiel beispiele
+  schreibe schreiben generiere generieren erstelle erstellen erkläre
+  pergunta perguntas tarefa tarefas instrução instruções resposta respostas usuário assistente exemplo exemplos
+  escreva gere crie explique
+  domanda domande compito compiti istruzione istruzioni risposta risposte utente esempio esempi scrivi spiega
+  вопрос вопросы вопросов задача задачи задач задание задания заданий инструкция инструкции ответ ответы ответа
+  пользователь пользователя ассистент ассистента пример примеры напиши напишите сгенерируй сгенерируйте создай создайте
+  придумай придумайте составь составьте объясни
+  질문 답변 사용자 작업 과제 예시 생성 작성 지시 지시문 설명
+  `),
+);
+
+/**
+ * Scaffolding synonyms written as one canonical word, so paraphrases of one template
+ * ("Create 10 questions...", "Write 10 prompts...", "Come up with 10 tasks...") share a
+ * skeleton. Only verbs of generating and plural names of the generated items: the words
+ * template paraphrasers rotate. Keys are lowercase; phrases are matched word by word.
+ */
+export const CANONICAL: ReadonlyMap<string, string> = new Map([
+  ...words(`generate create write produce compose craft devise draft brainstorm invent`).map((w) => [w, "generate"] as const),
+  ...["come up with", "make up", "think up"].map((w) => [w, "generate"] as const),
+  ...words(`genera genere crea cree escribe escriba redacta scrivi`).map((w) => [w, "genera"] as const),
+  ...words(`génère générez crée créez écris écrivez rédige rédigez`).map((w) => [w, "génère"] as const),
+  ...words(`schreibe schreiben generiere generieren erstelle erstellen`).map((w) => [w, "erstelle"] as const),
+  ...words(`escreva gere crie`).map((w) => [w, "gere"] as const),
+  ...words(`напиши напишите сгенерируй сгенерируйте создай создайте придумай придумайте составь составьте`).map((w) => [w, "создай"] as const),
+  ...words(`tasks instructions prompts questions requests queries exercises`).map((w) => [w, "tasks"] as const),
+  ...words(`preguntas tareas instrucciones`).map((w) => [w, "tareas"] as const),
+  ...words(`tâches consignes`).map((w) => [w, "tâches"] as const),
+  ...words(`fragen aufgaben anweisungen`).map((w) => [w, "aufgaben"] as const),
+  ...words(`perguntas tarefas instruções`).map((w) => [w, "tarefas"] as const),
+  ...words(`domande compiti istruzioni`).map((w) => [w, "compiti"] as const),
+  ...words(`вопросы вопросов задачи задач задания заданий инструкции инструкций`).map((w) => [w, "задания"] as const),
+]);
+
+/**
+ * Weaker scaffolding: words that shape instructions ("detailed", "each followed by", "skip",
+ * "JSON lines") but are common in ordinary text too. Kept only next to a strong anchor.
+ */
+export const WEAK_ANCHORS: ReadonlySet<string> = new Set(
+  words(`
+  each every craft devise draft invent ask asked asks assistants model detailed ideal spirit style subjects topics
+  followed follow follows lines jsonl csv markdown pair pairs item items exercise exercises problems responses outputs inputs
+  explains explanation skip thorough thoroughly clearly concise briefly carefully double-check verify ensure include
+  sure avoid grade grader score evaluate rubric criteria persona scenario pretend imagine assume formatted bullet
+  cada detallada detallado paso pasos chaque détaillée détaillé étape étapes jede jeden jedes ausführlich ausführliche schritt
+  schritte detalhada detalhado ogni dettagliata dettagliato каждый каждого каждой каждому подробный подробно подробное
+  подробные шаг шаги шагов 답 예 각 각각 자세히 자세한 단계
   `),
 );
 
@@ -41,6 +95,7 @@ export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
   ve bir bu da de ile için ne ki
   dan yang di ke dari untuk dengan ini itu atau adalah
   và của là có một những các cho với trong không được
+  any per via whose whom
   `),
 );
 
@@ -50,6 +105,8 @@ export const CJK_ANCHORS: readonly string[] = [
   "翻译", "翻譯", "总结", "總結", "摘要", "标题", "標題", "生成", "写", "寫", "解释", "解釋", "计算", "計算", "选择", "選擇", "正确", "正確",
   "什么", "什麼", "多少", "哪", "为什么", "為什麼", "如何", "怎么", "是否", "输入", "輸入", "输出", "輸出", "任务", "任務", "指令",
   "質問", "答え", "次", "文章", "以下", "選択肢", "説明", "要約", "翻訳", "何", "入力", "出力",
+  "用户", "用戶", "助手", "示例", "例子", "每个", "每個", "详细", "詳細", "编写", "編寫", "创建", "創建", "撰写", "撰寫", "请求", "請求",
+  "提示", "步骤", "步驟", "格式", "ユーザー", "アシスタント", "タスク", "作成", "生成", "それぞれ", "例",
 ].sort((a, b) => b.length - a.length);
 
 /** Han characters that work as function words in Chinese (masked in content, kept in scaffolding). */

@@ -18,7 +18,7 @@
  * skeletons is 0.88 within a template against 0.03 across templates (see eval-corpus.ts).
  */
 import { hash32, hash32Range } from "./hash.ts";
-import { ANCHORS, CJK_ANCHORS, CJK_FUNCTION, FUNCTION_WORDS } from "./skeleton-lexicon.ts";
+import { ANCHORS, CANONICAL, CJK_ANCHORS, CJK_FUNCTION, FUNCTION_WORDS, WEAK_ANCHORS } from "./skeleton-lexicon.ts";
 
 /** Default number of characters looked at. */
 export const SKELETON_MAX_CHARS = 2000;
@@ -31,13 +31,16 @@ const FUNC = 1;
 const PUNCT = 2;
 const CONTENT = 3;
 const MARKER = 4;
+const WEAK = 5;
 
 // Token text for tokens that are not a slice of the text.
 const T_SLICE = 0;
 const T_NEWLINE = 1;
 const T_QUOTE = 2;
 const T_CODE = 3;
-const SPECIAL_TEXT = ["", "¶", '"_"', "<code>"] as const;
+/** Token texts >= T_CANON are canonical scaffolding words: SPECIAL_TEXT[text]. */
+const T_CANON = 4;
+const SPECIAL_TEXT: string[] = ["", "¶", '"_"', "<code>"];
 
 /** Share of `maxChars` taken from the end of a long text. */
 const TAIL_SHARE = 0.25;
@@ -58,7 +61,23 @@ const SENTENCE_END = new Set([...".?!:;。？！：；"].map((c) => c.charCodeAt
 /** Word hash -> kind (anchors win over function words); both apostrophe spellings. */
 const WORD_KIND = new Map<number, number>();
 for (const w of FUNCTION_WORDS) for (const v of [w, w.replace(/'/g, "\u2019")]) WORD_KIND.set(hash32(v), FUNC);
+for (const w of WEAK_ANCHORS) WORD_KIND.set(hash32(w), WEAK);
 for (const w of ANCHORS) for (const v of [w, w.replace(/'/g, "\u2019")]) WORD_KIND.set(hash32(v), ANCHOR);
+/** Word hash -> canonical token text id (see CANONICAL); multi-word keys are found by their first word. */
+const CANON_ID = new Map<number, number>();
+/** First-word hash -> [rest of the phrase (" up with"), canonical id], longest first. */
+const PHRASE_TAIL = new Map<number, [string, number][]>();
+for (const [w, canon] of CANONICAL) {
+  let id = SPECIAL_TEXT.indexOf(canon, T_CANON);
+  if (id < 0) id = SPECIAL_TEXT.push(canon) - 1;
+  const sp = w.indexOf(" ");
+  if (sp < 0) {
+    CANON_ID.set(hash32(w), id);
+    continue;
+  }
+  const head = hash32(w.slice(0, sp));
+  PHRASE_TAIL.set(head, [...(PHRASE_TAIL.get(head) ?? []), [w.slice(sp), id] as [string, number]].sort((a, b) => b[0].length - a[0].length));
+}
 const CJK_FUNC_CODES = new Set([...CJK_FUNCTION].map((c) => c.charCodeAt(0)));
 const STRUCTURAL_CODES = new Set([...":?-*#=|()[]{}<>"].map((c) => c.charCodeAt(0)));
 const QUOTE_CLOSE = new Map<number, number>([
@@ -152,13 +171,13 @@ function isWordChar(s: string, i: number): boolean {
  */
 function tokenize(s: string, lower: string): void {
   const n = s.length;
-  let capRun = 0;
+  let capRun = -1;
   let i = 0;
   while (i < n) {
     const c = s.charCodeAt(i);
     if (c === 10) {
       push(PUNCT, T_NEWLINE, i, i + 1);
-      capRun = 0;
+      capRun = -1;
       i++;
       continue;
     }
@@ -209,7 +228,8 @@ function tokenize(s: string, lower: string): void {
     }
     if (!isWordChar(s, i)) {
       push(PUNCT, T_SLICE, i, i + 1);
-      capRun = 0;
+      // After a sentence end the next capital is the sentence's, not a name's: start the run one lower.
+      capRun = SENTENCE_END.has(c) ? -1 : 0;
       i++;
       continue;
     }
@@ -230,11 +250,42 @@ function tokenize(s: string, lower: string): void {
       kinds[count - 1] = CONTENT;
       push(CONTENT, T_SLICE, i, j);
     } else {
-      push(WORD_KIND.get(hash32Range(lower, i, j)) ?? CONTENT, T_SLICE, i, j);
+      j = word(lower, i, j);
     }
     i = j;
   }
 }
+
+/**
+ * Classifies and pushes the word lower[i, end): list lookups, then a canonical synonym or a
+ * scaffolding phrase ("come up with"), then the singular of an unlisted plural ("explains").
+ * Returns the offset after the token (a phrase extends it).
+ */
+function word(lower: string, i: number, end: number): number {
+  const h = hash32Range(lower, i, end);
+  let kind = WORD_KIND.get(h);
+  const phrases = PHRASE_TAIL.get(h);
+  if (phrases !== undefined) {
+    for (const [rest, id] of phrases) {
+      const e = end + rest.length;
+      if (lower.startsWith(rest, end) && (e >= lower.length || !isWordChar(lower, e))) {
+        push(ANCHOR, id, i, e);
+        return e;
+      }
+    }
+  }
+  if (kind === undefined && end - i > 2) {
+    const last = lower.charCodeAt(end - 1);
+    // English plural / third person: "explains", "requests" (not "class"); Korean particles: "질문을" -> "질문".
+    const stem = (last === 115 && end - i > 3 && lower.charCodeAt(end - 2) !== 115) || HANGUL_PARTICLES.has(last);
+    const k = stem ? WORD_KIND.get(hash32Range(lower, i, end - 1)) : undefined;
+    if (k === ANCHOR || k === WEAK) kind = k;
+  }
+  push(kind ?? CONTENT, CANON_ID.get(h) ?? T_SLICE, i, end);
+  return end;
+}
+
+const HANGUL_PARTICLES = new Set([..."을를이가은는의에와과도로"].map((c) => c.charCodeAt(0)));
 
 /** CJK anchors by first character, longest first. */
 const CJK_BY_FIRST = new Map<number, string[]>();
@@ -267,26 +318,27 @@ function isBreak(lower: string, t: number): boolean {
 function isStructuralAt(lower: string, t: number): boolean {
   if (t < 0 || t >= count) return false;
   const tx = texts[t] ?? 0;
-  if (tx !== T_SLICE) return true;
+  if (tx !== T_SLICE) return tx < T_CANON;
   return kinds[t] === PUNCT && STRUCTURAL_CODES.has(lower.charCodeAt(starts[t] ?? 0));
 }
 
 /** Whether token i (function word or punctuation) is kept because of its kept neighbour j. */
-function chains(i: number, j: number): boolean {
+function chains(lower: string, i: number, j: number): boolean {
   const k = kinds[i];
   if ((k !== FUNC && k !== PUNCT) || j < 0 || j >= count || !keep[j]) return false;
   const kj = kinds[j];
   // A function word does not chain across punctuation: after "Review:" the next "i"/"the" opens the slot.
   if (k === FUNC) return kj !== PUNCT;
-  // Punctuation attaches after anything kept, and before kept words (not before other punctuation).
-  return j < i || kj !== PUNCT;
+  // Punctuation attaches after anything kept, and before kept words (not before other punctuation);
+  // a sentence end before scaffolding belongs to the slot it ends ("{review}. The sentiment is").
+  return j < i || (kj !== PUNCT && (texts[i] !== T_SLICE || !SENTENCE_END.has(lower.charCodeAt(starts[i] ?? 0))));
 }
 
 /** A run holding a code marker or a field label ("Question:", "Review:") is scaffolding however short. */
 function isLabelOrMarker(lower: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     if (kinds[i] === MARKER) return true;
-    if (kinds[i] === ANCHOR && i + 1 < count && texts[i + 1] === T_SLICE && lower.charCodeAt(starts[i + 1] ?? 0) === 58) return true;
+    if ((kinds[i] === ANCHOR || kinds[i] === WEAK) && i + 1 < count && texts[i + 1] === T_SLICE && lower.charCodeAt(starts[i + 1] ?? 0) === 58) return true;
   }
   return false;
 }
@@ -304,17 +356,29 @@ function demotePassageAnchors(lower: string): void {
     const end = i === count || isBreak(lower, i);
     if (!end) {
       const k = kinds[i];
-      if (k === ANCHOR || k === FUNC || k === CONTENT) words++;
+      if (k === ANCHOR || k === WEAK || k === FUNC || k === CONTENT) words++;
       if (k === ANCHOR) anchors++;
+      else if (k === WEAK) anchors += 0.5;
       continue;
     }
     if (words >= PASSAGE_WORDS && anchors < words * PASSAGE_ANCHOR_SHARE) {
-      for (let j = start; j < i; j++) if (kinds[j] === ANCHOR) kinds[j] = CONTENT;
+      for (let j = start; j < i; j++) if (kinds[j] === ANCHOR || kinds[j] === WEAK) kinds[j] = CONTENT;
     }
     start = i + 1;
     words = 0;
     anchors = 0;
   }
+}
+
+/** Whether an anchor (a strong one if `strong`) or a marker lies within ANCHOR_WINDOW content words of token i, in direction `dir`, in the same sentence. */
+function anchorNear(lower: string, i: number, dir: number, strong: boolean): boolean {
+  let content = 0;
+  for (let j = i + dir; j >= 0 && j < count && !isBreak(lower, j); j += dir) {
+    const k = kinds[j];
+    if (k === ANCHOR || k === MARKER || (k === WEAK && !strong)) return true;
+    if (k === CONTENT && ++content > ANCHOR_WINDOW) return false;
+  }
+  return false;
 }
 
 function render(lower: string): string {
@@ -328,18 +392,18 @@ function render(lower: string): string {
       keep[i] = 1;
       continue;
     }
-    if (k !== ANCHOR) continue;
+    if (k !== ANCHOR && k !== WEAK) continue;
     // A label ("Question:") or a line start is scaffolding; right after a label is where the slot value starts.
-    let ok = i === 0 || i === n - 1 || isStructuralAt(lower, i + 1) || texts[i - 1] === T_NEWLINE;
-    // Another anchor within a few tokens of the same sentence (a label's colon or a line break ends it).
-    for (let j = i - 1; j >= Math.max(0, i - ANCHOR_WINDOW) && !ok && !isBreak(lower, j); j--) ok = kinds[j] === ANCHOR || kinds[j] === MARKER;
-    for (let j = i + 1; j <= Math.min(n - 1, i + ANCHOR_WINDOW) && !ok && !isBreak(lower, j); j++) ok = kinds[j] === ANCHOR || kinds[j] === MARKER;
+    let ok = k === ANCHOR && (i === 0 || i === n - 1 || isStructuralAt(lower, i + 1) || texts[i - 1] === T_NEWLINE);
+    // Another anchor within a few words of the same sentence (a label's colon or a line break ends it);
+    // a weak anchor needs a strong one.
+    if (!ok) ok = anchorNear(lower, i, -1, k === WEAK) || anchorNear(lower, i, 1, k === WEAK);
     if (ok) keep[i] = 1;
   }
   // 2. Function words and punctuation chained to kept tokens, both directions.
   for (let pass = 0; pass < 2; pass++) {
-    for (let i = 0; i < n; i++) if (!keep[i] && chains(i, i - 1)) keep[i] = 1;
-    for (let i = n - 1; i >= 0; i--) if (!keep[i] && chains(i, i + 1)) keep[i] = 1;
+    for (let i = 0; i < n; i++) if (!keep[i] && chains(lower, i, i - 1)) keep[i] = 1;
+    for (let i = n - 1; i >= 0; i--) if (!keep[i] && chains(lower, i, i + 1)) keep[i] = 1;
   }
   // 3. Short kept runs inside long slot content are leaks from it ("the", "i think"); next to
   //    short slots (a product name in "review ( _ ) about an _") they are the template.
@@ -354,7 +418,9 @@ function render(lower: string): string {
     while (j < n && keep[j]) j++;
     let right = 0;
     while (j + right < n && !keep[j + right]) right++;
-    if (j - i < MIN_RUN && i > 0 && Math.min(left, right) >= LONG_SLOT && !isLabelOrMarker(lower, i, j)) keep.fill(0, i, j);
+    let words = 0;
+    for (let t = i; t < j; t++) if (kinds[t] !== PUNCT) words++;
+    if (words < MIN_RUN && i > 0 && Math.min(left, right) >= LONG_SLOT && !isLabelOrMarker(lower, i, j)) keep.fill(0, i, j);
     left = 0;
     i = j;
   }
@@ -369,7 +435,7 @@ function render(lower: string): string {
     const tx = texts[i] ?? 0;
     // Blank-line counts vary with the slot content: one paragraph mark per run.
     if (tx === T_NEWLINE && out.endsWith("¶")) continue;
-    let t: string = tx === T_SLICE ? lower.slice(starts[i], ends[i]) : SPECIAL_TEXT[tx as 1 | 2 | 3];
+    let t: string = tx === T_SLICE ? lower.slice(starts[i], ends[i]) : (SPECIAL_TEXT[tx] ?? "");
     if (t.indexOf("\u2019") >= 0) t = t.replace(/\u2019/g, "'");
     out = out.length === 0 ? t : out + " " + t;
     inSlot = false;
