@@ -78,6 +78,9 @@ export function ownScore(a: AccountState, withReasons: boolean): OwnScore {
       add("problem_set_sweep", 0.1, () => `${pct(distinct)} distinct problems wrapped in one template (${pct(templShare)} of prompts)`);
   }
 
+  if (a.switchLagHours !== null && a.switchLagHours < 24)
+    add("early_model_switch", 0.1, () => `moved to a newly released model ${a.switchLagHours!.toFixed(1)} hours after it first appeared`);
+
   const big = a.share(a.bigBudgetN);
   if (n >= 3 && big >= 0.5) add("max_reasoning_budget", 0.05 * big, () => `${pct(big)} of requests ask for large thinking budgets or outputs`);
 

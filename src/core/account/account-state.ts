@@ -112,6 +112,8 @@ export class AccountState {
   lastModel: string | null = null;
   /** Event time at which this account first used each model it switched to (bounded to the last 2). */
   readonly modelStarts: Array<{ model: string; t: number }> = [];
+  /** Hours between a model's first appearance in all traffic and this account's switch to it (smallest seen), or null. */
+  switchLagHours: number | null = null;
   /** Groups of the linking keys this account has joined (see linking/); bounded per kind by the engine. */
   readonly links: LinkRef[] = [];
   /** The last distinct 10-minute activity buckets, for synchronised-activity checks across accounts. */

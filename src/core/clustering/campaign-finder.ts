@@ -30,9 +30,12 @@ export interface CampaignRecord {
 }
 
 /** Kinds strong enough that sharing one of them with a coordinated group is enough to belong. */
-const SELF_SUFFICIENT: ReadonlySet<KeyKind> = new Set<KeyKind>(["pay", "pfp"]);
-/** Identity and infrastructure kinds: evidence of common control rather than common content. */
-const INFRASTRUCTURE: ReadonlySet<KeyKind> = new Set<KeyKind>(["pay", "ip", "signup", "mail", "sip", "pfx"]);
+const SELF_SUFFICIENT: ReadonlySet<KeyKind> = new Set<KeyKind>(["pay"]);
+/**
+ * Identity and infrastructure kinds: evidence of common control rather than common content. Network prefixes
+ * and e-mail shapes are left out: clouds, campuses and big mail providers put strangers in the same ones.
+ */
+const INFRASTRUCTURE: ReadonlySet<KeyKind> = new Set<KeyKind>(["pay", "ip", "signup", "sip"]);
 /** An account linked only by weak kinds must also look like an extractor on its own. */
 const FIT_OWN_SCORE = 0.45;
 
@@ -200,7 +203,7 @@ export class CampaignFinder {
   private fits(a: AccountState): boolean {
     const kinds = new Set<KeyKind>();
     // Only keys whose group is coordinated count.
-    for (const l of a.links) if (l.linked) kinds.add(keyKind(l.key));
+    for (const l of a.links) if (l.linked && l.kind !== "pfx" && l.kind !== "mail") kinds.add(keyKind(l.key));
     for (const k of kinds) if (SELF_SUFFICIENT.has(k)) return true;
     let infra = 0;
     for (const k of kinds) if (INFRASTRUCTURE.has(k)) infra++;

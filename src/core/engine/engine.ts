@@ -42,6 +42,8 @@ export class Engine {
   private clock = Number.NEGATIVE_INFINITY;
   private nextRun = Number.NEGATIVE_INFINITY;
   private eventsSeen = 0;
+  private readonly modelFirstSeen = new Map<string, number>();
+  private firstEventAt: number | null = null;
   private lateEvents = 0;
 
   constructor(opts: EngineOptions) {
@@ -82,7 +84,9 @@ export class Engine {
     this.eventsSeen++;
     const a = this.account(f.accountId);
     const first = a.n === 0;
+    const switches = a.modelStarts.length;
     a.update(f, this.config.maxIpKeysPerAccount);
+    if (f.model !== null) this.noteModel(a, f.model, f.t, a.modelStarts.length > switches);
     this.groups.join(a, f, first);
     a.own = ownScore(a, false).score;
     if (a.campaignId === null && a.n <= 5) {
@@ -132,6 +136,22 @@ export class Engine {
 
   stats(): { events: number; accounts: number; groups: number; campaigns: number; lateEvents: number } {
     return { events: this.eventsSeen, accounts: this.accounts.size, groups: this.groups.size(), campaigns: this.finder.count(), lateEvents: this.lateEvents };
+  }
+
+  /**
+   * Tracks when each model first appeared in all traffic, and how soon after that an account switched to it.
+   * Models already in use during the first day of input are not "new": at the start of a log everything is.
+   */
+  private noteModel(a: AccountState, model: string, t: number, switched: boolean): void {
+    let first = this.modelFirstSeen.get(model);
+    if (first === undefined) {
+      first = t;
+      this.modelFirstSeen.set(model, t);
+    }
+    if (this.firstEventAt === null) this.firstEventAt = t;
+    if (!switched || first - this.firstEventAt < 24 * 3_600_000) return;
+    const lag = (t - first) / 3_600_000;
+    if (a.switchLagHours === null || lag < a.switchLagHours) a.switchLagHours = lag;
   }
 
   private account(id: string): AccountState {

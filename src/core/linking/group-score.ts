@@ -56,11 +56,14 @@ export function scoreGroup(
   // scratch fields (mark = this evaluation's epoch), so the hot loop allocates nothing.
   const epoch = ++evaluationEpoch;
   const touched: LinkRef[] = [];
+  // Content kinds (parameters, templates) only cohere through identity or infrastructure: users of one
+  // public client share its parameters *and* its templates without being one operator.
+  const contentKey = kind === "pfp" || kind === "tpl";
   for (const a of members) {
     const links = a.links;
     for (let i = 0; i < links.length; i++) {
       const l = links[i]!;
-      if (l.key === key || l.kind === "pfx") continue;
+      if (l.key === key || l.kind === "pfx" || (contentKey && (l.kind === "pfp" || l.kind === "tpl"))) continue;
       if (l.mark !== epoch) {
         l.mark = epoch;
         l.count = 0;
@@ -110,7 +113,7 @@ export function scoreGroup(
   let topOrg = 0;
   for (const c of orgs.values()) topOrg = Math.max(topOrg, c);
 
-  add(`shared_${kind}`, 0.3 * KIND_WEIGHT[kind] * coherence, `${totalMembers} accounts share one ${KIND_LABEL[kind]}; ${pct(coherence)} of them also share ${[...sharedKinds].map((k) => KIND_LABEL[k]).join(", ") || "nothing else"}`);
+  add(`shared_${kind}`, 0.4 * KIND_WEIGHT[kind] * coherence, `${totalMembers} accounts share one ${KIND_LABEL[kind]}; ${pct(coherence)} of them also share ${[...sharedKinds].map((k) => KIND_LABEL[k]).join(", ") || "nothing else"}`);
   if (kind === "tpl" && m >= 3) {
     // Reliance: how much of its members' traffic runs through this template. Many unrelated accounts that
     // mostly send one rare template is the shape of a problem set being swept; popular templates are discounted.

@@ -23,7 +23,7 @@ export const ANCHORS: ReadonlySet<string> = new Set(
   reasoning final result results instruction instructions task tasks example examples response respond reply user assistant system
   please read consider according refer regarding whether likely best
   let's
-  request requests prompt prompts query queries produce compose brainstorm user users ai chatbot llm quiz
+  request requests prompt prompts query queries produce compose brainstorm user users ai ia ki ии chatbot llm quiz
   pregunta preguntas tarea tareas instrucción instrucciones respuesta respuestas usuario asistente ejemplo ejemplos
   escribe escriba genera genere crea cree redacta explica
   tâche tâches consigne consignes réponse réponses utilisateur exemple exemples écris écrivez génère générez crée créez

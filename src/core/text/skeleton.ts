@@ -50,7 +50,7 @@ const MAX_QUOTE = 300;
 /** Window (tokens each side) in which a second anchor confirms scaffolding. */
 const ANCHOR_WINDOW = 3;
 /** Kept runs shorter than this inside long slot content are dropped. */
-const MIN_RUN = 3;
+const MIN_RUN = 4;
 /** A slot run of at least this many tokens is "long" (passage-like content). */
 const LONG_SLOT = 4;
 /** A sentence of at least this many words with fewer than this share of anchors is passage content. */
@@ -237,7 +237,7 @@ function tokenize(s: string, lower: string): void {
     while (j < n && (isWordChar(s, j) || (s.charCodeAt(j) === 45 && j + 1 < n && isWordChar(s, j + 1)))) j++;
     // URLs and e-mails: the whole non-space run is one slot.
     const next = s.charCodeAt(j);
-    if (next === 64 || (next === 58 && s.startsWith("://", j)) || (j - i === 3 && next === 46 && lower.startsWith("www", i))) {
+    if (next === 64 || (next === 58 && s.startsWith("://", j)) || (j - i === 3 && next === 46 && lower.startsWith("www", i)) || ((next === 46 || next === 43) && isEmail(s, j))) {
       while (j < n && !isSpace(s.charCodeAt(j)) && s.charCodeAt(j) !== 10) j++;
       push(CONTENT, T_SLICE, i, j);
       i = j;
@@ -254,6 +254,16 @@ function tokenize(s: string, lower: string): void {
     }
     i = j;
   }
+}
+
+/** Whether the non-space run continuing at `j` (after a word and a "." or "+") holds an "@": "alice.smith@corp.test". */
+function isEmail(s: string, j: number): boolean {
+  for (let k = j; k < s.length && k < j + 64; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 64) return k + 1 < s.length && isWordChar(s, k + 1);
+    if (isSpace(c) || c === 10) return false;
+  }
+  return false;
 }
 
 /**
