@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { jaccardEstimate, minhash } from "./minhash.ts";
 import { skeleton, SLOT } from "./skeleton.ts";
 
 const fill = (tpl: string, slots: Record<string, string>): string => tpl.replace(/\{(\w+)\}/g, (_, k: string) => slots[k] ?? "");
@@ -96,4 +97,64 @@ test("looks at the head and tail of a very long text only, and keeps a trailing 
 test("returns an empty skeleton for empty text and a slot for pure content", () => {
   assert.equal(skeleton(""), "");
   assert.equal(skeleton("Natalia sold clips to friends in April"), SLOT);
+});
+
+// Paraphrases of one instruction-generation template: verb, count, adjective, item noun and topic rotate.
+const GEN_FAMILY = [
+  "Generate 15 diverse tasks about organic farming that someone might ask an AI assistant. For each, write a detailed answer with examples. Format the output as JSON lines.",
+  "Come up with 20 challenging questions about tax law that someone might ask an AI assistant. For each, write a detailed answer with examples. Format the output as JSON lines.",
+  "Craft 8 creative prompts about medieval castles that someone might ask an AI assistant. For each, write a detailed answer with examples. Format the output as JSON lines.",
+  "Produce 11 varied requests about bird migration that someone might ask an AI assistant. For each, write a detailed answer with examples. Format the output as JSON lines.",
+];
+const SEED_FAMILY = [
+  'Here is a sample instruction: "Name three uses of vinegar."\nWrite 10 new instructions like it on other subjects, each with a detailed answer.',
+  'Here is a sample instruction: "Describe how tides work to a child."\nCompose 25 new high-quality requests like it on other subjects, each with a detailed answer.',
+];
+
+test("gives paraphrases of one instruction-generation template the same skeleton, keeping its scaffolding", () => {
+  const sks = GEN_FAMILY.map((t) => skeleton(t));
+  assert.equal(new Set(sks).size, 1, JSON.stringify(sks, null, 1));
+  const sk = sks[0] ?? "";
+  for (const w of ["generate", "tasks", "assistant", "for each", "detailed", "json"]) assert.ok(sk.includes(w), `${w} in ${sk}`);
+  for (const w of ["farming", "15", "diverse", "castles"]) assert.ok(!sk.includes(w), `${w} in ${sk}`);
+  const seeds = SEED_FAMILY.map((t) => skeleton(t));
+  assert.equal(new Set(seeds).size, 1, JSON.stringify(seeds, null, 1));
+  assert.notEqual(seeds[0], sk);
+});
+
+test("keeps instruction-generation paraphrases near-same under MinHash and apart from other templates and chat", () => {
+  const sigs = GEN_FAMILY.map((t) => minhash(skeleton(t)));
+  const other = [
+    ...SEED_FAMILY,
+    "My dog keeps barking at night. Any tips?",
+    "Is this product review positive?\nTitle: Great kettle\nReview: Boils fast and looks nice.\nAnswer:",
+    "Please reason step by step, and put your final answer within \\boxed{}.\n\nWhat is 17 times 23?",
+  ].map((t) => minhash(skeleton(t)));
+  for (const s of sigs) assert.ok(jaccardEstimate(s, sigs[0] as Uint32Array) >= 0.9);
+  for (const o of other) assert.ok(jaccardEstimate(o, sigs[0] as Uint32Array) < 0.3);
+});
+
+test("maps generation paraphrases in Spanish and Russian to one skeleton per language", () => {
+  const es = [
+    "Genera 10 preguntas sobre astronomía que un usuario podría hacer a un asistente de IA. Para cada una, escribe una respuesta detallada.",
+    "Escribe 7 tareas sobre la historia de Roma que un usuario podría hacer a un asistente de IA. Para cada una, escribe una respuesta detallada.",
+  ].map((t) => skeleton(t));
+  assert.equal(es[0], es[1]);
+  assert.ok(es[0]?.includes("usuario"), es[0]);
+  const ru = [
+    "Сгенерируй 10 вопросов по химии. Для каждого напиши подробный ответ.",
+    "Придумай 5 заданий по истории. Для каждого напиши подробный ответ.",
+  ].map((t) => skeleton(t));
+  assert.equal(ru[0], ru[1]);
+});
+
+test("keeps short instruction sentences around a problem slot", () => {
+  const a = skeleton("Do not skip any steps.\n\nWhat is the remainder when 7^40 is divided by 9?");
+  assert.equal(a, skeleton("Do not skip any steps.\n\nA tank holds 40 litres and leaks 3 litres an hour. When is it empty?"));
+  assert.ok(a.startsWith("do not skip any steps"), a);
+});
+
+test("does not read a sentence-initial capital followed by an acronym as a name", () => {
+  assert.equal(skeleton('Return JSON lines with "question" and "answer".').startsWith("return json lines"), true);
+  assert.equal(skeleton("Write an email to bob@example.com about the review."), skeleton("Write an email to alice.smith@corp.test about the review."));
 });
