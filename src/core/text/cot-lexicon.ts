@@ -15,6 +15,8 @@
  * - `lets`: "let's think / let's work this out".
  * - `justify`: "explain / justify your answer".
  * - `chain`: the term "chain of thought" itself.
+ * - `noskip`: "do not skip any steps", "leave no step out": a demand for every intermediate step.
+ * - `showSteps`: "show every step", "include all steps" (a how-to's steps in procedural context).
  * - `procedural`: how-to context ("step-by-step guide", "how do I install"), which turns a bare
  *   `step` cue into a request for instructions rather than for reasoning.
  */
@@ -36,6 +38,8 @@ export interface LangLexicon {
   readonly lets?: readonly string[];
   readonly justify?: readonly string[];
   readonly chain?: readonly string[];
+  readonly noskip?: readonly string[];
+  readonly showSteps?: readonly string[];
   readonly procedural?: readonly string[];
 }
 
@@ -60,6 +64,8 @@ const EN_DET_STRICT = "your|all of your|all your|your full|your complete|your de
 export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   en: {
     script: "latin",
+    noskip: [w("(?:do not|don'?t|dont|not to) (?:skip|omit|leave out|gloss over|jump over)(?: over)? (?:any |a single |the |any of the |any of your )?(?:intermediate |reasoning |logical |calculation |math )?steps?|without (?:skipping|omitting|leaving out|glossing over) (?:any|a single) (?:intermediate |reasoning |logical )?steps?|skip(?:ping)? no steps?|leave no steps? out|no steps? (?:skipped|omitted|left out)")],
+    showSteps: [w(`(?:show|include|write out|list) (?:each |every (?:single )?|all (?:the |of the |your )?|your )(?:intermediate )?steps?${NOT_TASK}`)],
     step: [w("step[ -]?by[ -]?step|one step at a time|step[ -]wise|stepwise|in (?:small|clear|logical|numbered|discrete|explicit|sequential|separate|individual|incremental) steps|each step (?:of|in) (?:your|the) (?:reasoning|logic|solution|derivation|calculation)")],
     reason: [w("think|thinking|reason|reasoning|solve|solving|work(?:ing)? (?:it |this |that |them )?(?:out|through)|figure(?: it| this)? out|derive|derivation|deduce|deduction|calculate|calculation|compute|analy[sz]e|analysis|prove|proof|logic|logically|thought|thoughts|rationale")],
     reasonWeak: [w("solution|explain|explanation|justify|answer|approach|tackle|outline|breakdown|break (?:it|this|the problem) down")],
@@ -68,7 +74,6 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
       p(`(?:${EN_SHOW_WEAK})${GAP(2)}\\s+(?:${EN_DET_STRICT})${GAP(2)}\\s+(?:${EN_SHOW_NOUN})`) + `(?!${L})`,
       w(`show(?:ing)? (?:your|all (?:of )?your|all (?:of )?the|all|the full|your full) (?:work|working|workings|math|calculations|steps)${NOT_OBJECT}${NOT_TASK}`),
       w(`show(?:ing)? the (?:work|working|workings)(?=\\s*(?:[.,;:!)]|$|and|for|when|as))`),
-      w(`(?:show|include|write out|list) (?:each|every|all (?:the |of the |your )?|your )(?:intermediate )?steps?${NOT_TASK}`),
     ],
     careful: [
       p("(?:reason|think|deliberate|reflect|ponder)(?:\\s+(?:about\\s+)?(?:it|this|that|things))?\\s+(?:very |really |extra |more |quite )?(?:carefully|deeply|thoroughly|rigorously|systematically|logically|critically|methodically|meticulously|hard(?=\\s*(?:about|before|and|$|[.,;:!])))"),
@@ -89,6 +94,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   },
   es: {
     script: "latin",
+    noskip: [w("(?:no (?:te )?(?:saltes|omitas|saltar|omitir)|sin (?:saltar(?:te)?|omitir)) (?:ning[uú]n|los|alg[uú]n) (?:paso|pasos)")],
     step: [w("paso a paso|paso por paso|un paso a la vez")],
     reason: [w("piensa|piense|pensemos|pensar|razona|razone|razonemos|razonar|razonamiento|resuelve|resuelva|resolvamos|resolver|explica|explique|expl[ií]came|calcula|calcule|analiza|analice|deduce|soluci[oó]n|responde|responda|respuesta|demuestra|demuestre|justifica|justifique")],
     show: [p(`(?:muestra|muestre|mu[eé]strame|explica|explique|expl[ií]came|detalla|detalle|exp[oó]n|exponga|describe|describa|escribe|escriba|incluye|incluya|presenta|presente|justifica)${GAP(3)}\\s+(?:tu|su|todo el|todo tu|el|los)\\s+(?:razonamiento|proceso de (?:pensamiento|razonamiento|resoluci[oó]n)|procedimiento|trabajo|l[oó]gica|desarrollo|c[aá]lculos|cadena de razonamiento)`)],
@@ -102,6 +108,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   },
   fr: {
     script: "latin",
+    noskip: [w("(?:ne (?:saute|sautez|omets|omettez|saute pas|sautez pas) (?:aucune |pas d'|d')[ée]tapes?|sans (?:sauter|omettre) (?:d'|aucune |les )[ée]tapes?)")],
     step: [w("[ée]tape par [ée]tape|pas [àa] pas")],
     reason: [w("r[ée]fl[ée]chis|r[ée]fl[ée]chissez|r[ée]fl[ée]chissons|r[ée]fl[ée]chir|raisonne|raisonnez|raisonnons|raisonnement|r[ée]sous|r[ée]solvez|r[ée]soudre|explique|expliquez|calcule|calculez|analyse|analysez|d[ée]duis|d[ée]duisez|r[ée]ponds|r[ée]pondez|r[ée]ponse|d[ée]montre|d[ée]montrez|justifie|justifiez|pense|pensez")],
     show: [p(`(?:montre|montrez|montre-moi|montrez-moi|explique|expliquez|d[ée]taille|d[ée]taillez|expose|exposez|pr[ée]sente|pr[ée]sentez|d[ée]cris|d[ée]crivez|[ée]cris|[ée]crivez|justifie|justifiez)${GAP(3)}\\s+(?:ton|votre|vos|tes|tout ton|tout votre|le d[ée]tail de (?:ton|votre))\\s+(?:raisonnement|d[ée]marche|calculs?|logique|cheminement|travail|processus de r[ée]flexion)`)],
@@ -115,6 +122,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   },
   de: {
     script: "latin",
+    noskip: [w("(?:[üu]berspringe|[üu]berspringen sie|lass|lassen sie) keinen? (?:zwischen)?schritte?(?: aus)?|keinen (?:zwischen)?schritt (?:auslassen|[üu]berspringen|weglassen)|ohne (?:zwischen)?schritte (?:zu )?(?:[üu]berspringen|auszulassen)")],
     step: [w("schritt f[üu]r schritt|schrittweise|stufenweise")],
     reason: [p("denk|[üu]berleg|l[öo]s(?:e|ung)|erkl[äa]r|begr[üu]nd|berechn|rechne|analysier|antwort|beweis|nachdenk|herleit|folger")],
     show: [p(`(?:zeig|zeige|zeigen sie|erkl[äa]r|erkl[äa]re|erkl[äa]ren sie|erl[äa]utere|erl[äa]utern sie|beschreibe|beschreiben sie|leg|lege|legen sie|schreib|schreibe|schreiben sie|stelle|begr[üu]nde)${GAP(3)}\\s+(?:deinen|deine|dein|ihren|ihre|ihr|den vollst[äa]ndigen|den ganzen|alle)\\s+(?:gedankengang|gedankeng[äa]nge|l[öo]sungsweg|rechenweg|denkprozess|argumentation|[üu]berlegungen|[üu]berlegung|begr[üu]ndung|logik|herleitung|zwischenschritte|rechenschritte|arbeit)`)],
@@ -128,6 +136,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   },
   pt: {
     script: "latin",
+    noskip: [w("(?:n[ãa]o (?:pule|omita|pular|omitir)|sem (?:pular|omitir)) (?:nenhum|nenhuma|os|as) (?:passo|passos|etapa|etapas)")],
     step: [w("passo a passo|etapa por etapa|passo por passo")],
     reason: [w("pense|pensa|pensar|raciocine|raciocina|racioc[íi]nio|resolva|resolve|resolver|explique|explica|calcule|calcula|analise|analisa|deduza|responda|responde|resposta|solu[çc][ãa]o|demonstre|justifique")],
     show: [p(`(?:mostre|mostra|mostre-me|explique|explica|detalhe|detalha|descreva|apresente|escreva|exponha|justifique|inclua)${GAP(3)}\\s+(?:seu|sua|o seu|a sua|todo o|todo seu|o)\\s+(?:racioc[íi]nio|processo de (?:pensamento|racioc[íi]nio|resolu[çc][ãa]o)|l[óo]gica|c[áa]lculos|desenvolvimento|trabalho)`)],
@@ -141,6 +150,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   },
   it: {
     script: "latin",
+    noskip: [w("(?:non (?:saltare|omettere)|senza (?:saltare|omettere)) (?:nessun|alcun|i|nessuno dei) (?:passaggio|passaggi|passo|passi)")],
     step: [w("passo dopo passo|passo passo|un passo alla volta|passo per passo")],
     reason: [w("pensa|pensaci|pensare|ragiona|ragionare|ragionamento|ragioniamo|risolvi|risolvere|spiega|spiegami|calcola|analizza|deduci|rispondi|risposta|soluzione|dimostra|rifletti|motiva")],
     show: [p(`(?:mostra|mostrami|spiega|spiegami|illustra|descrivi|dettaglia|esponi|scrivi|giustifica|includi)${GAP(3)}\\s+(?:il tuo|la tua|i tuoi|tutto il|tutti i|il)\\s+(?:ragionamento|procedimento|processo di (?:pensiero|ragionamento)|calcoli|logica|passaggi|svolgimento)`)],
@@ -154,6 +164,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   },
   vi: {
     script: "latin",
+    noskip: [w("(?:không|đừng) (?:được )?bỏ (?:qua|sót) (?:bất kỳ )?bước")],
     step: [w("từng bước(?: một)?|tung buoc|từng bước từng bước|theo từng bước")],
     reason: [w("suy nghĩ|suy luận|lập luận|giải|giải thích|tính|tính toán|phân tích|trả lời|chứng minh|nghĩ|lời giải")],
     show: [w(`(?:trình bày|giải thích|cho thấy|nêu|viết ra|thể hiện|trình bày rõ)${GAP(3)}\\s+(?:quá trình suy nghĩ|quá trình suy luận|lập luận|suy luận|lời giải chi tiết|cách giải|các bước giải|quá trình giải|cách làm|quá trình tính toán)`)],
@@ -166,6 +177,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   },
   id: {
     script: "latin",
+    noskip: [w("jangan (?:lewatkan|melewatkan|lompati|melompati) (?:satu pun |satupun )?langkah")],
     step: [w("(?:se)?langkah(?: |-)(?:demi|per)(?: |-)langkah|tahap demi tahap|secara bertahap|langkah-langkah")],
     reason: [p("pikir|berpikir|pikirkan|nalar|bernalar|selesaikan|jelaskan|hitung|analisis|jawab|buktikan|kerjakan|penyelesaian")],
     show: [w(`(?:tunjukkan|jelaskan|uraikan|tuliskan|tampilkan|paparkan|perlihatkan)${GAP(3)}\\s+(?:penalaran|proses berpikir|alur berpikir|cara berpikir|logika|langkah-langkah penyelesaian|langkah penyelesaian|perhitungan|cara penyelesaian|cara mengerjakan|jalan pikiran)(?:mu|nya|anda)?`)],
@@ -178,6 +190,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   },
   tr: {
     script: "latin",
+    noskip: [w("(?:hi[çc]bir|herhangi bir) ad[ıi]m[ıi] atlama")],
     step: [w("ad[ıi]m ad[ıi]m")],
     reason: [p("d[üu]ş[üu]n|dusun|ak[ıi]l y[üu]r[üu]t|[çc][öo]z|a[çc][ıi]kla|hesapla|analiz|cevap|yan[ıi]t|kan[ıi]tla|ispatla|muhakeme")],
     show: [p(`(?:muhakeme|ak[ıi]l y[üu]r[üu]tme|d[üu]ş[üu]nce s[üu]reci|[çc][öo]z[üu]m yolu|i[şs]lem|ad[ıi]m|mant[ıi]ğ|hesaplama|[çc][öo]z[üu]m)\\p{L}*\\s+(?:(?:detayl[ıi]|ayr[ıi]nt[ıi]l[ıi])\\s+)?(?:g[öo]ster|a[çc][ıi]kla|yaz|belirt|anlat)`)],
@@ -195,6 +208,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   tl: { script: "latin", step: [w("hakbang-hakbang|hakbang bawat hakbang")] },
   ru: {
     script: "cyrillic",
+    noskip: [p("не пропуска\\p{L}* (?:ни одного |никаких )?(?:шаг|этап)|не пропуская (?:шагов|этапов)|ни одного шага не пропуска")],
     step: [p("пошагов|шаг за шагом|поэтапн|по шагам|шаг за шагом")],
     reason: [p("дума|подума|рассужд|порассужд|реш|объясн|размышл|вычисл|анализ|проанализ|ответ|доказ|обдума|логик|вывод")],
     show: [p(`(?:покажи|покажите|опиши|опишите|объясни|объясните|приведи|приведите|распиши|распишите|изложи|изложите|продемонстрируй|продемонстрируйте|выпиши)${GAP(3)}\\s+(?:(?:сво[её]|свои|ваше|ваши|весь|вс[её]|все|подробн\\p{L}*|полн\\p{L}*)\\s+)?(?:рассуждени|ход (?:мысл|решени|рассужд)|решени|логик|вычислени|выкладк|цепочк|промежуточн)\\p{L}*`)],
@@ -211,6 +225,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   he: { script: "hebrew", step: ["צעד אחר צעד|שלב אחר שלב|שלב אחרי שלב"], reason: ["חשוב|תחשוב|הסבר|פתור|נמק|הסק|פתרון"] },
   ar: {
     script: "arabic",
+    noskip: ["لا (?:تتخط|تتخطى|تتجاوز|تحذف) (?:أي )?خطوة"],
     step: ["خطوة بخطوة|خطوة خطوة|خطوه بخطوه|خطوة تلو الأخرى|خطوة تلو الاخرى|بشكل تدريجي"],
     reason: ["فكر|تفكير|استدل|استنتج|حل|اشرح|شرح|احسب|حلل|أجب|اجب|الإجابة|برهن|نفكر|علل"],
     show: [`(?:اعرض|اشرح|وضح|بين|اكتب|أظهر|اظهر|قدم|فسر)${GAP(3)}\\s*(?:تفكيرك|استدلالك|منطقك|خطوات الحل|طريقة الحل|طريقة تفكيرك|عملية التفكير|الاستدلال|خطوات التفكير|حساباتك|خطوات تفكيرك|كل خطوة)`],
@@ -225,6 +240,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   ur: { script: "arabic", step: ["مرحلہ وار|قدم بہ قدم|قدم با قدم"], reason: ["سوچ|حل|وضاحت"] },
   hi: {
     script: "devanagari",
+    noskip: ["कोई (?:भी )?(?:चरण|स्टेप) (?:न|मत) छोड़"],
     step: ["चरण दर चरण|चरण-दर-चरण|चरणबद्ध|कदम दर कदम|कदम-दर-कदम|क्रमशः|क्रमबद्ध तरीके|स्टेप बाय स्टेप|एक-एक कदम"],
     reason: ["सोच|तर्क|हल|समझा|गणना|विश्लेषण|उत्तर|जवाब|सिद्ध"],
     show: ["(?:अपना|अपने|अपनी)\\s+(?:तर्क|सोचने की प्रक्रिया|विचार प्रक्रिया|हल करने की प्रक्रिया|गणना|हल के चरण)[^।]{0,20}?(?:दिखा|समझा|बता|लिख|स्पष्ट)"],
@@ -237,6 +253,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   th: { script: "thai", step: ["ทีละขั้นตอน|ทีละขั้น|ทีละสเต็ป"], reason: ["คิด|ให้เหตุผล|แก้|อธิบาย|คำนวณ|วิเคราะห์|ตอบ"], careful: ["คิดอย่างรอบคอบ|คิดให้ดี|คิดอย่างละเอียด|ไตร่ตรอง"], first: ["ก่อนตอบ"] },
   zh: {
     script: "cjk",
+    noskip: ["(?:不要|不能|别|勿|不可)(?:跳过|跳過|省略|遗漏|遺漏)(?:任何|中间|中間)?(?:的)?(?:步骤|步驟)|不(?:要)?跳步|每一步都(?:要)?(?:写|寫|列)"],
     step: ["一步一步|一步步|逐步|分步|循序渐进|循序漸進|按步骤|按步驟|逐一步骤|一步一步地"],
     reason: ["思考|推理|想|分析|解答|解决|解決|解题|解題|计算|計算|推导|推導|回答|作答|求解|论证|論證|说明|說明|解释|解釋|思路|证明|證明"],
     show: [
@@ -253,6 +270,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   },
   ja: {
     script: "cjk",
+    noskip: ["(?:ステップ|手順|途中(?:式|の計算)?)を(?:飛ばさ|省略せ|省か)(?:ない|ず)"],
     step: ["ステップバイステップ|ステップ・バイ・ステップ|段階的に|段階を追って|一歩ずつ|一歩一歩|順を追って|順序立てて|手順を追って|一つずつ順に"],
     reason: ["考え|推論|解い|解き|解く|説明|計算|分析|解答|回答|答え|導出|証明|思考"],
     show: ["(?:推論|思考|計算|解答|解き方|考え方|導出|解法)(?:の)?(?:過程|プロセス|手順|ステップ|流れ)?を(?:示|説明|書|記述|見せ|述べ)|途中式|途中の計算|推論過程|思考過程"],
@@ -266,6 +284,7 @@ export const LEXICON: Readonly<Record<string, LangLexicon>> = {
   },
   ko: {
     script: "hangul",
+    noskip: ["단계를 (?:건너뛰지|생략하지)"],
     step: ["단계별로|단계적으로|차근차근|한 단계씩|한 단계 한 단계|단계 별로|단계별"],
     reason: ["생각|추론|풀어|풀이|풀|설명|계산|분석|해결|답|증명"],
     show: ["(?:추론|사고|풀이|계산|생각|논리)\\s?(?:과정|단계)[을를]?\\s?(?:보여|설명|작성|제시|서술|적어|나열)|풀이 과정|추론 과정|사고 과정"],

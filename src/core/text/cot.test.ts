@@ -164,3 +164,44 @@ test("returns zero for empty and whitespace text", () => {
   assert.deepEqual(cotElicitation(""), { score: 0, cues: [] });
   assert.deepEqual(cotElicitation("   \n "), { score: 0, cues: [] });
 });
+
+test("treats 'do not skip any steps' and 'show every step' as moderate cues in several languages", () => {
+  const moderate = [
+    "Do not skip any steps.",
+    "Don't skip steps.",
+    "Please make sure not to skip any intermediate steps.",
+    "Leave no step out.",
+    "Show every step.",
+    "No te saltes ningún paso.",
+    "Ne saute aucune étape.",
+    "Überspringe keine Schritte.",
+    "Не пропускай ни одного шага.",
+    "不要跳过任何步骤。",
+    "단계를 건너뛰지 마세요.",
+  ];
+  for (const t of moderate) {
+    const r = cotElicitation(t);
+    assert.ok(r.score >= COT_THRESHOLD && r.score <= 0.7, `${t} -> ${JSON.stringify(r)}`);
+  }
+  // Together with another cue (a problem prompt's "show your work", "be thorough") they make a strong one.
+  assert.ok(cotElicitation("Show your work and don't skip any steps.").score >= 0.9);
+  assert.ok(cotElicitation("Be thorough and explain each step.").score > cotElicitation("Explain each step.").score);
+  assert.ok(cotElicitation("Double-check your arithmetic. Do not skip any steps.").score > 0.6);
+});
+
+test("does not read skipping or thoroughness in ordinary senses as a reasoning demand", () => {
+  const ordinary = [
+    "Don't skip a beat.",
+    "Do not skip breakfast, my nutritionist says. Is that true?",
+    "I never skip steps when I bake bread.",
+    "Skip the steps you already did last week.",
+    "The recipe has six steps; do not skip any.",
+    "Make sure you don't skip steps in the installation guide.",
+    "How do I install it? Show every step.",
+    "Be thorough in your review of the contract.",
+    "Without skipping the steps, the dance looks odd.",
+    "Be thorough.",
+  ];
+  const flagged = ordinary.filter((t) => cotElicitation(t).score >= COT_THRESHOLD).map((t) => `${t} -> ${JSON.stringify(cotElicitation(t))}`);
+  assert.deepEqual(flagged, []);
+});

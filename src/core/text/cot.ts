@@ -45,15 +45,18 @@ export const COT_CUE_WEIGHTS: Readonly<Record<string, number>> = {
   chain_of_thought: 0.55,
   detailed_solution: 0.55,
   step_by_step: 0.5,
+  show_steps: 0.7,
+  no_skip_steps: 0.5,
   final_answer: 0.45,
   work_it_out: 0.45,
   walk_through: 0.4,
   self_verify: 0.35,
+  be_thorough: 0.2,
   step_guide: 0.2,
 };
 
-type Family = "step" | "reason" | "reasonWeak" | "show" | "careful" | "first" | "final" | "lets" | "justify" | "chain" | "procedural";
-const FAMILIES: readonly Family[] = ["step", "reason", "reasonWeak", "show", "careful", "first", "final", "lets", "justify", "chain", "procedural"];
+type Family = "step" | "reason" | "reasonWeak" | "show" | "careful" | "first" | "final" | "lets" | "justify" | "chain" | "noskip" | "showSteps" | "procedural";
+const FAMILIES: readonly Family[] = ["step", "reason", "reasonWeak", "show", "careful", "first", "final", "lets", "justify", "chain", "noskip", "showSteps", "procedural"];
 const SCRIPTS: readonly Script[] = ["latin", "cyrillic", "greek", "hebrew", "arabic", "devanagari", "bengali", "thai", "cjk", "hangul"];
 
 /** family -> script -> compiled phrases (null when the script has no phrase of that family). */
@@ -90,8 +93,10 @@ const WORK_OUT = compileMatcher([
   WORD_START + "(?:work (?:it|this|that|them) out|work(?:ing)? through (?:it|this|the (?:problem|question|math|logic|solution|calculation)))" + NOT_WORD,
 ]);
 const SELF_VERIFY = compileMatcher([
-  WORD_START + "(?:double[ -]?check|verify|re-?check|check|re-?examine) (?:your|each|every|all(?: of your)?|the) (?:work|answer|steps?|calculations?|reasoning|result|solution|intermediate)" + NOT_WORD,
+  WORD_START + "(?:double[ -]?check|verify|re-?check|check|re-?examine) (?:your|each|every|all(?: of your)?|the) (?:work|answer|steps?|calculations?|computations?|arithmetic|math|maths|reasoning|result|solution|intermediate)" + NOT_WORD,
 ]);
+/** "Be thorough": weak alone (reviews, audits), it adds to the other cues of a problem prompt. */
+const BE_THOROUGH = compileMatcher([WORD_START + "be (?:very |extremely |fully )?(?:thorough|rigorous|meticulous|exhaustive)(?= *(?:[.!,;:]|$| and (?:explain|show|precise|careful|complete|detailed|rigorous)))"]);
 const DETAILED_SOLUTION = compileMatcher([WORD_START + "(?:detailed|full|complete|worked|thorough|rigorous|step-by-step) (?:solution|derivation|working|proof|calculation)s?" + NOT_WORD]);
 
 /** Distance (code units) within which a step phrase and a reasoning word count as one construction. */
@@ -119,9 +124,12 @@ export function cotElicitation(text: string): CotResult {
   if (matches(WORK_OUT, s)) found.add("work_it_out");
   if (matches(SELF_VERIFY, s)) found.add("self_verify");
   if (matches(DETAILED_SOLUTION, s)) found.add("detailed_solution");
+  if (matches(BE_THOROUGH, s)) found.add("be_thorough");
 
   const steps: number[] = [];
   const reasons: number[] = [];
+  let noSkip = false;
+  let showSteps = false;
   for (const sc of scripts) {
     collect(RE.step[sc], s, steps);
     if (has(RE.show[sc], s)) found.add("show_work");
@@ -131,6 +139,16 @@ export function cotElicitation(text: string): CotResult {
     if (has(RE.lets[sc], s)) found.add("lets_think");
     if (has(RE.justify[sc], s)) found.add("justify_answer");
     if (has(RE.chain[sc], s)) found.add("chain_of_thought");
+    if (has(RE.noskip[sc], s)) noSkip = true;
+    if (has(RE.showSteps[sc], s)) showSteps = true;
+  }
+  // "Don't skip any steps" / "show every step" ask for every intermediate step, unless the steps are a how-to's.
+  if (noSkip || showSteps) {
+    if (scripts.some((sc) => has(RE.procedural[sc], s))) found.add("step_guide");
+    else {
+      if (noSkip) found.add("no_skip_steps");
+      if (showSteps) found.add("show_steps");
+    }
   }
   if (steps.length > 0) {
     // "think / solve step by step" is reasoning; "step-by-step guide to install" is a how-to;
