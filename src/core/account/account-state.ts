@@ -63,6 +63,8 @@ export interface LinkRef {
   /** The key's kind ("tpl", "ip", …) and value (what follows "<kind>:"), split once at creation. */
   readonly kind: string;
   readonly value: string;
+  /** For template keys, the numeric band id (band index * 2^32 + hash); 0 otherwise. */
+  readonly band: number;
   readonly members: readonly AccountState[];
   readonly linked: boolean;
   mark: number;
@@ -107,7 +109,7 @@ export class AccountState {
   readonly params = new HeavyHitters(2);
   readonly bands = new BandHitters(4, 3);
   /** The first few distinct IPs (linking keys); bounded by config. */
-  readonly ipKeys: string[] = [];
+  readonly ipKeys: number[] = [];
   readonly prefixes = new HeavyHitters(2);
   lastModel: string | null = null;
   /** Event time at which this account first used each model it switched to (bounded to the last 2). */
@@ -116,6 +118,8 @@ export class AccountState {
   switchLagHours: number | null = null;
   /** Groups of the linking keys this account has joined (see linking/); bounded per kind by the engine. */
   readonly links: LinkRef[] = [];
+  /** How many keys of each kind this account holds, groups and not-yet-shared keys alike (index: KIND_INDEX). */
+  readonly keyCounts = new Uint8Array(8);
   /** The last distinct 10-minute activity buckets, for synchronised-activity checks across accounts. */
   readonly recentBuckets = new Uint32Array(16);
   private bucketPos = 0;
@@ -159,8 +163,8 @@ export class AccountState {
     this.dayCount++;
     if (this.dayCount > this.maxDayCount) this.maxDayCount = this.dayCount;
     if (f.ip) {
-      this.ips.add(hash32(f.ip));
-      if (this.ipKeys.length < maxIpKeys && !this.ipKeys.includes(f.ip)) this.ipKeys.push(f.ip);
+      this.ips.add(f.ipHash);
+      if (this.ipKeys.length < maxIpKeys && !this.ipKeys.includes(f.ipHash)) this.ipKeys.push(f.ipHash);
     }
     if (f.ipPrefix) this.prefixes.add(f.ipPrefix);
     if (this.seenProblems.addAndCheck(f.problemHash)) this.repeatN++;

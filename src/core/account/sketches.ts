@@ -110,40 +110,64 @@ export class RunningStats {
 }
 
 /**
- * Heavy hitters of template bands, one Misra–Gries summary per LSH band index. Each exchange adds exactly one
- * key per band, so each summary sees a plain stream and its counts stay meaningful as shares of traffic
- * (one shared summary over all bands let the four keys of every exchange evict each other).
+ * Heavy hitters of template bands, one Misra–Gries summary of `k` counters per LSH band index, in two flat
+ * typed arrays. Each exchange adds exactly one id per band, so each summary sees a plain stream and its
+ * counts stay meaningful as shares of traffic. Band ids are numbers (band index * 2^32 + hash).
  */
 export class BandHitters {
-  private readonly perBand: HeavyHitters[];
+  private readonly ids: Float64Array;
+  private readonly counts: Uint32Array;
 
-  constructor(bands: number, k: number) {
-    this.perBand = Array.from({ length: bands }, () => new HeavyHitters(k));
+  constructor(
+    private readonly bands: number,
+    private readonly k: number,
+  ) {
+    this.ids = new Float64Array(bands * k);
+    this.counts = new Uint32Array(bands * k);
   }
 
-  /** Adds the band keys of one exchange ("b<i>:<hash>"). */
-  add(keys: readonly string[]): void {
-    for (let i = 0; i < keys.length && i < this.perBand.length; i++) this.perBand[i]!.add(keys[i]!);
+  /** Adds the band ids of one exchange (one per band, in band order). */
+  add(ids: readonly number[]): void {
+    const k = this.k;
+    for (let b = 0; b < ids.length && b < this.bands; b++) {
+      const id = ids[b]!;
+      const base = b * k;
+      let free = -1;
+      let hit = false;
+      for (let j = base; j < base + k; j++) {
+        if (this.counts[j]! > 0 && this.ids[j] === id) {
+          this.counts[j]!++;
+          hit = true;
+          break;
+        }
+        if (free < 0 && this.counts[j] === 0) free = j;
+      }
+      if (hit) continue;
+      if (free >= 0) {
+        this.ids[free] = id;
+        this.counts[free] = 1;
+        continue;
+      }
+      for (let j = base; j < base + k; j++) this.counts[j]!--;
+    }
   }
 
-  /** Lower-bound count of a band key ("b<i>:<hash>"), 0 when not tracked. */
-  count(key: string): number {
-    const i = key.charCodeAt(1) - 48;
-    const hh = this.perBand[i];
-    if (!hh) return 0;
-    const j = hh.keys.indexOf(key);
-    return j >= 0 ? hh.counts[j]! : 0;
+  /** Lower-bound count of a band id, 0 when not tracked. */
+  count(id: number): number {
+    const base = Math.floor(id / 4294967296) * this.k;
+    for (let j = base; j < base + this.k && j < this.ids.length; j++) if (this.counts[j]! > 0 && this.ids[j] === id) return this.counts[j]!;
+    return 0;
   }
 
-  /** Calls `fn` for every tracked key with its count. */
-  forEach(fn: (key: string, count: number) => void): void {
-    for (const hh of this.perBand) for (let j = 0; j < hh.keys.length; j++) fn(hh.keys[j]!, hh.counts[j]!);
+  /** Calls `fn` for every tracked id with its count. */
+  forEach(fn: (id: number, count: number) => void): void {
+    for (let j = 0; j < this.ids.length; j++) if (this.counts[j]! > 0) fn(this.ids[j]!, this.counts[j]!);
   }
 
-  /** The largest count of any tracked key. */
+  /** The largest count of any tracked id. */
   topCount(): number {
     let best = 0;
-    for (const hh of this.perBand) for (const c of hh.counts) if (c > best) best = c;
+    for (const c of this.counts) if (c > best) best = c;
     return best;
   }
 }

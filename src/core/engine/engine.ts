@@ -19,6 +19,7 @@ import type { EngineConfig, EngineConfigInput } from "./config.ts";
 import { analyseRequest } from "../features/request-features.ts";
 import type { RequestFeatures } from "../features/request-features.ts";
 import { AccountState, accountFacts } from "../account/account-state.ts";
+import type { AccountFacts } from "../account/account-state.ts";
 import { ownScore } from "../account/account-score.ts";
 import { GroupIndex } from "../linking/group-index.ts";
 import { CampaignFinder } from "../clustering/campaign-finder.ts";
@@ -36,7 +37,8 @@ export class Engine {
   readonly config: EngineConfig;
   private readonly enricher: Enricher;
   private readonly accounts = new Map<string, AccountState>();
-  private readonly records = new Map<string, AccountRecord>();
+  /** Sign-up facts of accounts not seen in traffic yet (reduced at once: raw records are not kept). */
+  private readonly pendingFacts = new Map<string, AccountFacts>();
   private readonly groups: GroupIndex;
   private readonly finder: CampaignFinder;
   private clock = Number.NEGATIVE_INFINITY;
@@ -55,9 +57,10 @@ export class Engine {
 
   /** Adds or updates an account's sign-up facts (contract §2). Applied to its state from its next exchange on. */
   upsertAccount(rec: AccountRecord): void {
-    this.records.set(rec.account_id, rec);
+    const facts = accountFacts(rec, this.enricher);
     const a = this.accounts.get(rec.account_id);
-    if (a) a.facts = accountFacts(rec, this.enricher);
+    if (a) a.facts = facts;
+    else this.pendingFacts.set(rec.account_id, facts);
   }
 
   /** The engine's event-time clock: the latest event time it has processed. */
@@ -158,8 +161,11 @@ export class Engine {
     let a = this.accounts.get(id);
     if (!a) {
       a = new AccountState(id);
-      const rec = this.records.get(id);
-      if (rec) a.facts = accountFacts(rec, this.enricher);
+      const facts = this.pendingFacts.get(id);
+      if (facts) {
+        a.facts = facts;
+        this.pendingFacts.delete(id);
+      }
       this.accounts.set(id, a);
     }
     return a;

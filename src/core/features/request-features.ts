@@ -18,14 +18,19 @@ export interface RequestFeatures {
   readonly category: Category;
   /** Hash of the template skeleton (slots masked). */
   readonly skeletonHash: number;
-  /** LSH band keys of the skeleton's MinHash: near-duplicate templates share at least one. */
-  readonly templateBands: readonly string[];
+  /**
+   * LSH bands of the skeleton's MinHash as numbers (band index * 2^32 + 32-bit hash of the band):
+   * near-duplicate templates share at least one. Numbers, not strings: accounts keep them in sketches.
+   */
+  readonly templateBands: readonly number[];
   /** Hash of the last user turn, normalised: the "problem" (repeats = rejection sampling). */
   readonly problemHash: number;
   /** Request-parameter fingerprint: max tokens, temperature, top_p, thinking/reasoning, system prompt, tools, endpoint, client family. */
   readonly paramFp: string;
   readonly model: string | null;
   readonly ip: string | null;
+  /** 32-bit hash of the IP (what per-account state keeps). */
+  readonly ipHash: number;
   readonly ipPrefix: string | null;
   readonly asn: number | null;
   readonly netClass: NetClass;
@@ -64,7 +69,7 @@ export function analyseRequest(ev: TimedEvent, enricher: Enricher): RequestFeatu
   const cat = categorize(view);
   const skel = skeleton(view.lastUser.length > 0 ? view.lastUser : focus);
   const sig = minhash(skel);
-  const bands = lshBands(sig, 4);
+  const bands = lshBands(sig, 4).map((k, i) => i * 4294967296 + hash32(k));
   const maxTokens = num(req?.["max_tokens"]) ?? num(req?.["max_completion_tokens"]);
   const thinking = thinkingOf(req);
   const client = e.user_agent ? enricher.client(e.user_agent) : { family: "unknown", version: null };
@@ -93,6 +98,7 @@ export function analyseRequest(ev: TimedEvent, enricher: Enricher): RequestFeatu
     paramFp,
     model: e.model ?? (typeof req?.["model"] === "string" ? (req["model"] as string) : null),
     ip: e.ip ?? null,
+    ipHash: e.ip ? hash32(e.ip) : 0,
     ipPrefix: ipInfo?.prefix ?? null,
     asn: ipInfo?.asn ?? null,
     netClass: ipInfo?.netClass ?? "unknown",

@@ -29,14 +29,15 @@ const MAX_PFX = 2;
 /** A template band becomes a key once the account has used it this many times (a template, not a one-off). */
 const TPL_MIN_USES = 2;
 
-function countKind(a: AccountState, prefix: string): number {
-  let c = 0;
-  for (const l of a.links) if (l.key.startsWith(prefix)) c++;
-  return c;
-}
+const KIND_INDEX: Readonly<Record<string, number>> = { pay: 0, pfp: 1, tpl: 2, ip: 3, pfx: 4, mail: 5, signup: 6, sip: 7 };
 
 export class GroupIndex {
   private readonly groups = new Map<string, Group>();
+  /**
+   * Keys held by exactly one account so far. Most keys never get a second holder (94% on the quick preset:
+   * one person's card, IP, sign-up minute), so a group object is only made when a second account joins.
+   */
+  private readonly singles = new Map<string, AccountState>();
   private readonly touched = new Set<AccountState>();
 
   constructor(private readonly config: EngineConfig) {}
@@ -63,14 +64,13 @@ export class GroupIndex {
       if (facts.createdAt !== null) this.add(a, `signup:${Math.floor(facts.createdAt / SIGNUP_BUCKET_MS)}`);
       if (facts.signupPrefix) this.add(a, `sip:${facts.signupPrefix}`);
     }
-    if (countKind(a, "pfp:") < MAX_PFP) this.add(a, `pfp:${f.paramFp}`);
-    if (countKind(a, "tpl:") < MAX_TPL) {
-      a.bands.forEach((band, count) => {
-        if (count >= TPL_MIN_USES) this.add(a, `tpl:${band}`);
-      });
-    }
-    if (f.ip && a.ipKeys.includes(f.ip)) this.add(a, `ip:${f.ip}`);
-    if (f.ipPrefix && countKind(a, "pfx:") < MAX_PFX) this.add(a, `pfx:${f.ipPrefix}`);
+    const counts = a.keyCounts;
+    if (counts[KIND_INDEX["pfp"]!]! < MAX_PFP) this.add(a, `pfp:${f.paramFp}`);
+    // A band becomes a key when its use count reaches TPL_MIN_USES: checked for this exchange's bands only.
+    if (counts[KIND_INDEX["tpl"]!]! < MAX_TPL)
+      for (const band of f.templateBands) if (a.bands.count(band) === TPL_MIN_USES) this.add(a, `tpl:${band}`);
+    if (f.ip && a.ipKeys.includes(f.ipHash)) this.add(a, `ip:${f.ip}`);
+    if (f.ipPrefix && counts[KIND_INDEX["pfx"]!]! < MAX_PFX) this.add(a, `pfx:${f.ipPrefix}`);
   }
 
   /** Marks the groups of accounts that changed since the last run, and returns the groups due for evaluation. */
@@ -93,12 +93,28 @@ export class GroupIndex {
 
   private add(a: AccountState, key: string): void {
     let g = this.groups.get(key);
-    if (g && a.links.includes(g)) return;
-    if (!g) {
+    if (g) {
+      if (a.links.includes(g)) return;
+    } else {
+      const holder = this.singles.get(key);
+      if (holder === a) return;
       const colon = key.indexOf(":");
-      g = { key, kind: key.slice(0, colon), value: key.slice(colon + 1), members: [], evaluatedSize: 0, evaluatedAt: Number.NEGATIVE_INFINITY, dirty: true, score: 0, reasons: [], linked: false, campaignId: null, mark: 0, count: 0 };
+      const kind = key.slice(0, colon);
+      a.keyCounts[KIND_INDEX[kind]!]!++;
+      if (holder === undefined) {
+        this.singles.set(key, a);
+        return;
+      }
+      this.singles.delete(key);
+      const value = key.slice(colon + 1);
+      g = { key, kind, value, band: kind === "tpl" ? Number(value) : 0, members: [holder], evaluatedSize: 0, evaluatedAt: Number.NEGATIVE_INFINITY, dirty: true, score: 0, reasons: [], linked: false, campaignId: null, mark: 0, count: 0 };
+      holder.links.push(g);
       this.groups.set(key, g);
+      g.members.push(a);
+      a.links.push(g);
+      return;
     }
+    a.keyCounts[KIND_INDEX[g.kind]!]!++;
     g.members.push(a);
     g.dirty = true;
     a.links.push(g);

@@ -119,12 +119,12 @@ export function scoreGroup(
     // mostly send one rare template is the shape of a problem set being swept; popular templates are discounted.
     // Paraphrased templates split one family over several skeletons: count the member's traffic through this
     // key and through the same band of the other templates this group concentrates (its template family).
-    const family = key.slice(4, 6);
+    const family = Math.floor(Number(key.slice(4)) / 4294967296);
     let reliance = 0;
     for (const a of members) {
       if (a.n === 0) continue;
       let fam = 0;
-      for (const l of a.links) if ((l.key === key || isShared(l)) && l.kind === "tpl" && l.value.startsWith(family)) fam += a.bands.count(l.value);
+      for (const l of a.links) if ((l.key === key || isShared(l)) && l.kind === "tpl" && Math.floor(l.band / 4294967296) === family) fam += a.bands.count(l.band);
       reliance += Math.min(1, fam / a.n);
     }
     reliance /= m;
