@@ -7,7 +7,6 @@ import type { EmailClass, Enricher } from "../ports/enricher.ts";
 import type { RequestFeatures } from "../features/request-features.ts";
 import { CATEGORIES } from "../features/request-features.ts";
 import { BandHitters, DistinctCounter, HeavyHitters, RunningStats, TinyBloom } from "./sketches.ts";
-import { hash32 } from "../text/index.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

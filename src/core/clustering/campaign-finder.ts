@@ -97,6 +97,10 @@ export class CampaignFinder {
       return i;
     };
     for (const g of this.linked) {
+      // E-mail shapes, sign-up windows and network prefixes add evidence but never join two operations into
+      // one campaign: two operators using one mail generator, signing up the same half hour or renting from
+      // the same cloud stay two campaigns.
+      if (g.kind === "mail" || g.kind === "pfx" || g.kind === "signup") continue;
       const first = idOf(g.members[0]!);
       for (let i = 1; i < g.members.length; i++) uf.union(first, idOf(g.members[i]!));
     }
@@ -109,7 +113,9 @@ export class CampaignFinder {
     }
     const compGroups = new Map<number, Group[]>();
     for (const g of this.linked) {
-      const r = uf.find(ids.get(g.members[0]!)!);
+      const id0 = ids.get(g.members[0]!);
+      if (id0 === undefined) continue;
+      const r = uf.find(id0);
       const list = compGroups.get(r);
       if (list) list.push(g);
       else compGroups.set(r, [g]);

@@ -1,0 +1,228 @@
+/**
+ * Word-trigger gates in front of the cue regexes. Most cue phrases cannot match a prompt that
+ * lacks certain words ("show your reasoning" needs a token starting with "reas", "\boxed" a
+ * backslash), so one pass over the text that hashes word prefixes tells which compiled cue
+ * sets can possibly match; the others are skipped without running their regex.
+ *
+ * Triggers are derived from the regex sources themselves (see `triggers.ts`), so lexicon
+ * edits need no second list, and a gate is conservative by construction: it may open for a
+ * text the regex then does not match, never stay shut for one it would match. A trigger is
+ * one of: a word prefix at a token start (tokens are runs of letters, so every regex word
+ * start is a token start), a writing system present in the text, an ASCII symbol present,
+ * or a substring present.
+ */
+import { sourceTriggers, type Trigger } from "./triggers.ts";
+
+/** Word-prefix lengths hashed per token (longer triggers are keyed by their first KEY_LEN letters). */
+const KEY_LEN = 4;
+const MIN_LEN = 2;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** Letters of the BMP below U+3000 (CJK, Hangul syllables and fullwidth forms are scripts, not letters, here). */
+const LETTER_LIMIT = 0x3000;
+let letters: Uint8Array | null = null;
+function letterTable(): Uint8Array {
+  if (letters !== null) return letters;
+  const t = new Uint8Array(LETTER_LIMIT);
+  const re = /\p{L}/u;
+  for (let c = 0; c < LETTER_LIMIT; c++) if (c < 0xd800 && re.test(String.fromCharCode(c))) t[c] = 1;
+  letters = t;
+  return t;
+}
+
+/** Whether `c` (a UTF-16 code unit) is a token letter. Exported for the trigger extractor. */
+export function isTokenLetter(c: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  return c < LETTER_LIMIT && letterTable()[c] === 1;
+}
+
+/** Script bits (for script triggers): one per writing system the lexicons distinguish. */
+export function scriptBit(c: number): number {
+  if (c < 0x370) return 0;
+  if (c < 0x400) return 1 << 1; // greek
+  if (c < 0x530) return 1 << 0; // cyrillic
+  if (c >= 0x590 && c < 0x600) return 1 << 2; // hebrew
+  if ((c >= 0x600 && c < 0x780) || (c >= 0xfb50 && c < 0xfe00) || (c >= 0xfe70 && c < 0xff00)) return 1 << 3; // arabic
+  if (c >= 0x900 && c < 0x980) return 1 << 4; // devanagari
+  if (c >= 0x980 && c < 0xa00) return 1 << 5; // bengali
+  if (c >= 0xe00 && c < 0xe80) return 1 << 6; // thai
+  if ((c >= 0x3000 && c < 0x3100) || (c >= 0x3400 && c < 0xa000) || (c >= 0xf900 && c < 0xfb00) || (c >= 0xff00 && c < 0xfff0)) return 1 << 7; // cjk
+  if ((c >= 0xac00 && c < 0xd7b0) || (c >= 0x1100 && c < 0x1200) || (c >= 0x3130 && c < 0x3190)) return 1 << 8; // hangul
+  return 1 << 9; // other non-Latin
+}
+
+/** Hash of a word prefix of `len` letters (ASCII folded to lowercase), as the scan computes it. */
+function prefixKey(h: number, len: number): number {
+  let x = (h ^ len) | 0;
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) | 1;
+}
+
+interface Group {
+  readonly triggers: readonly Trigger[] | null;
+}
+
+const groups: Group[] = [];
+let built = false;
+/** Open-addressing table: key (prefixKey) -> index into entryGroups lists. */
+let keys = new Int32Array(0);
+let vals = new Int32Array(0);
+let mask = 0;
+/** Flattened group lists per entry: entryStart[e]..entryStart[e+1]. */
+let entryStart: number[] = [];
+let entryGroups: number[] = [];
+/** Which prefix lengths have triggers (bit per length). */
+let lengths = 0;
+let alwaysOpen: number[] = [];
+let scriptGroups: [number, number][] = [];
+let charGroups: [number, number][] = [];
+let substrGroups: [string, number][] = [];
+
+/** Open gates per group for the texts scanned last (a few texts of one request alternate). */
+const MEMO = 4;
+const memoText: (string | null)[] = new Array<string | null>(MEMO).fill(null);
+const memoBits: Uint8Array[] = [];
+let memoNext = 0;
+let enabled = true;
+
+/**
+ * Registers a set of regex sources matched together; returns its gate id. Sources that start
+ * with a word-start guard may be given with it (the guard tells the extractor that a word begins there).
+ */
+export function registerGate(sources: readonly string[], caseInsensitive = false): number {
+  let triggers: Trigger[] | null = caseInsensitive ? null : [];
+  for (const src of sources) {
+    if (triggers === null) break;
+    const t = sourceTriggers(src);
+    triggers = t === null ? null : triggers.concat(t);
+  }
+  groups.push({ triggers });
+  built = false;
+  return groups.length - 1;
+}
+
+/** Turns gating off (every gate open) or on; for tests comparing gated and ungated results. */
+export function setGating(on: boolean): void {
+  enabled = on;
+  memoText.fill(null);
+}
+
+function build(): void {
+  const byKey = new Map<number, Set<number>>();
+  alwaysOpen = [];
+  scriptGroups = [];
+  charGroups = [];
+  substrGroups = [];
+  lengths = 0;
+  groups.forEach((g, id) => {
+    if (g.triggers === null) {
+      alwaysOpen.push(id);
+      return;
+    }
+    for (const t of g.triggers) {
+      if (t.kind === "word") {
+        const len = Math.min(KEY_LEN, t.text.length);
+        let h = FNV_OFFSET;
+        for (let i = 0; i < len; i++) h = Math.imul(h ^ fold(t.text.charCodeAt(i)), FNV_PRIME);
+        const k = prefixKey(h, len);
+        lengths |= 1 << len;
+        (byKey.get(k) ?? byKey.set(k, new Set()).get(k))?.add(id);
+      } else if (t.kind === "script") scriptGroups.push([t.bits, id]);
+      else if (t.kind === "char") charGroups.push([t.code, id]);
+      else substrGroups.push([t.text, id]);
+    }
+  });
+  let size = 64;
+  while (size < byKey.size * 4) size *= 2;
+  keys = new Int32Array(size);
+  vals = new Int32Array(size);
+  mask = size - 1;
+  entryStart = [0];
+  entryGroups = [];
+  for (const [k, ids] of byKey) {
+    let slot = k & mask;
+    while (keys[slot] !== 0) slot = (slot + 1) & mask;
+    keys[slot] = k;
+    vals[slot] = entryStart.length - 1;
+    entryGroups.push(...ids);
+    entryStart.push(entryGroups.length);
+  }
+  while (memoBits.length < MEMO) memoBits.push(new Uint8Array(0));
+  for (let i = 0; i < MEMO; i++) memoBits[i] = new Uint8Array(groups.length);
+  memoText.fill(null);
+  built = true;
+}
+
+function fold(c: number): number {
+  return c >= 65 && c <= 90 ? c | 0x20 : c;
+}
+
+/** Whether the regex set `id` can match `s` (a text whose gates are computed once and remembered). */
+export function gateOpen(id: number, s: string): boolean {
+  if (!enabled) return true;
+  if (!built) build();
+  for (let i = 0; i < MEMO; i++) if (memoText[i] === s) return (memoBits[i] as Uint8Array)[id] === 1;
+  const slot = memoNext;
+  memoNext = (memoNext + 1) % MEMO;
+  const bits = memoBits[slot] as Uint8Array;
+  scan(s, bits);
+  memoText[slot] = s;
+  return bits[id] === 1;
+}
+
+/** One pass over `s`: word-prefix hits, scripts and ASCII symbols present; then the gates they open. */
+function scan(s: string, bits: Uint8Array): void {
+  bits.fill(0);
+  for (const id of alwaysOpen) bits[id] = 1;
+  const table = letterTable();
+  let scripts = 0;
+  let symLo = 0; // ASCII 32..63 present
+  let symHi = 0; // ASCII 64..127 present (non-letters)
+  let h = FNV_OFFSET;
+  let len = 0;
+  const n = s.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : 32;
+    let letter: boolean;
+    if (c < 128) {
+      const l = c | 0x20;
+      letter = l >= 97 && l <= 122;
+      if (letter) {
+        if (len < KEY_LEN) h = Math.imul(h ^ l, FNV_PRIME);
+      } else if (c >= 32) {
+        if (c < 64) symLo |= 1 << (c - 32);
+        else symHi |= 1 << (c - 64);
+      }
+    } else {
+      letter = c < LETTER_LIMIT && table[c] === 1;
+      if (letter && len < KEY_LEN) h = Math.imul(h ^ c, FNV_PRIME);
+      scripts |= scriptBit(c);
+    }
+    if (letter) {
+      len++;
+      if (len >= MIN_LEN && len <= KEY_LEN && (lengths & (1 << len)) !== 0) hit(prefixKey(h, len), bits);
+      continue;
+    }
+    h = FNV_OFFSET;
+    len = 0;
+  }
+  for (const [b, id] of scriptGroups) if ((scripts & b) !== 0) bits[id] = 1;
+  for (const [code, id] of charGroups) if (code < 64 ? (symLo & (1 << (code - 32))) !== 0 : (symHi & (1 << (code - 64))) !== 0) bits[id] = 1;
+  for (const [text, id] of substrGroups) if (bits[id] === 0 && s.includes(text)) bits[id] = 1;
+}
+
+function hit(k: number, bits: Uint8Array): void {
+  let slot = k & mask;
+  for (;;) {
+    const key = keys[slot] as number;
+    if (key === 0) return;
+    if (key === k) {
+      const e = vals[slot] as number;
+      for (let i = entryStart[e] as number; i < (entryStart[e + 1] as number); i++) bits[entryGroups[i] as number] = 1;
+      return;
+    }
+    slot = (slot + 1) & mask;
+  }
+}

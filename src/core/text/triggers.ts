@@ -1,0 +1,327 @@
+/**
+ * Trigger extraction for the regex gates (see `gate.ts`): parses a regular-expression source
+ * (the subset the lexicons use: literals, escapes, classes, groups, lookarounds, quantifiers,
+ * alternation) and finds, for every top-level alternative, a cheap necessary condition: a set
+ * of word prefixes one of which must start a token, or a script, symbol or substring that must
+ * occur. When an alternative offers none, the source gets no triggers (its gate is always open).
+ *
+ * Conservative by construction: a trigger is only taken from a part every match must contain,
+ * a word prefix only where the regex guarantees a non-letter before it.
+ */
+import { isTokenLetter, scriptBit } from "./gate.ts";
+
+/** A necessary condition for a match. */
+export type Trigger =
+  | { readonly kind: "word"; readonly text: string }
+  | { readonly kind: "script"; readonly bits: number }
+  | { readonly kind: "char"; readonly code: number }
+  | { readonly kind: "substr"; readonly text: string };
+
+type Atom =
+  | { t: "char"; c: number; min: number; max: number }
+  | { t: "class"; chars: number[] | null; letters: boolean; min: number; max: number }
+  | { t: "group"; alts: Atom[][]; look: boolean; min: number; max: number }
+  | { t: "space"; min: number; max: number } // \s
+  | { t: "other"; min: number; max: number } // ., \d, \w, \p{..}, negated classes
+  | { t: "assert"; min: number; max: number }; // ^ $ \b \B
+
+class Parser {
+  i = 0;
+  constructor(readonly src: string) {}
+
+  alts(): Atom[][] {
+    const out: Atom[][] = [this.seq()];
+    while (this.src[this.i] === "|") {
+      this.i++;
+      out.push(this.seq());
+    }
+    return out;
+  }
+
+  seq(): Atom[] {
+    const out: Atom[] = [];
+    while (this.i < this.src.length && this.src[this.i] !== "|" && this.src[this.i] !== ")") {
+      const a = this.atom();
+      this.quant(a);
+      out.push(a);
+    }
+    return out;
+  }
+
+  atom(): Atom {
+    const s = this.src;
+    const ch = s[this.i] ?? "";
+    if (ch === "(") {
+      this.i++;
+      let look = false;
+      if (s.startsWith("?:", this.i)) this.i += 2;
+      else if (s.startsWith("?=", this.i) || s.startsWith("?!", this.i)) (this.i += 2), (look = true);
+      else if (s.startsWith("?<=", this.i) || s.startsWith("?<!", this.i)) (this.i += 3), (look = true);
+      else if (s.startsWith("?<", this.i)) this.i = s.indexOf(">", this.i) + 1;
+      const alts = this.alts();
+      if (s[this.i] !== ")") throw new Error("unbalanced group");
+      this.i++;
+      return { t: "group", alts, look, min: 1, max: 1 };
+    }
+    if (ch === "[") return this.cls();
+    if (ch === "\\") return this.escape();
+    this.i++;
+    if (ch === ".") return { t: "other", min: 1, max: 1 };
+    if (ch === "^" || ch === "$") return { t: "assert", min: 1, max: 1 };
+    return { t: "char", c: ch.charCodeAt(0), min: 1, max: 1 };
+  }
+
+  escape(): Atom {
+    const s = this.src;
+    const e = s[this.i + 1] ?? "";
+    this.i += 2;
+    if (e === "s") return { t: "space", min: 1, max: 1 };
+    if (e === "b" || e === "B") return { t: "assert", min: 1, max: 1 };
+    if (e === "p" || e === "P") {
+      this.i = s.indexOf("}", this.i) + 1;
+      return { t: "other", min: 1, max: 1 };
+    }
+    if ("dDwWS".includes(e)) return { t: "other", min: 1, max: 1 };
+    if (e === "n") return { t: "char", c: 10, min: 1, max: 1 };
+    if (e === "t") return { t: "char", c: 9, min: 1, max: 1 };
+    if (e === "u" || e === "x") {
+      const m = /^(?:u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})/.exec(s.slice(this.i - 1));
+      if (m === null) return { t: "other", min: 1, max: 1 };
+      this.i += m[0].length - 1;
+      return { t: "char", c: parseInt(m[0].replace(/[ux{}]/g, ""), 16), min: 1, max: 1 };
+    }
+    if (/[0-9a-zA-Z]/.test(e)) return { t: "other", min: 1, max: 1 };
+    return { t: "char", c: e.charCodeAt(0), min: 1, max: 1 };
+  }
+
+  cls(): Atom {
+    const s = this.src;
+    this.i++;
+    const negated = s[this.i] === "^";
+    if (negated) this.i++;
+    const chars: number[] = [];
+    let simple = !negated;
+    let first = true;
+    while (this.i < s.length && (s[this.i] !== "]" || first)) {
+      first = false;
+      let c: number;
+      if (s[this.i] === "\\") {
+        const e = s[this.i + 1] ?? "";
+        if (e === "p" || e === "P") {
+          this.i = s.indexOf("}", this.i) + 1;
+          simple = false;
+          continue;
+        }
+        this.i += 2;
+        if ("dDwWsSbB".includes(e) || /[0-9a-zA-Z]/.test(e)) {
+          simple = false;
+          continue;
+        }
+        c = e.charCodeAt(0);
+      } else {
+        c = s.charCodeAt(this.i);
+        this.i++;
+      }
+      if (s[this.i] === "-" && s[this.i + 1] !== "]") {
+        // a range: not expanded
+        this.i += 2;
+        if (s[this.i - 1] === "\\") this.i++;
+        simple = false;
+        continue;
+      }
+      chars.push(c);
+    }
+    this.i++; // ]
+    const letters = simple && chars.length > 0 && chars.every((c) => isTokenLetter(c));
+    return { t: "class", chars: simple ? chars : null, letters, min: 1, max: 1 };
+  }
+
+  quant(a: Atom): void {
+    const s = this.src;
+    const ch = s[this.i];
+    if (ch === "?") (a.min = 0), this.i++;
+    else if (ch === "*") (a.min = 0), (a.max = Infinity), this.i++;
+    else if (ch === "+") (a.max = Infinity), this.i++;
+    else if (ch === "{") {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(s.slice(this.i));
+      if (m === null) return;
+      a.min = Number(m[1]);
+      a.max = m[2] === undefined ? a.min : m[3] === "" ? Infinity : Number(m[3]);
+      this.i += m[0].length;
+    } else return;
+    if (s[this.i] === "?") this.i++; // lazy
+  }
+}
+
+/** Costs of candidate triggers: the chance that a text opens the gate (lower is better). */
+const COMMON = new Set(
+  `the and that this with your you are have from they what when whic abou also just like make know time want need give each ever
+   writ list some more othe into then than them were been will woul coul shou plea what ther thei thin can how all any not one use
+   for his her our out who why new get got see way may let put say she him its own too very well here only over such most find
+   work step show expl answ ques read take tell help good best does done firs last next part case form mean poin`.split(/\s+/),
+);
+const RARE_CHARS = new Set([..."<>\\#$[]{}|`*^=~@%&_"].map((c) => c.charCodeAt(0)));
+
+function wordCost(w: string): number {
+  if (w.length <= 2) return 20;
+  if (COMMON.has(w.slice(0, 4))) return 10;
+  return w.length === 3 ? 3 : 0.5;
+}
+
+function cost(ts: readonly Trigger[]): number {
+  let c = 0;
+  for (const t of ts) {
+    if (t.kind === "word") c += wordCost(t.text);
+    else if (t.kind === "script") c += 2;
+    else if (t.kind === "char") c += RARE_CHARS.has(t.code) ? 3 : 30;
+    else c += 4;
+  }
+  return c;
+}
+
+const MAX_VARIANTS = 24;
+
+/** Whether an atom is a negative lookbehind for letters: the word-start guard. */
+function isGuard(a: Atom): boolean {
+  return a.t === "group" && a.look && a.alts.length === 1 && a.alts[0]?.length === 1 && a.alts[0][0]?.t === "other";
+}
+
+/** Whether every match of `a` (when present) ends with a non-letter. */
+function endsNonLetter(a: Atom): boolean {
+  if (a.t === "char") return !isTokenLetter(a.c);
+  if (a.t === "space") return true;
+  if (a.t === "class") return a.chars !== null && a.chars.every((c) => !isTokenLetter(c));
+  if (a.t === "group" && !a.look) return a.alts.every((seq) => seq.length > 0 && seqEndsNonLetter(seq));
+  return false;
+}
+
+function seqEndsNonLetter(seq: readonly Atom[]): boolean {
+  for (let i = seq.length - 1; i >= 0; i--) {
+    const a = seq[i] as Atom;
+    if (a.t === "assert" || (a.t === "group" && a.look)) continue;
+    if (a.max === 0) continue;
+    if (!endsNonLetter(a)) return false;
+    if (a.min > 0) return true;
+  }
+  return false;
+}
+
+/** Literal word variants starting at seq[i] (letters, small letter classes), or null. */
+function wordAt(seq: readonly Atom[], i: number): string[] | null {
+  let variants = [""];
+  for (let j = i; j < seq.length; j++) {
+    const a = seq[j] as Atom;
+    if (a.min === 0) break;
+    let chars: number[];
+    if (a.t === "char" && isTokenLetter(a.c)) chars = [a.c];
+    else if (a.t === "class" && a.letters && a.chars !== null) chars = a.chars;
+    else break;
+    if (variants.length * chars.length > MAX_VARIANTS) break;
+    variants = variants.flatMap((v) => chars.map((c) => v + String.fromCharCode(c).toLowerCase()));
+    if (a.max !== 1) break; // "+": one or more, the first is certain
+  }
+  return variants[0] === "" || (variants[0]?.length ?? 0) < 2 ? null : variants;
+}
+
+/** Literal string (any characters) starting at seq[i], for substring triggers. */
+function literalAt(seq: readonly Atom[], i: number): string {
+  let out = "";
+  for (let j = i; j < seq.length; j++) {
+    const a = seq[j] as Atom;
+    if (a.t !== "char" || a.min === 0) break;
+    out += String.fromCharCode(a.c);
+    if (a.max !== 1) break;
+  }
+  return out;
+}
+
+/**
+ * Cheapest trigger set for a sequence (every match of the sequence satisfies one of the
+ * triggers), or null. `tokenStart`: a non-letter (or the text start) precedes the sequence.
+ */
+function seqTriggers(seq: readonly Atom[], tokenStart: boolean): Trigger[] | null {
+  let best: Trigger[] | null = null;
+  let bestCost = Infinity;
+  const offer = (ts: Trigger[] | null): void => {
+    if (ts === null || ts.length === 0) return;
+    const c = cost(ts);
+    if (c < bestCost) (best = ts), (bestCost = c);
+  };
+  let atStart = tokenStart;
+  for (let i = 0; i < seq.length; i++) {
+    const a = seq[i] as Atom;
+    if (a.t === "assert") {
+      if (i === 0 && a.t === "assert") atStart = atStart || isCaretAt(seq, i);
+      continue;
+    }
+    if (a.t === "group" && a.look) {
+      if (isGuard(a)) atStart = true;
+      continue;
+    }
+    if (a.min > 0) {
+      if (a.t === "char") {
+        const c = a.c;
+        if (atStart && isTokenLetter(c)) {
+          const w = wordAt(seq, i);
+          if (w !== null) offer(w.map((text) => ({ kind: "word", text })));
+        }
+        if (c >= 128 && !isTokenLetter(c)) offer([{ kind: "script", bits: scriptBit(c) }]);
+        else if (c >= 128) offer([{ kind: "script", bits: scriptBit(c) }]);
+        else if (c > 32 && !isTokenLetter(c)) offer([{ kind: "char", code: c }]);
+        if (c < 128 && isTokenLetter(c)) {
+          const lit = literalAt(seq, i);
+          if (lit.length >= 3 && /^[a-z]+$/.test(lit)) offer([{ kind: "substr", text: lit }]);
+        }
+      } else if (a.t === "class" && a.chars !== null) {
+        if (atStart && a.letters) {
+          const w = wordAt(seq, i);
+          if (w !== null) offer(w.map((text) => ({ kind: "word", text })));
+        }
+        if (a.chars.every((c) => c > 32 && c < 128 && !isTokenLetter(c))) offer(a.chars.map((code) => ({ kind: "char", code })));
+      } else if (a.t === "group") {
+        const parts: Trigger[] = [];
+        let ok = true;
+        for (const alt of a.alts) {
+          const t = seqTriggers(alt, atStart);
+          if (t === null) {
+            ok = false;
+            break;
+          }
+          parts.push(...t);
+        }
+        if (ok) offer(parts);
+      }
+    }
+    // Is the position after this atom a token start?
+    atStart = a.min > 0 ? endsNonLetter(a) || (a.max === 0 && atStart) : atStart && endsNonLetter(a);
+    if (a.t === "group" && a.min > 0 && a.alts.some((alt) => alt.length === 0)) atStart = false;
+  }
+  return best;
+}
+
+function isCaretAt(seq: readonly Atom[], i: number): boolean {
+  const a = seq[i];
+  return a !== undefined && a.t === "assert";
+}
+
+/**
+ * Triggers of a regex source (flags "u", case-sensitive): one necessary condition per
+ * top-level alternative, or null when some alternative has none.
+ */
+export function sourceTriggers(src: string): Trigger[] | null {
+  let alts: Atom[][];
+  try {
+    const p = new Parser(src);
+    alts = p.alts();
+    if (p.i !== src.length) return null;
+  } catch {
+    return null;
+  }
+  const out: Trigger[] = [];
+  for (const seq of alts) {
+    const t = seqTriggers(seq, false);
+    if (t === null) return null;
+    out.push(...t);
+  }
+  return out;
+}
