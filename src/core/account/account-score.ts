@@ -5,6 +5,7 @@
  */
 import type { Reason } from "../model/report.ts";
 import type { AccountState } from "./account-state.ts";
+import { REPEAT_SAMPLE } from "./account-state.ts";
 import { CATEGORIES } from "../features/request-features.ts";
 
 const HOUR = 3_600_000;
@@ -57,8 +58,11 @@ export function ownScore(a: AccountState, withReasons: boolean): OwnScore {
   }
 
   if (n >= 5) {
-    const ipRatio = Math.min(1, a.ips.estimate() / n);
-    if (ipRatio >= 0.4) add("ip_rotation", 0.15 * ipRatio, () => `${Math.round(a.ips.estimate())} distinct IPs over ${n} exchanges`);
+    // Rotation shows as a high share of new addresses early on, and as a large pool later (the share fades
+    // as one account's volume grows; a pool of 50 exits does not).
+    const distinctIps = a.ips.estimate();
+    const rotation = Math.max(Math.min(1, distinctIps / n), Math.min(1, distinctIps / 50));
+    if (rotation >= 0.4) add("ip_rotation", 0.15 * rotation, () => `${Math.round(distinctIps)} distinct IPs over ${n} exchanges`);
   }
   const anon = a.share(a.anonNetN);
   if (n >= 3 && anon >= 0.5) add("anonymised_network", 0.04 * anon, () => `${pct(anon)} of traffic from data-centre, VPN or Tor addresses`);
@@ -68,7 +72,7 @@ export function ownScore(a: AccountState, withReasons: boolean): OwnScore {
   if (n >= 48 && span >= 20 * HOUR && hours >= 18) add("round_the_clock", 0.1, () => `active in ${hours} of 24 hours of the day over ${Math.round(span / HOUR)} hours`);
   if (a.gaps.n >= 20 && Math.sqrt(a.gaps.variance()) < 0.25) add("machine_timing", 0.06, () => `inter-arrival times are machine-regular (σ of log-gap ${Math.sqrt(a.gaps.variance()).toFixed(2)})`);
 
-  const rep = a.share(a.repeatN);
+  const rep = a.n > 0 ? a.repeatN / Math.min(a.n, REPEAT_SAMPLE) : 0;
   if (n >= 10 && rep >= 0.1 && rep <= 0.8) add("rejection_sampling", 0.08, () => `${pct(rep)} of prompts re-send a problem already asked`);
 
   if (n >= 20) {
@@ -88,9 +92,10 @@ export function ownScore(a: AccountState, withReasons: boolean): OwnScore {
   if (n >= 300 && span >= 24 * HOUR && n / days >= 200) add("sustained_volume", 0.12, () => `${Math.round(n / days)} exchanges a day sustained over ${Math.round(days)} days`);
 
   if (a.facts.emailClass === "disposable") add("disposable_email", 0.05, () => "signed up with a disposable e-mail domain");
-  if (a.facts.verified) add("verified", -0.08, () => "identity or organisation verified");
+  // Verification and a paid organisation tier are one fact seen twice (who the customer is): they do not stack.
   if (a.facts.tier === "enterprise" || (a.facts.orgId !== null && a.facts.tier !== null && a.facts.tier !== "standard"))
-    add("known_customer", -0.08, () => `${a.facts.tier ?? "organisation"} account of ${a.facts.orgId ?? "an org"}`);
+    add("known_customer", -0.15, () => `${a.facts.verified ? "verified " : ""}${a.facts.tier ?? "organisation"} account of ${a.facts.orgId ?? "an org"}`);
+  else if (a.facts.verified) add("verified", -0.15, () => "identity or organisation verified");
   if (a.facts.emailClass === "education" || a.facts.tier === "education") add("education", -0.05, () => "education account");
 
   reasons.sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight));

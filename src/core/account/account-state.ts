@@ -9,6 +9,8 @@ import { CATEGORIES } from "../features/request-features.ts";
 import { BandHitters, DistinctCounter, HeavyHitters, RunningStats, TinyBloom } from "./sketches.ts";
 
 const HOUR = 3_600_000;
+/** Exchanges whose problems are checked for repeats (the Bloom filter's comfortable load). */
+export const REPEAT_SAMPLE = 200;
 const DAY = 24 * HOUR;
 
 /** Facts from the accounts file (contract §2), reduced to what detection uses. */
@@ -142,7 +144,8 @@ export class AccountState {
     this.lastT = Math.max(this.lastT, f.t);
     if (f.cot >= 0.5) this.cotN++;
     this.categories[CATEGORIES.indexOf(f.category)]!++;
-    if (f.turns > 1) this.multiTurnN++;
+    // A tool loop is turns of machine output, not a person following up: it is not a conversation.
+    if (f.turns > 1 && !f.agenticLoop) this.multiTurnN++;
     if (f.agenticLoop) this.agenticN++;
     if ((f.thinkingBudget ?? 0) >= 8000 || (f.maxTokens ?? 0) >= 16000) this.bigBudgetN++;
     if (f.netClass === "hosting" || f.netClass === "vpn" || f.netClass === "tor") this.anonNetN++;
@@ -166,7 +169,9 @@ export class AccountState {
       if (this.ipKeys.length < maxIpKeys && !this.ipKeys.includes(f.ipHash)) this.ipKeys.push(f.ipHash);
     }
     if (f.ipPrefix) this.prefixes.add(f.ipPrefix);
-    if (this.seenProblems.addAndCheck(f.problemHash)) this.repeatN++;
+    // The 512-bit filter answers well for its first REPEAT_SAMPLE problems; past that it would fill up and
+    // call everything a repeat, so the repeat share is measured on that first sample.
+    if (this.n <= REPEAT_SAMPLE && this.seenProblems.addAndCheck(f.problemHash)) this.repeatN++;
     this.problems.add(f.problemHash);
     this.skeletons.add(f.skeletonHash);
     this.params.add(f.paramFp);

@@ -34,8 +34,7 @@ interface Cue {
 /** A weighted cue; regex literals starting with a word-start guard get the fast matcher (see matcher.ts). */
 const cue = (re: RegExp, w: number, gate: RegExp | null = null): Cue => {
   const src = re.source.replace(/^\(\?<!\[\\p\{L\}\]\)/u, "(?<![\\p{L}\\p{M}\\p{N}])");
-  if (re.flags.includes("m")) return { m: { guarded: null, free: new RegExp(src, "gmu") }, w, gate };
-  return { m: compileMatcher([src]), w, gate };
+  return { m: compileMatcher([src], re.flags.includes("m")), w, gate };
 };
 
 // Raw-text cues (case and layout matter for code).
@@ -65,8 +64,9 @@ const REASONING_NORM: readonly Cue[] = [
   cue(/(?<![\p{L}])(?:equation|integer|prime|probability|triangle|polynomial|remainder|theorem|lemma|integral|derivative|divisible|factorial|modulo|geometric|arithmetic|sequence|matrix|logarithm|quadratic|fraction|percent|ratio|irrational|rational number|altogether|in total|left over|how many more|per hour|per day)(?![\p{L}])/u, 0.35),
   cue(/(?<![\p{L}])(?:riddle|puzzle|syllogism|true or false|which of the following|if all|all \S+ are|none of the|deduce|is it possible|must be true|logically follows)(?![\p{L}])/u, 0.4),
   // Quantity questions and math terms in other languages: each alone stays at the bar, together they clear it.
-  cue(/多少|几个|幾個|いくつ|何個|何人|몇 개|몇 명|얼마나|сколько|cu[aá]nt[oa]s|combien|wie viele|wie viel|quant[oa]s|quanti|كم عدد|कितने|कितना|bao nhi[eê]u|berapa|ka[çc] tane/u, 0.3),
-  cue(/等于|等於|方程|求解|证明|證明|计算|計算|概率|倍|求めよ|証明せよ|方程式|방정식|계산|уравнени|вычисли|докажи|ecuaci[oó]n|calcula|[ée]quation|calculez|gleichung|berechne|equa[çc][ãa]o|calcule|equazione|calcola|معادلة|احسب|समीकरण|phương trình|persamaan|hitunglah|denklem|hesapla/u, 0.3),
+  // Words of spaced scripts start at a word boundary ("quanti" is not "quantity").
+  cue(/多少|几个|幾個|いくつ|何個|何人|몇 개|몇 명|얼마나|كم عدد|कितने|कितना|(?<![\p{L}])(?:сколько|cu[aá]nt[oa]s|combien|wie viele|wie viel|quant[oa]s|quanti|bao nhi[eê]u|berapa|ka[çc] tane)(?![\p{L}])/u, 0.3),
+  cue(/等于|等於|方程|求解|证明|證明|计算|計算|概率|倍|求めよ|証明せよ|方程式|방정식|계산|معادلة|احسب|समीकरण|(?<![\p{L}])(?:уравнени|вычисли|докажи|ecuaci[oó]n|calcula|[ée]quation|calculez|gleichung|berechne|equa[çc][ãa]o|calcule|equazione|calcola|phương trình|persamaan|hitunglah|denklem|hesapla)/u, 0.3),
 ];
 const AGENTIC_NORM: readonly Cue[] = [
   cue(/(?<![\p{L}])(?:you are an? (?:autonomous |ai |helpful |coding |software |research |web |browser )?agent|you have access to (?:the following )?(?:tools|functions|apis)|available tools|tool calls?|function call(?:ing|s)?|use the (?:\S+ )?tool|call the (?:\S+ )?(?:tool|function|api)|toolformer|thought:|action:|action input:|observation:|final answer:|<tool_call>|\[tool_call|json (?:object )?with (?:keys? )?"?name"? and "?arguments|execute (?:the )?(?:command|shell|code)|run (?:the )?(?:command|tests)|browse|navigate to|click on)(?![\p{L}])/u, 0.55),

@@ -11,7 +11,8 @@
  * every cue is a construction, not a keyword. Pure and allocation-light; see the lexicon in
  * `cot-lexicon.ts`.
  */
-import { LEXICON, type LangLexicon, type Script } from "./cot-lexicon.ts";
+import { LEXICON, type LangLexicon } from "./cot-lexicon.ts";
+import { gateBits } from "./gate.ts";
 import { compileMatcher, matches, matchSpans, WORD_START, type Matcher } from "./matcher.ts";
 import { normalizeText } from "./normalize.ts";
 
@@ -57,21 +58,16 @@ export const COT_CUE_WEIGHTS: Readonly<Record<string, number>> = {
 
 type Family = "step" | "reason" | "reasonWeak" | "show" | "careful" | "first" | "final" | "lets" | "justify" | "chain" | "noskip" | "showSteps" | "procedural";
 const FAMILIES: readonly Family[] = ["step", "reason", "reasonWeak", "show", "careful", "first", "final", "lets", "justify", "chain", "noskip", "showSteps", "procedural"];
-const SCRIPTS: readonly Script[] = ["latin", "cyrillic", "greek", "hebrew", "arabic", "devanagari", "bengali", "thai", "cjk", "hangul"];
-
-/** family -> script -> compiled phrases (null when the script has no phrase of that family). */
-function compile(): Record<Family, Record<Script, Matcher | null>> {
-  const out = {} as Record<Family, Record<Script, Matcher | null>>;
+/**
+ * family -> compiled phrases, one matcher per language and source. Each has its own gate (see
+ * `gate.ts`), so a text only runs the expressions whose words (or script) it contains: an
+ * English prompt does not pay for the Spanish or Japanese phrasings.
+ */
+function compile(): Record<Family, Matcher[]> {
+  const out = {} as Record<Family, Matcher[]>;
   for (const f of FAMILIES) {
-    const byScript = {} as Record<Script, Matcher | null>;
-    for (const s of SCRIPTS) {
-      const parts: string[] = [];
-      for (const lang of Object.values(LEXICON) as LangLexicon[]) {
-        if (lang.script === s) for (const src of lang[f] ?? []) parts.push(src);
-      }
-      byScript[s] = parts.length === 0 ? null : compileMatcher(parts);
-    }
-    out[f] = byScript;
+    out[f] = [];
+    for (const lang of Object.values(LEXICON) as LangLexicon[]) for (const src of lang[f] ?? []) out[f].push(compileMatcher([src]));
   }
   return out;
 }
@@ -113,38 +109,33 @@ const PROXIMITY = 60;
 export function cotElicitation(text: string): CotResult {
   if (text.length === 0) return { score: 0, cues: [] };
   const s = normalizeText(text);
-  const scripts = scriptsOf(s);
+  const bits = gateBits(s);
   const found = new Set<string>();
 
-  if (matches(THINK_TAG, s)) found.add("think_tag");
-  if (matches(BOXED, s)) found.add("boxed");
-  if (matches(STRUCTURED, s)) found.add("structured_thinking");
-  if (matches(WALK_SOLUTION, s)) found.add("walk_through_solution");
-  else if (matches(WALK, s)) found.add("walk_through");
-  if (matches(WORK_OUT, s)) found.add("work_it_out");
-  if (matches(SELF_VERIFY, s)) found.add("self_verify");
-  if (matches(DETAILED_SOLUTION, s)) found.add("detailed_solution");
-  if (matches(BE_THOROUGH, s)) found.add("be_thorough");
+  if (matches(THINK_TAG, s, bits)) found.add("think_tag");
+  if (matches(BOXED, s, bits)) found.add("boxed");
+  if (matches(STRUCTURED, s, bits)) found.add("structured_thinking");
+  if (matches(WALK_SOLUTION, s, bits)) found.add("walk_through_solution");
+  else if (matches(WALK, s, bits)) found.add("walk_through");
+  if (matches(WORK_OUT, s, bits)) found.add("work_it_out");
+  if (matches(SELF_VERIFY, s, bits)) found.add("self_verify");
+  if (matches(DETAILED_SOLUTION, s, bits)) found.add("detailed_solution");
+  if (matches(BE_THOROUGH, s, bits)) found.add("be_thorough");
 
   const steps: number[] = [];
-  const reasons: number[] = [];
-  let noSkip = false;
-  let showSteps = false;
-  for (const sc of scripts) {
-    collect(RE.step[sc], s, steps);
-    if (has(RE.show[sc], s)) found.add("show_work");
-    if (has(RE.careful[sc], s)) found.add("reason_carefully");
-    if (has(RE.first[sc], s)) found.add("reason_first");
-    if (has(RE.final[sc], s)) found.add("final_answer");
-    if (has(RE.lets[sc], s)) found.add("lets_think");
-    if (has(RE.justify[sc], s)) found.add("justify_answer");
-    if (has(RE.chain[sc], s)) found.add("chain_of_thought");
-    if (has(RE.noskip[sc], s)) noSkip = true;
-    if (has(RE.showSteps[sc], s)) showSteps = true;
-  }
+  collect(RE.step, s, steps, bits);
+  if (has(RE.show, s, bits)) found.add("show_work");
+  if (has(RE.careful, s, bits)) found.add("reason_carefully");
+  if (has(RE.first, s, bits)) found.add("reason_first");
+  if (has(RE.final, s, bits)) found.add("final_answer");
+  if (has(RE.lets, s, bits)) found.add("lets_think");
+  if (has(RE.justify, s, bits)) found.add("justify_answer");
+  if (has(RE.chain, s, bits)) found.add("chain_of_thought");
+  const noSkip = has(RE.noskip, s, bits);
+  const showSteps = has(RE.showSteps, s, bits);
   // "Don't skip any steps" / "show every step" ask for every intermediate step, unless the steps are a how-to's.
   if (noSkip || showSteps) {
-    if (scripts.some((sc) => has(RE.procedural[sc], s))) found.add("step_guide");
+    if (has(RE.procedural, s, bits)) found.add("step_guide");
     else {
       if (noSkip) found.add("no_skip_steps");
       if (showSteps) found.add("show_steps");
@@ -153,12 +144,13 @@ export function cotElicitation(text: string): CotResult {
   if (steps.length > 0) {
     // "think / solve step by step" is reasoning; "step-by-step guide to install" is a how-to;
     // weak words ("explain", "answer") make it reasoning only outside how-to context.
-    for (const sc of scripts) collect(RE.reason[sc], s, reasons);
+    const reasons: number[] = [];
+    collect(RE.reason, s, reasons, bits);
     if (near(steps, reasons)) found.add("reason_step");
-    else if (scripts.some((sc) => has(RE.procedural[sc], s))) found.add("step_guide");
+    else if (has(RE.procedural, s, bits)) found.add("step_guide");
     else {
       const weak: number[] = [];
-      for (const sc of scripts) collect(RE.reasonWeak[sc], s, weak);
+      collect(RE.reasonWeak, s, weak, bits);
       found.add(near(steps, weak) ? "reason_step" : "step_by_step");
     }
   }
@@ -173,13 +165,14 @@ export function cotElicitation(text: string): CotResult {
   return { score: Math.round((1 - keep) * 1000) / 1000, cues };
 }
 
-function has(m: Matcher | null, s: string): boolean {
-  return m !== null && matches(m, s);
+function has(list: readonly Matcher[], s: string, bits: Uint8Array): boolean {
+  for (const m of list) if (bits[m.gate] === 1 && matches(m, s, bits)) return true;
+  return false;
 }
 
 /** Start and end offsets of every match, flattened as [start0, end0, start1, end1, ...]. */
-function collect(m: Matcher | null, s: string, out: number[]): void {
-  if (m !== null) matchSpans(m, s, out);
+function collect(list: readonly Matcher[], s: string, out: number[], bits: Uint8Array): void {
+  for (const m of list) if (bits[m.gate] === 1) matchSpans(m, s, out, 64, bits);
 }
 
 /** Whether some step span and some reason span lie within PROXIMITY of each other. */
@@ -197,31 +190,3 @@ function near(steps: readonly number[], reasons: readonly number[]): boolean {
   return false;
 }
 
-/** Scripts present in `s` (Latin always: markup, digits and English cues live there). */
-function scriptsOf(s: string): Script[] {
-  let mask = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x370) continue;
-    if (c < 0x400) mask |= 1 << 1;
-    else if (c < 0x530) mask |= 1 << 0;
-    else if (c >= 0x590 && c < 0x600) mask |= 1 << 2;
-    else if ((c >= 0x600 && c < 0x780) || (c >= 0xfb50 && c < 0xfe00) || (c >= 0xfe70 && c < 0xff00)) mask |= 1 << 3;
-    else if (c >= 0x900 && c < 0x980) mask |= 1 << 4;
-    else if (c >= 0x980 && c < 0xa00) mask |= 1 << 5;
-    else if (c >= 0xe00 && c < 0xe80) mask |= 1 << 6;
-    else if ((c >= 0x3040 && c < 0x3100) || (c >= 0x3400 && c < 0xa000) || (c >= 0xf900 && c < 0xfb00)) mask |= 1 << 7;
-    else if ((c >= 0xac00 && c < 0xd7b0) || (c >= 0x1100 && c < 0x1200) || (c >= 0x3130 && c < 0x3190)) mask |= 1 << 8;
-  }
-  const out: Script[] = ["latin"];
-  if (mask & (1 << 0)) out.push("cyrillic");
-  if (mask & (1 << 1)) out.push("greek");
-  if (mask & (1 << 2)) out.push("hebrew");
-  if (mask & (1 << 3)) out.push("arabic");
-  if (mask & (1 << 4)) out.push("devanagari");
-  if (mask & (1 << 5)) out.push("bengali");
-  if (mask & (1 << 6)) out.push("thai");
-  if (mask & (1 << 7)) out.push("cjk");
-  if (mask & (1 << 8)) out.push("hangul");
-  return out;
-}

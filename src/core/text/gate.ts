@@ -11,6 +11,7 @@
  * start is a token start), a writing system present in the text, an ASCII symbol present,
  * or a substring present.
  */
+import { isTokenLetter, LETTER_LIMIT, letterTable, scriptBit } from "./letters.ts";
 import { sourceTriggers, type Trigger } from "./triggers.ts";
 
 /** Word-prefix lengths hashed per token (longer triggers are keyed by their first KEY_LEN letters). */
@@ -18,39 +19,6 @@ const KEY_LEN = 4;
 const MIN_LEN = 2;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
-
-/** Letters of the BMP below U+3000 (CJK, Hangul syllables and fullwidth forms are scripts, not letters, here). */
-const LETTER_LIMIT = 0x3000;
-let letters: Uint8Array | null = null;
-function letterTable(): Uint8Array {
-  if (letters !== null) return letters;
-  const t = new Uint8Array(LETTER_LIMIT);
-  const re = /\p{L}/u;
-  for (let c = 0; c < LETTER_LIMIT; c++) if (c < 0xd800 && re.test(String.fromCharCode(c))) t[c] = 1;
-  letters = t;
-  return t;
-}
-
-/** Whether `c` (a UTF-16 code unit) is a token letter. Exported for the trigger extractor. */
-export function isTokenLetter(c: number): boolean {
-  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
-  return c < LETTER_LIMIT && letterTable()[c] === 1;
-}
-
-/** Script bits (for script triggers): one per writing system the lexicons distinguish. */
-export function scriptBit(c: number): number {
-  if (c < 0x370) return 0;
-  if (c < 0x400) return 1 << 1; // greek
-  if (c < 0x530) return 1 << 0; // cyrillic
-  if (c >= 0x590 && c < 0x600) return 1 << 2; // hebrew
-  if ((c >= 0x600 && c < 0x780) || (c >= 0xfb50 && c < 0xfe00) || (c >= 0xfe70 && c < 0xff00)) return 1 << 3; // arabic
-  if (c >= 0x900 && c < 0x980) return 1 << 4; // devanagari
-  if (c >= 0x980 && c < 0xa00) return 1 << 5; // bengali
-  if (c >= 0xe00 && c < 0xe80) return 1 << 6; // thai
-  if ((c >= 0x3000 && c < 0x3100) || (c >= 0x3400 && c < 0xa000) || (c >= 0xf900 && c < 0xfb00) || (c >= 0xff00 && c < 0xfff0)) return 1 << 7; // cjk
-  if ((c >= 0xac00 && c < 0xd7b0) || (c >= 0x1100 && c < 0x1200) || (c >= 0x3130 && c < 0x3190)) return 1 << 8; // hangul
-  return 1 << 9; // other non-Latin
-}
 
 /** Hash of a word prefix of `len` letters (ASCII folded to lowercase), as the scan computes it. */
 function prefixKey(h: number, len: number): number {
@@ -161,15 +129,23 @@ function fold(c: number): number {
 
 /** Whether the regex set `id` can match `s` (a text whose gates are computed once and remembered). */
 export function gateOpen(id: number, s: string): boolean {
-  if (!enabled) return true;
+  return gateBits(s)[id] === 1;
+}
+
+/**
+ * The gates of `s`, by id (1 = open). Valid until gates of a few other texts are computed:
+ * read it right away.
+ */
+export function gateBits(s: string): Uint8Array {
   if (!built) build();
-  for (let i = 0; i < MEMO; i++) if (memoText[i] === s) return (memoBits[i] as Uint8Array)[id] === 1;
+  for (let i = 0; i < MEMO; i++) if (memoText[i] === s) return memoBits[i] as Uint8Array;
   const slot = memoNext;
   memoNext = (memoNext + 1) % MEMO;
   const bits = memoBits[slot] as Uint8Array;
-  scan(s, bits);
+  if (enabled) scan(s, bits);
+  else bits.fill(1);
   memoText[slot] = s;
-  return bits[id] === 1;
+  return bits;
 }
 
 /** One pass over `s`: word-prefix hits, scripts and ASCII symbols present; then the gates they open. */

@@ -4,7 +4,12 @@
  * prompt); the same alternation without it lets the engine skip ahead on first characters.
  * So sources that start with the word-start guard are compiled without it and the guard is
  * checked on each match, retrying one position later when it fails: same matches, less time.
+ *
+ * Every matcher also gets a gate (see `gate.ts`): a word-prefix pre-check, derived from its
+ * sources, that skips the regex for texts it cannot match.
  */
+import { gateBits, registerGate } from "./gate.ts";
+
 
 /** The word-start guard the lexicons put in front of spaced-script phrases. */
 export const WORD_START = "(?<![\\p{L}\\p{M}\\p{N}])";
@@ -14,20 +19,35 @@ const WORDISH = /[\p{L}\p{M}\p{N}]/u;
 export interface Matcher {
   readonly guarded: RegExp | null;
   readonly free: RegExp | null;
+  /** Gate id (see `gate.ts`). */
+  readonly gate: number;
 }
 
-/** Compiles regex sources (each optionally starting with {@link WORD_START}) into one matcher. */
-export function compileMatcher(sources: readonly string[]): Matcher {
+/**
+ * Compiles regex sources (each optionally starting with {@link WORD_START}) into one matcher.
+ * `multiline`: "^" and "$" match at line breaks (the sources are then all compiled as given).
+ */
+export function compileMatcher(sources: readonly string[], multiline = false): Matcher {
   const guarded: string[] = [];
   const free: string[] = [];
   for (const src of sources) {
-    if (src.startsWith(WORD_START)) guarded.push(src.slice(WORD_START.length));
+    if (src.startsWith(WORD_START) && !multiline) guarded.push(src.slice(WORD_START.length));
     else free.push(src);
   }
-  return {
+  const m: Matcher = {
     guarded: guarded.length > 0 ? new RegExp(guarded.join("|"), "gu") : null,
-    free: free.length > 0 ? new RegExp(free.join("|"), "gu") : null,
+    free: free.length > 0 ? new RegExp(free.join("|"), multiline ? "gmu" : "gu") : null,
+    gate: registerGate(sources),
   };
+  compiled.push(m);
+  return m;
+}
+
+const compiled: Matcher[] = [];
+
+/** Every matcher compiled so far (for tests that check the gates against the plain regexes). */
+export function allMatchers(): readonly Matcher[] {
+  return compiled;
 }
 
 function atWordStart(s: string, i: number): boolean {
@@ -37,8 +57,12 @@ function atWordStart(s: string, i: number): boolean {
   return !WORDISH.test(s[i - 1] ?? "");
 }
 
-/** Whether any phrase of `m` occurs in `s`. */
-export function matches(m: Matcher, s: string): boolean {
+/**
+ * Whether any phrase of `m` occurs in `s`. `bits`: the gates of `s` when the caller has them
+ * (see `gateBits`), saving the lookup.
+ */
+export function matches(m: Matcher, s: string, bits: Uint8Array = gateBits(s)): boolean {
+  if (bits[m.gate] !== 1) return false;
   if (m.free !== null) {
     m.free.lastIndex = 0;
     if (m.free.test(s)) return true;
@@ -55,7 +79,8 @@ export function matches(m: Matcher, s: string): boolean {
 }
 
 /** Appends [start, end) of every match of `m` in `s` to `out` (flattened pairs), at most `max` pairs. */
-export function matchSpans(m: Matcher, s: string, out: number[], max = 64): void {
+export function matchSpans(m: Matcher, s: string, out: number[], max = 64, bits: Uint8Array = gateBits(s)): void {
+  if (bits[m.gate] !== 1) return;
   for (const re of [m.guarded, m.free]) {
     if (re === null) continue;
     re.lastIndex = 0;

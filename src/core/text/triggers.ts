@@ -8,7 +8,7 @@
  * Conservative by construction: a trigger is only taken from a part every match must contain,
  * a word prefix only where the regex guarantees a non-letter before it.
  */
-import { isTokenLetter, scriptBit } from "./gate.ts";
+import { isTokenLetter, scriptBit } from "./letters.ts";
 
 /** A necessary condition for a match. */
 export type Trigger =
@@ -20,10 +20,10 @@ export type Trigger =
 type Atom =
   | { t: "char"; c: number; min: number; max: number }
   | { t: "class"; chars: number[] | null; letters: boolean; min: number; max: number }
-  | { t: "group"; alts: Atom[][]; look: boolean; min: number; max: number }
+  | { t: "group"; alts: Atom[][]; look: boolean; guard: boolean; min: number; max: number }
   | { t: "space"; min: number; max: number } // \s
   | { t: "other"; min: number; max: number } // ., \d, \w, \p{..}, negated classes
-  | { t: "assert"; min: number; max: number }; // ^ $ \b \B
+  | { t: "assert"; caret: boolean; min: number; max: number }; // ^ $ \b \B
 
 class Parser {
   i = 0;
@@ -54,20 +54,24 @@ class Parser {
     if (ch === "(") {
       this.i++;
       let look = false;
+      let negBehind = false;
       if (s.startsWith("?:", this.i)) this.i += 2;
       else if (s.startsWith("?=", this.i) || s.startsWith("?!", this.i)) (this.i += 2), (look = true);
-      else if (s.startsWith("?<=", this.i) || s.startsWith("?<!", this.i)) (this.i += 3), (look = true);
+      else if (s.startsWith("?<=", this.i) || s.startsWith("?<!", this.i)) (negBehind = s[this.i + 2] === "!"), (this.i += 3), (look = true);
       else if (s.startsWith("?<", this.i)) this.i = s.indexOf(">", this.i) + 1;
+      const from = this.i;
       const alts = this.alts();
       if (s[this.i] !== ")") throw new Error("unbalanced group");
+      // The word-start guard: no letter (or letter, mark, digit) right before.
+      const guard = negBehind && GUARDS.has(s.slice(from, this.i));
       this.i++;
-      return { t: "group", alts, look, min: 1, max: 1 };
+      return { t: "group", alts, look, guard, min: 1, max: 1 };
     }
     if (ch === "[") return this.cls();
     if (ch === "\\") return this.escape();
     this.i++;
     if (ch === ".") return { t: "other", min: 1, max: 1 };
-    if (ch === "^" || ch === "$") return { t: "assert", min: 1, max: 1 };
+    if (ch === "^" || ch === "$") return { t: "assert", caret: ch === "^", min: 1, max: 1 };
     return { t: "char", c: ch.charCodeAt(0), min: 1, max: 1 };
   }
 
@@ -76,12 +80,13 @@ class Parser {
     const e = s[this.i + 1] ?? "";
     this.i += 2;
     if (e === "s") return { t: "space", min: 1, max: 1 };
-    if (e === "b" || e === "B") return { t: "assert", min: 1, max: 1 };
+    if (e === "b" || e === "B") return { t: "assert", caret: false, min: 1, max: 1 };
     if (e === "p" || e === "P") {
       this.i = s.indexOf("}", this.i) + 1;
       return { t: "other", min: 1, max: 1 };
     }
-    if ("dDwWS".includes(e)) return { t: "other", min: 1, max: 1 };
+    if (e === "d") return { t: "class", chars: [..."0123456789"].map((c) => c.charCodeAt(0)), letters: false, min: 1, max: 1 };
+    if ("DwWS".includes(e)) return { t: "other", min: 1, max: 1 };
     if (e === "n") return { t: "char", c: 10, min: 1, max: 1 };
     if (e === "t") return { t: "char", c: 9, min: 1, max: 1 };
     if (e === "u" || e === "x") {
@@ -153,19 +158,27 @@ class Parser {
   }
 }
 
-/** Costs of candidate triggers: the chance that a text opens the gate (lower is better). */
-const COMMON = new Set(
-  `the and that this with your you are have from they what when whic abou also just like make know time want need give each ever
-   writ list some more othe into then than them were been will woul coul shou plea what ther thei thin can how all any not one use
-   for his her our out who why new get got see way may let put say she him its own too very well here only over such most find
-   work step show expl answ ques read take tell help good best does done firs last next part case form mean poin`.split(/\s+/),
+/**
+ * Costs of candidate triggers, roughly the chance (in %) that an ordinary prompt opens the gate:
+ * function words are in most texts, common instruction words in many, other words in few.
+ */
+const FUNCTION_KEYS = new Set(
+  `the and to of in on at is it be you your we our me my this that thes thos with for from by as or not no do don does did can
+   will woul shou coul all any each ever one some how what why when wher whic who ther then than just so if but also abou let
+   like make get give have has are was were been an its they them he she his her here only more most very into out up`.split(/\s+/),
+);
+const COMMON_KEYS = new Set(
+  `step show expl answ ques thin work writ list time firs last next help good best find read take tell know want need use new
+   way may put say see got well over such case form mean poin part done same both much many long high sure try keep`.split(/\s+/),
 );
 const RARE_CHARS = new Set([..."<>\\#$[]{}|`*^=~@%&_"].map((c) => c.charCodeAt(0)));
 
 function wordCost(w: string): number {
+  const key = w.slice(0, 4);
+  if (FUNCTION_KEYS.has(key)) return 50;
+  if (COMMON_KEYS.has(key)) return 5;
   if (w.length <= 2) return 20;
-  if (COMMON.has(w.slice(0, 4))) return 10;
-  return w.length === 3 ? 3 : 0.5;
+  return w.length === 3 ? 2 : 0.5;
 }
 
 function cost(ts: readonly Trigger[]): number {
@@ -173,18 +186,25 @@ function cost(ts: readonly Trigger[]): number {
   for (const t of ts) {
     if (t.kind === "word") c += wordCost(t.text);
     else if (t.kind === "script") c += 2;
-    else if (t.kind === "char") c += RARE_CHARS.has(t.code) ? 3 : 30;
-    else c += 4;
+    else if (t.kind === "char") c += RARE_CHARS.has(t.code) ? 2 : 50;
+    else c += substrCost(t.text); // each also costs a substring search per scan
   }
   return c;
 }
 
+/** A long phrase is rare whatever its words; a short one is as common as its rarest word. */
+function substrCost(text: string): number {
+  const t = text.trim();
+  if (t.length >= 10) return 3;
+  let best = 50;
+  for (const w of t.split(/[^\p{L}]+/u)) if (w.length >= 3) best = Math.min(best, wordCost(w));
+  return best + 4;
+}
+
 const MAX_VARIANTS = 24;
 
-/** Whether an atom is a negative lookbehind for letters: the word-start guard. */
-function isGuard(a: Atom): boolean {
-  return a.t === "group" && a.look && a.alts.length === 1 && a.alts[0]?.length === 1 && a.alts[0][0]?.t === "other";
-}
+/** Negative-lookbehind bodies that guarantee a non-letter (or the text start) before the next character. */
+const GUARDS = new Set(["[\\p{L}]", "\\p{L}", "[\\p{L}\\p{M}\\p{N}]", "[\\p{L}\\p{N}]", "[\\p{L}\\p{M}]"]);
 
 /** Whether every match of `a` (when present) ends with a non-letter. */
 function endsNonLetter(a: Atom): boolean {
@@ -217,18 +237,19 @@ function wordAt(seq: readonly Atom[], i: number): string[] | null {
     else if (a.t === "class" && a.letters && a.chars !== null) chars = a.chars;
     else break;
     if (variants.length * chars.length > MAX_VARIANTS) break;
-    variants = variants.flatMap((v) => chars.map((c) => v + String.fromCharCode(c).toLowerCase()));
+    // ASCII folded as the scan folds it; other letters kept as they are (the scan does not fold them).
+    variants = variants.flatMap((v) => chars.map((c) => v + String.fromCharCode(c >= 65 && c <= 90 ? c | 0x20 : c)));
     if (a.max !== 1) break; // "+": one or more, the first is certain
   }
   return variants[0] === "" || (variants[0]?.length ?? 0) < 2 ? null : variants;
 }
 
-/** Literal string (any characters) starting at seq[i], for substring triggers. */
+/** Literal string (printable ASCII) starting at seq[i], for substring triggers. */
 function literalAt(seq: readonly Atom[], i: number): string {
   let out = "";
   for (let j = i; j < seq.length; j++) {
     const a = seq[j] as Atom;
-    if (a.t !== "char" || a.min === 0) break;
+    if (a.t !== "char" || a.min === 0 || a.c < 32 || a.c > 126) break;
     out += String.fromCharCode(a.c);
     if (a.max !== 1) break;
   }
@@ -251,11 +272,11 @@ function seqTriggers(seq: readonly Atom[], tokenStart: boolean): Trigger[] | nul
   for (let i = 0; i < seq.length; i++) {
     const a = seq[i] as Atom;
     if (a.t === "assert") {
-      if (i === 0 && a.t === "assert") atStart = atStart || isCaretAt(seq, i);
+      if (a.caret) atStart = true;
       continue;
     }
     if (a.t === "group" && a.look) {
-      if (isGuard(a)) atStart = true;
+      if (a.guard) atStart = true;
       continue;
     }
     if (a.min > 0) {
@@ -265,19 +286,19 @@ function seqTriggers(seq: readonly Atom[], tokenStart: boolean): Trigger[] | nul
           const w = wordAt(seq, i);
           if (w !== null) offer(w.map((text) => ({ kind: "word", text })));
         }
-        if (c >= 128 && !isTokenLetter(c)) offer([{ kind: "script", bits: scriptBit(c) }]);
-        else if (c >= 128) offer([{ kind: "script", bits: scriptBit(c) }]);
+        if (c >= 128 && scriptBit(c) !== 0) offer([{ kind: "script", bits: scriptBit(c) }]);
         else if (c > 32 && !isTokenLetter(c)) offer([{ kind: "char", code: c }]);
-        if (c < 128 && isTokenLetter(c)) {
-          const lit = literalAt(seq, i);
-          if (lit.length >= 3 && /^[a-z]+$/.test(lit)) offer([{ kind: "substr", text: lit }]);
-        }
+        const lit = literalAt(seq, i);
+        if (lit.length >= 4) offer([{ kind: "substr", text: lit }]);
       } else if (a.t === "class" && a.chars !== null) {
         if (atStart && a.letters) {
           const w = wordAt(seq, i);
           if (w !== null) offer(w.map((text) => ({ kind: "word", text })));
         }
         if (a.chars.every((c) => c > 32 && c < 128 && !isTokenLetter(c))) offer(a.chars.map((code) => ({ kind: "char", code })));
+        else if (a.chars.every((c) => (c > 32 && c < 128 && !isTokenLetter(c)) || scriptBit(c) !== 0)) {
+          offer(a.chars.map((c): Trigger => (c < 128 ? { kind: "char", code: c } : { kind: "script", bits: scriptBit(c) })));
+        }
       } else if (a.t === "group") {
         const parts: Trigger[] = [];
         let ok = true;
@@ -292,16 +313,10 @@ function seqTriggers(seq: readonly Atom[], tokenStart: boolean): Trigger[] | nul
         if (ok) offer(parts);
       }
     }
-    // Is the position after this atom a token start?
-    atStart = a.min > 0 ? endsNonLetter(a) || (a.max === 0 && atStart) : atStart && endsNonLetter(a);
-    if (a.t === "group" && a.min > 0 && a.alts.some((alt) => alt.length === 0)) atStart = false;
+    // Is the position after this atom a token start? (An optional atom may be absent.)
+    atStart = a.min > 0 ? endsNonLetter(a) : atStart && endsNonLetter(a);
   }
   return best;
-}
-
-function isCaretAt(seq: readonly Atom[], i: number): boolean {
-  const a = seq[i];
-  return a !== undefined && a.t === "assert";
 }
 
 /**
