@@ -96,11 +96,35 @@ export class CampaignFinder {
       }
       return i;
     };
+    // First by control: a shared card, address, sign-up network or client set-up says "one operator".
+    // E-mail shapes, sign-up windows and network prefixes add evidence but never join accounts by themselves:
+    // two operators using one mail generator, signing up the same half hour or renting from one cloud stay two.
+    const contentGroups: Group[] = [];
     for (const g of this.linked) {
-      // E-mail shapes, sign-up windows and network prefixes add evidence but never join two operations into
-      // one campaign: two operators using one mail generator, signing up the same half hour or renting from
-      // the same cloud stay two campaigns.
       if (g.kind === "mail" || g.kind === "pfx" || g.kind === "signup") continue;
+      if (g.kind === "tpl") {
+        contentGroups.push(g);
+        continue;
+      }
+      const first = idOf(g.members[0]!);
+      for (let i = 1; i < g.members.length; i++) uf.union(first, idOf(g.members[i]!));
+    }
+    // Then by content: a shared template joins its members unless it would bridge two operations that
+    // control already tells apart (two campaigns sweeping one public problem set stay two campaigns).
+    const sizeOf = new Map<number, number>();
+    for (const a of accs) {
+      const r = uf.find(ids.get(a)!);
+      sizeOf.set(r, (sizeOf.get(r) ?? 0) + 1);
+    }
+    for (const g of contentGroups) {
+      const bigRoots = new Set<number>();
+      for (const a of g.members) {
+        const i = ids.get(a);
+        if (i === undefined) continue;
+        const r = uf.find(i);
+        if ((sizeOf.get(r) ?? 0) >= this.config.minCampaignAccounts) bigRoots.add(r);
+      }
+      if (bigRoots.size >= 2) continue;
       const first = idOf(g.members[0]!);
       for (let i = 1; i < g.members.length; i++) uf.union(first, idOf(g.members[i]!));
     }

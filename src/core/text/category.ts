@@ -8,6 +8,7 @@
  * decides and strong structural evidence (tools defined, code blocks) does. Digits and
  * equations are language-free; keyword cues cover the main languages where that is cheap.
  */
+import { gateBits } from "./gate.ts";
 import { compileMatcher, matches, type Matcher } from "./matcher.ts";
 import { normalizeText } from "./normalize.ts";
 import type { PromptView } from "./prompt.ts";
@@ -85,8 +86,9 @@ const INSTRUCTION_NORM: readonly Cue[] = [
 const QUESTION = /[?？]|(?<![\p{L}])(?:find|determine|what|how)(?![\p{L}])/u;
 
 function noisyOr(cues: readonly Cue[], s: string, start = 0): number {
+  const bits = gateBits(s);
   let keep = 1 - start;
-  for (const c of cues) if ((c.gate === null || c.gate.test(s)) && matches(c.m, s)) keep *= 1 - c.w;
+  for (const c of cues) if (bits[c.m.gate] === 1 && (c.gate === null || c.gate.test(s)) && matches(c.m, s, bits)) keep *= 1 - c.w;
   return 1 - keep;
 }
 
