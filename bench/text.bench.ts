@@ -1,12 +1,22 @@
 /**
  * Per-request text analysis cost: viewPrompt + cotElicitation + categorize + skeleton +
- * minhash on typical ~500-character prompts, in microseconds per call, with the cost of
- * JSON.parse of the same request body as the baseline measured in the same run (a cost every
- * gateway pays anyway). Prints numbers; asserts nothing.
+ * minhash + lshBands on typical 100-500 character prompts (as in analyseRequest), in
+ * microseconds of CPU per call, with JSON.parse of the same request bodies as the baseline
+ * measured in the same run (a cost every gateway pays anyway). Rounds are interleaved and
+ * each figure is the fastest and the median round, so a busy machine disturbs the ratios
+ * less than the absolute numbers. Prints numbers; asserts nothing.
  *
- *   node --import tsx bench/text.bench.ts
+ *   node --import tsx bench/text.bench.ts [other/copy/of/src/core/text/index.ts ...]
+ *
+ * Extra arguments are other copies of the text module (e.g. an older commit exported with
+ * `git archive`), measured in the same process, round by round, for before/after ratios.
  */
-import { categorize, cotElicitation, lshBands, minhash, skeleton, viewPrompt } from "../src/core/text/index.ts";
+import { availableParallelism, loadavg } from "node:os";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import * as current from "../src/core/text/index.ts";
+
+type TextModule = Pick<typeof current, "viewPrompt" | "cotElicitation" | "categorize" | "skeleton" | "minhash" | "lshBands">;
 
 const PROMPTS: readonly Record<string, unknown>[] = [
   {
@@ -55,42 +65,102 @@ const PROMPTS: readonly Record<string, unknown>[] = [
     model: "m",
     messages: [{ role: "user", content: "请一步一步地思考：一个数的三倍加五等于二十，这个数是多少？再请说明你是如何检验答案的，并给出最终答案。另外，如果这个数再乘以四减去七，结果是多少？请写出详细的解题过程。" }],
   },
+  {
+    model: "m",
+    max_tokens: 4000,
+    messages: [
+      {
+        role: "user",
+        content:
+          "Come up with 14 challenging questions about marine biology that a student might ask a tutor. For each, write a detailed answer that explains the reasoning. Return JSON lines with fields question and answer.",
+      },
+    ],
+  },
+  {
+    model: "m",
+    messages: [
+      { role: "user", content: "My neighbour's dog barks every night around 2am." },
+      { role: "assistant", content: "That sounds exhausting. Have you talked to them?" },
+      { role: "user", content: "Not yet. How do I bring it up without starting a fight? Any advice?" },
+    ],
+  },
 ];
 
 const bodies = PROMPTS.map((p) => JSON.stringify(p));
+const k = PROMPTS.length;
 
-function analyse(req: Record<string, unknown>): number {
-  const v = viewPrompt(req, undefined);
-  const cot = cotElicitation(v.system + "\n" + v.lastUser);
-  const cat = categorize(v);
-  const sk = skeleton(v.lastUser);
-  const sig = minhash(sk);
-  return cot.score + cat.scores.reasoning + sig[0]! + lshBands(sig, 8).length;
+/** What analyseRequest (src/core/features/request-features.ts) does with the text. */
+function analyse(t: TextModule, req: Record<string, unknown>): number {
+  const view = t.viewPrompt(req, undefined);
+  const focus = view.system.length > 0 ? `${view.system}\n${view.lastUser}` : view.lastUser;
+  const cot = t.cotElicitation(focus);
+  const cat = t.categorize(view);
+  const sk = t.skeleton(view.lastUser.length > 0 ? view.lastUser : focus);
+  const sig = t.minhash(sk);
+  return cot.score + cat.scores.reasoning + (sig[0] ?? 0) + t.lshBands(sig, 4).length;
 }
 
-/** CPU time per call (process.cpuUsage), which other processes on a busy machine disturb less than wall time. */
-function time(label: string, iters: number, fn: (i: number) => number): number {
+interface Case {
+  readonly label: string;
+  readonly fn: (i: number) => number;
+  readonly samples: number[];
+}
+
+function cases(name: string, t: TextModule): Case[] {
+  const views = PROMPTS.map((p) => t.viewPrompt(p, undefined));
+  const focus = views.map((v) => (v.system.length > 0 ? `${v.system}\n${v.lastUser}` : v.lastUser));
+  const sks = views.map((v) => t.skeleton(v.lastUser));
+  const sigs = sks.map((s) => t.minhash(s));
+  const c = (label: string, fn: (i: number) => number): Case => ({ label: `${name} ${label}`, fn, samples: [] });
+  return [
+    c("viewPrompt", (i) => t.viewPrompt(PROMPTS[i % k], undefined).chars),
+    c("cotElicitation", (i) => t.cotElicitation(focus[i % k] ?? "").score),
+    c("categorize", (i) => t.categorize(views[i % k] ?? views[0]!).scores.coding),
+    c("skeleton", (i) => t.skeleton(views[i % k]?.lastUser ?? "").length),
+    c("minhash(skeleton)", (i) => t.minhash(sks[i % k] ?? "")[0] ?? 0),
+    c("lshBands(4)", (i) => t.lshBands(sigs[i % k] ?? new Uint32Array(32), 4).length),
+    c("all (analyseRequest)", (i) => analyse(t, PROMPTS[i % k]!)),
+  ];
+}
+
+/** CPU microseconds per call over `iters` calls (process.cpuUsage: less disturbed by other processes than wall time). */
+function once(fn: (i: number) => number, iters: number): number {
   let sink = 0;
-  for (let i = 0; i < Math.min(iters, 2000); i++) sink += fn(i); // warm-up
   const c0 = process.cpuUsage();
   for (let i = 0; i < iters; i++) sink += fn(i);
   const c = process.cpuUsage(c0);
-  const us = (c.user + c.system) / iters;
-  console.log(`${label.padEnd(34)} ${us.toFixed(2).padStart(8)} µs/call${sink === -1 ? "!" : ""}`);
-  return us;
+  if (sink === -1) console.log("!");
+  return (c.user + c.system) / iters;
 }
 
-const N = 40_000;
-const k = PROMPTS.length;
-const views = PROMPTS.map((p) => viewPrompt(p, undefined));
-const chars = views.map((v) => v.system.length + v.lastUser.length);
+const modules: [string, TextModule][] = [["now", current]];
+for (const [i, path] of process.argv.slice(2).entries()) {
+  modules.push([`cmp${i + 1}`, (await import(pathToFileURL(resolve(path)).href)) as TextModule]);
+}
+const baseline: Case = { label: "baseline JSON.parse(body)", fn: (i) => (JSON.parse(bodies[i % k]!) as { model: string }).model.length, samples: [] };
+const all: Case[] = [baseline, ...modules.flatMap(([name, t]) => cases(name, t))];
+
+const ROUNDS = 9;
+const ITERS = 6_000;
+const load0 = loadavg();
+for (const c of all) once(c.fn, 2_000); // warm-up
+for (let r = 0; r < ROUNDS; r++) for (const c of all) c.samples.push(once(c.fn, ITERS));
+const load1 = loadavg();
+
+const min = (xs: readonly number[]): number => Math.min(...xs);
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const chars = PROMPTS.map((p) => {
+  const v = current.viewPrompt(p, undefined);
+  return v.system.length + v.lastUser.length;
+});
 console.log(`prompts: ${k}, chars (system + last user): ${chars.join(", ")}`);
-const base = time("baseline: JSON.parse(body)", N, (i) => (JSON.parse(bodies[i % k]!) as { model: string }).model.length);
-time("viewPrompt", N, (i) => viewPrompt(PROMPTS[i % k], undefined).chars);
-time("cotElicitation(system + last user)", N, (i) => cotElicitation(views[i % k]!.system + "\n" + views[i % k]!.lastUser).score);
-time("categorize", N, (i) => categorize(views[i % k]!).scores.coding);
-time("skeleton", N, (i) => skeleton(views[i % k]!.lastUser).length);
-time("minhash(last user) 32", N, (i) => minhash(views[i % k]!.lastUser)[0]!);
-time("minhash(skeleton) 32", N, (i) => minhash(skeleton(views[i % k]!.lastUser))[0]!);
-const all = time("all (+ lshBands 8)", N, (i) => analyse(PROMPTS[i % k]!));
-console.log(`all / baseline = ${(all / base).toFixed(1)}x`);
+for (const [i, path] of process.argv.slice(2).entries()) console.log(`cmp${i + 1}: ${path}`);
+console.log(`cpus: ${availableParallelism()}, load average before ${load0.map((x) => x.toFixed(2)).join(" ")}, after ${load1.map((x) => x.toFixed(2)).join(" ")}`);
+console.log(`${ROUNDS} interleaved rounds of ${ITERS} calls; µs/call of CPU: fastest round, median round; ratio to the baseline's fastest / median`);
+const b0 = min(baseline.samples);
+const b1 = median(baseline.samples);
+for (const c of all) {
+  const m0 = min(c.samples);
+  const m1 = median(c.samples);
+  console.log(`${c.label.padEnd(32)} ${m0.toFixed(2).padStart(7)} ${m1.toFixed(2).padStart(7)}   ${(m0 / b0).toFixed(1).padStart(5)}x ${(m1 / b1).toFixed(1).padStart(5)}x`);
+}

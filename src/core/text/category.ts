@@ -42,7 +42,7 @@ const cue = (re: RegExp, w: number, gate: RegExp | null = null): Cue => {
 const CODE_RAW: readonly Cue[] = [
   cue(/```/u, 0.75),
   cue(/^\s*(?:def |class |import |from \S+ import |#include|package |using namespace|public (?:static |class )|fn |func |function |const \w+ = |let \w+ = |var \w+ = |SELECT |CREATE TABLE|<\?php|@Override)/mu, 0.6),
-  cue(/Traceback \(most recent call last\)|^\s+at [\w.$<>]+ ?\(.*:\d+(?::\d+)?\)|Exception in thread|(?:TypeError|ValueError|NullPointerException|SyntaxError|ReferenceError|segmentation fault|undefined reference)\b/mu, 0.7),
+  cue(/Traceback \(most recent call last\)|^\s+at [\w.$<>]+ ?\(.*:\d+(?::\d+)?\)|Exception in thread|(?<![\p{L}])(?:TypeError|ValueError|NullPointerException|SyntaxError|ReferenceError|segmentation fault|undefined reference)\b/mu, 0.7),
   cue(/[;{}]\s*$/mu, 0.25, /[;{}]/),
   cue(/\b\w+\([\w\s,:=*[\]'"]*\)\s*(?:->|:|\{)/u, 0.35, /\(/),
   cue(/>>> \w+\(|assert \w+\(|\/\/ >>> /u, 0.55, /[>(]/),

@@ -11,12 +11,13 @@
  * start is a token start), a writing system present in the text, an ASCII symbol present,
  * or a substring present.
  */
-import { isTokenLetter, LETTER_LIMIT, letterTable, scriptBit } from "./letters.ts";
+import { LETTER_LIMIT, letterTable, scriptBit } from "./letters.ts";
 import { sourceTriggers, type Trigger } from "./triggers.ts";
 
-/** Word-prefix lengths hashed per token (longer triggers are keyed by their first KEY_LEN letters). */
+/** Letters of a word prefix key: longer triggers are keyed by their first KEY_LEN letters. */
 const KEY_LEN = 4;
-const MIN_LEN = 2;
+/** Added to a key's length for a whole short word ("pas", not "passo"), probed once at the token's end. */
+const WHOLE = 16;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
@@ -41,11 +42,12 @@ let mask = 0;
 /** Flattened group lists per entry: entryStart[e]..entryStart[e+1]. */
 let entryStart: number[] = [];
 let entryGroups: number[] = [];
-/** Which prefix lengths have triggers (bit per length). */
+/** Which short prefix lengths (< KEY_LEN) have prefix triggers (bit per length): probed on every token that long. */
 let lengths = 0;
 let alwaysOpen: number[] = [];
-let scriptGroups: [number, number][] = [];
-let charGroups: [number, number][] = [];
+/** Group ids per script bit (index = bit number) and per ASCII symbol. */
+let scriptGroups: number[][] = [];
+let charGroups: number[][] = [];
 let substrGroups: [string, number][] = [];
 
 /** Open gates per group for the texts scanned last (a few texts of one request alternate). */
@@ -80,8 +82,8 @@ export function setGating(on: boolean): void {
 function build(): void {
   const byKey = new Map<number, Set<number>>();
   alwaysOpen = [];
-  scriptGroups = [];
-  charGroups = [];
+  scriptGroups = Array.from({ length: 32 }, () => []);
+  charGroups = Array.from({ length: 128 }, () => []);
   substrGroups = [];
   lengths = 0;
   groups.forEach((g, id) => {
@@ -94,11 +96,13 @@ function build(): void {
         const len = Math.min(KEY_LEN, t.text.length);
         let h = FNV_OFFSET;
         for (let i = 0; i < len; i++) h = Math.imul(h ^ fold(t.text.charCodeAt(i)), FNV_PRIME);
-        const k = prefixKey(h, len);
-        lengths |= 1 << len;
+        const whole = t.whole && len < KEY_LEN;
+        const k = prefixKey(h, whole ? len + WHOLE : len);
+        if (len < KEY_LEN && !whole) lengths |= 1 << len;
         (byKey.get(k) ?? byKey.set(k, new Set()).get(k))?.add(id);
-      } else if (t.kind === "script") scriptGroups.push([t.bits, id]);
-      else if (t.kind === "char") charGroups.push([t.code, id]);
+      } else if (t.kind === "script") {
+        for (let b = 0; b < 32; b++) if ((t.bits & (1 << b)) !== 0) scriptGroups[b]?.push(id);
+      } else if (t.kind === "char") charGroups[t.code]?.push(id);
       else substrGroups.push([t.text, id]);
     }
   });
@@ -154,8 +158,9 @@ function scan(s: string, bits: Uint8Array): void {
   for (const id of alwaysOpen) bits[id] = 1;
   const table = letterTable();
   let scripts = 0;
-  let symLo = 0; // ASCII 32..63 present
-  let symHi = 0; // ASCII 64..127 present (non-letters)
+  let sym1 = 0; // ASCII 32..63 present
+  let sym2 = 0; // ASCII 64..95 present (non-letters)
+  let sym3 = 0; // ASCII 96..127 present (non-letters)
   let h = FNV_OFFSET;
   let len = 0;
   const n = s.length;
@@ -168,8 +173,9 @@ function scan(s: string, bits: Uint8Array): void {
       if (letter) {
         if (len < KEY_LEN) h = Math.imul(h ^ l, FNV_PRIME);
       } else if (c >= 32) {
-        if (c < 64) symLo |= 1 << (c - 32);
-        else symHi |= 1 << (c - 64);
+        if (c < 64) sym1 |= 1 << (c - 32);
+        else if (c < 96) sym2 |= 1 << (c - 64);
+        else sym3 |= 1 << (c - 96);
       }
     } else {
       letter = c < LETTER_LIMIT && table[c] === 1;
@@ -178,14 +184,18 @@ function scan(s: string, bits: Uint8Array): void {
     }
     if (letter) {
       len++;
-      if (len >= MIN_LEN && len <= KEY_LEN && (lengths & (1 << len)) !== 0) hit(prefixKey(h, len), bits);
+      if (len === KEY_LEN || (len < KEY_LEN && (lengths & (1 << len)) !== 0)) hit(prefixKey(h, len), bits);
       continue;
     }
+    if (len > 1 && len < KEY_LEN) hit(prefixKey(h, len + WHOLE), bits);
     h = FNV_OFFSET;
     len = 0;
   }
-  for (const [b, id] of scriptGroups) if ((scripts & b) !== 0) bits[id] = 1;
-  for (const [code, id] of charGroups) if (code < 64 ? (symLo & (1 << (code - 32))) !== 0 : (symHi & (1 << (code - 64))) !== 0) bits[id] = 1;
+  if (scripts !== 0) for (let b = 0; b < 32; b++) if ((scripts & (1 << b)) !== 0) for (const id of scriptGroups[b] ?? []) bits[id] = 1;
+  for (let c = 33; c < 128; c++) {
+    if (((c < 64 ? sym1 : c < 96 ? sym2 : sym3) & (1 << (c & 31))) === 0) continue;
+    for (const id of charGroups[c] ?? []) bits[id] = 1;
+  }
   for (const [text, id] of substrGroups) if (bits[id] === 0 && s.includes(text)) bits[id] = 1;
 }
 

@@ -12,7 +12,8 @@ import { isTokenLetter, scriptBit } from "./letters.ts";
 
 /** A necessary condition for a match. */
 export type Trigger =
-  | { readonly kind: "word"; readonly text: string }
+  /** A token starts with `text` (or, when `whole` and shorter than the scan's key, is exactly `text`). */
+  | { readonly kind: "word"; readonly text: string; readonly whole: boolean }
   | { readonly kind: "script"; readonly bits: number }
   | { readonly kind: "char"; readonly code: number }
   | { readonly kind: "substr"; readonly text: string };
@@ -20,7 +21,7 @@ export type Trigger =
 type Atom =
   | { t: "char"; c: number; min: number; max: number }
   | { t: "class"; chars: number[] | null; letters: boolean; min: number; max: number }
-  | { t: "group"; alts: Atom[][]; look: boolean; guard: boolean; min: number; max: number }
+  | { t: "group"; alts: Atom[][]; look: boolean; guard: boolean; endGuard: boolean; min: number; max: number }
   | { t: "space"; min: number; max: number } // \s
   | { t: "other"; min: number; max: number } // ., \d, \w, \p{..}, negated classes
   | { t: "assert"; caret: boolean; min: number; max: number }; // ^ $ \b \B
@@ -55,17 +56,25 @@ class Parser {
       this.i++;
       let look = false;
       let negBehind = false;
+      let negAhead = false;
       if (s.startsWith("?:", this.i)) this.i += 2;
-      else if (s.startsWith("?=", this.i) || s.startsWith("?!", this.i)) (this.i += 2), (look = true);
-      else if (s.startsWith("?<=", this.i) || s.startsWith("?<!", this.i)) (negBehind = s[this.i + 2] === "!"), (this.i += 3), (look = true);
-      else if (s.startsWith("?<", this.i)) this.i = s.indexOf(">", this.i) + 1;
+      else if (s.startsWith("?=", this.i) || s.startsWith("?!", this.i)) {
+        negAhead = s[this.i + 1] === "!";
+        look = true;
+        this.i += 2;
+      } else if (s.startsWith("?<=", this.i) || s.startsWith("?<!", this.i)) {
+        negBehind = s[this.i + 2] === "!";
+        look = true;
+        this.i += 3;
+      } else if (s.startsWith("?<", this.i)) this.i = s.indexOf(">", this.i) + 1;
       const from = this.i;
       const alts = this.alts();
       if (s[this.i] !== ")") throw new Error("unbalanced group");
-      // The word-start guard: no letter (or letter, mark, digit) right before.
+      // Word guards: no letter (or letter, mark, digit) right before / right after.
       const guard = negBehind && GUARDS.has(s.slice(from, this.i));
+      const endGuard = negAhead && GUARDS.has(s.slice(from, this.i));
       this.i++;
-      return { t: "group", alts, look, guard, min: 1, max: 1 };
+      return { t: "group", alts, look, guard, endGuard, min: 1, max: 1 };
     }
     if (ch === "[") return this.cls();
     if (ch === "\\") return this.escape();
@@ -144,10 +153,17 @@ class Parser {
   quant(a: Atom): void {
     const s = this.src;
     const ch = s[this.i];
-    if (ch === "?") (a.min = 0), this.i++;
-    else if (ch === "*") (a.min = 0), (a.max = Infinity), this.i++;
-    else if (ch === "+") (a.max = Infinity), this.i++;
-    else if (ch === "{") {
+    if (ch === "?") {
+      a.min = 0;
+      this.i++;
+    } else if (ch === "*") {
+      a.min = 0;
+      a.max = Infinity;
+      this.i++;
+    } else if (ch === "+") {
+      a.max = Infinity;
+      this.i++;
+    } else if (ch === "{") {
       const m = /^\{(\d+)(,(\d*))?\}/.exec(s.slice(this.i));
       if (m === null) return;
       a.min = Number(m[1]);
@@ -173,18 +189,19 @@ const COMMON_KEYS = new Set(
 );
 const RARE_CHARS = new Set([..."<>\\#$[]{}|`*^=~@%&_"].map((c) => c.charCodeAt(0)));
 
-function wordCost(w: string): number {
+function wordCost(w: string, whole = false): number {
   const key = w.slice(0, 4);
   if (FUNCTION_KEYS.has(key)) return 50;
   if (COMMON_KEYS.has(key)) return 5;
-  if (w.length <= 2) return 20;
-  return w.length === 3 ? 2 : 0.5;
+  // A short prefix (not a whole word) costs an extra probe per token in every scan.
+  if (w.length < 4 && !whole) return 30;
+  return w.length < 4 ? 2 : 0.5;
 }
 
 function cost(ts: readonly Trigger[]): number {
   let c = 0;
   for (const t of ts) {
-    if (t.kind === "word") c += wordCost(t.text);
+    if (t.kind === "word") c += wordCost(t.text, t.whole);
     else if (t.kind === "script") c += 2;
     else if (t.kind === "char") c += RARE_CHARS.has(t.code) ? 2 : 50;
     else c += substrCost(t.text); // each also costs a substring search per scan
@@ -194,11 +211,7 @@ function cost(ts: readonly Trigger[]): number {
 
 /** A long phrase is rare whatever its words; a short one is as common as its rarest word. */
 function substrCost(text: string): number {
-  const t = text.trim();
-  if (t.length >= 10) return 3;
-  let best = 50;
-  for (const w of t.split(/[^\p{L}]+/u)) if (w.length >= 3) best = Math.min(best, wordCost(w));
-  return best + 4;
+  return text.trim().length >= 10 ? 12 : 60;
 }
 
 const MAX_VARIANTS = 24;
@@ -226,22 +239,44 @@ function seqEndsNonLetter(seq: readonly Atom[]): boolean {
   return false;
 }
 
-/** Literal word variants starting at seq[i] (letters, small letter classes), or null. */
-function wordAt(seq: readonly Atom[], i: number): string[] | null {
+/**
+ * Literal word variants starting at seq[i] (letters, small letter classes), or null; `whole`
+ * when a non-letter certainly follows (the token is exactly the word). `endBoundary`: a
+ * non-letter certainly follows the sequence.
+ */
+function wordAt(seq: readonly Atom[], i: number, endBoundary: boolean): Trigger[] | null {
   let variants = [""];
-  for (let j = i; j < seq.length; j++) {
+  let whole = false;
+  let j = i;
+  for (; j < seq.length; j++) {
     const a = seq[j] as Atom;
     if (a.min === 0) break;
     let chars: number[];
     if (a.t === "char" && isTokenLetter(a.c)) chars = [a.c];
     else if (a.t === "class" && a.letters && a.chars !== null) chars = a.chars;
-    else break;
+    else {
+      whole = startsNonLetter(a);
+      break;
+    }
     if (variants.length * chars.length > MAX_VARIANTS) break;
     // ASCII folded as the scan folds it; other letters kept as they are (the scan does not fold them).
     variants = variants.flatMap((v) => chars.map((c) => v + String.fromCharCode(c >= 65 && c <= 90 ? c | 0x20 : c)));
     if (a.max !== 1) break; // "+": one or more, the first is certain
   }
-  return variants[0] === "" || (variants[0]?.length ?? 0) < 2 ? null : variants;
+  if (j === seq.length) whole = endBoundary;
+  if (variants[0] === "" || (variants[0]?.length ?? 0) < 2) return null;
+  return variants.map((text) => ({ kind: "word", text, whole }));
+}
+
+/** Whether every match of mandatory atom `a` starts with a non-letter (or is a word-end guard). */
+function startsNonLetter(a: Atom): boolean {
+  if (a.t === "group" && a.look) return a.endGuard;
+  if (a.min === 0) return false;
+  if (a.t === "char") return !isTokenLetter(a.c);
+  if (a.t === "space") return true;
+  if (a.t === "class") return a.chars !== null && a.chars.every((c) => !isTokenLetter(c));
+  if (a.t === "group") return a.alts.every((seq) => seq.length > 0 && startsNonLetter(seq[0] as Atom));
+  return false;
 }
 
 /** Literal string (printable ASCII) starting at seq[i], for substring triggers. */
@@ -260,13 +295,16 @@ function literalAt(seq: readonly Atom[], i: number): string {
  * Cheapest trigger set for a sequence (every match of the sequence satisfies one of the
  * triggers), or null. `tokenStart`: a non-letter (or the text start) precedes the sequence.
  */
-function seqTriggers(seq: readonly Atom[], tokenStart: boolean): Trigger[] | null {
+function seqTriggers(seq: readonly Atom[], tokenStart: boolean, endBoundary: boolean): Trigger[] | null {
   let best: Trigger[] | null = null;
   let bestCost = Infinity;
   const offer = (ts: Trigger[] | null): void => {
     if (ts === null || ts.length === 0) return;
     const c = cost(ts);
-    if (c < bestCost) (best = ts), (bestCost = c);
+    if (c < bestCost) {
+      best = ts;
+      bestCost = c;
+    }
   };
   let atStart = tokenStart;
   for (let i = 0; i < seq.length; i++) {
@@ -283,18 +321,16 @@ function seqTriggers(seq: readonly Atom[], tokenStart: boolean): Trigger[] | nul
       if (a.t === "char") {
         const c = a.c;
         if (atStart && isTokenLetter(c)) {
-          const w = wordAt(seq, i);
-          if (w !== null) offer(w.map((text) => ({ kind: "word", text })));
+          offer(wordAt(seq, i, endBoundary));
         }
         if (c >= 128 && scriptBit(c) !== 0) offer([{ kind: "script", bits: scriptBit(c) }]);
         else if (c > 32 && !isTokenLetter(c)) offer([{ kind: "char", code: c }]);
-        const lit = literalAt(seq, i);
+        // A substring from a word's start (not its middle: the word trigger is as good and needs no search).
+        const prev = seq[i - 1];
+        const lit = prev !== undefined && prev.t === "char" && isTokenLetter(prev.c) ? "" : literalAt(seq, i);
         if (lit.length >= 4) offer([{ kind: "substr", text: lit }]);
       } else if (a.t === "class" && a.chars !== null) {
-        if (atStart && a.letters) {
-          const w = wordAt(seq, i);
-          if (w !== null) offer(w.map((text) => ({ kind: "word", text })));
-        }
+        if (atStart && a.letters) offer(wordAt(seq, i, endBoundary));
         if (a.chars.every((c) => c > 32 && c < 128 && !isTokenLetter(c))) offer(a.chars.map((code) => ({ kind: "char", code })));
         else if (a.chars.every((c) => (c > 32 && c < 128 && !isTokenLetter(c)) || scriptBit(c) !== 0)) {
           offer(a.chars.map((c): Trigger => (c < 128 ? { kind: "char", code: c } : { kind: "script", bits: scriptBit(c) })));
@@ -302,8 +338,11 @@ function seqTriggers(seq: readonly Atom[], tokenStart: boolean): Trigger[] | nul
       } else if (a.t === "group") {
         const parts: Trigger[] = [];
         let ok = true;
+        // What follows the group: a word-end guard or a non-letter makes its words whole.
+        const next = seq[i + 1];
+        const after = a.max === 1 && (next === undefined ? endBoundary : startsNonLetter(next));
         for (const alt of a.alts) {
-          const t = seqTriggers(alt, atStart);
+          const t = seqTriggers(alt, atStart, after);
           if (t === null) {
             ok = false;
             break;
@@ -334,7 +373,7 @@ export function sourceTriggers(src: string): Trigger[] | null {
   }
   const out: Trigger[] = [];
   for (const seq of alts) {
-    const t = seqTriggers(seq, false);
+    const t = seqTriggers(seq, false, false);
     if (t === null) return null;
     out.push(...t);
   }
