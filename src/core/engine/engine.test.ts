@@ -70,3 +70,34 @@ test("truncating the log at T leaves every flagged_at <= T unchanged (causality)
   }
   assert.ok(checked > 10, `only ${checked} flag times before T`);
 });
+
+test("a brand-new account of a known campaign is attached on its first exchange (fast path)", () => {
+  const engine = new Engine({ enricher: new MemoryEnricher(undefined, { "mailbox.example": "disposable" }) });
+  for (const a of world.accounts) engine.upsertAccount(a);
+  for (const ev of world.events) engine.observe(ev);
+  const campaign = engine.campaigns()[0];
+  assert.ok(campaign, "campaign found");
+  const last = world.events[world.events.length - 1]!;
+  const template = world.events.find((e) => e.event.account_id === "hyd_0")!.event;
+  const t = last.t + 60_000;
+  // Same card and the same client set-up and template as the campaign, fresh e-mail, unseen IP.
+  engine.upsertAccount({ account_id: "hyd_new", created_at: new Date(t - 120_000).toISOString(), email: "user55555@mailbox.example", payment_fingerprint: "pm_h2" });
+  const first = engine.observe({ t, event: { ...template, ts: new Date(t).toISOString(), account_id: "hyd_new", ip: "198.51.100.250" } });
+  assert.equal(first.exchanges, 1);
+  assert.equal(first.campaignId, campaign.campaignId);
+  assert.equal(first.verdict, "extraction");
+  assert.ok(first.reasons.some((r) => r.code === "campaign_member"));
+});
+
+test("a new account that only shares a campaign's prompt wording is not attached", () => {
+  const engine = new Engine({ enricher: new MemoryEnricher() });
+  for (const a of world.accounts) engine.upsertAccount(a);
+  for (const ev of world.events) engine.observe(ev);
+  const last = world.events[world.events.length - 1]!;
+  const template = world.events.find((e) => e.event.account_id === "hyd_0")!.event;
+  const t = last.t + 60_000;
+  engine.upsertAccount({ account_id: "someone", created_at: "2025-01-01T00:00:00.000Z", email: "someone@gmail.com", payment_fingerprint: "pm_own", verified: true });
+  const a = engine.observe({ t, event: { ...template, ts: new Date(t).toISOString(), account_id: "someone", ip: "203.0.113.77", user_agent: "Mozilla/5.0 Safari" } });
+  assert.equal(a.campaignId, null);
+  assert.notEqual(a.verdict, "extraction");
+});
