@@ -10,7 +10,7 @@
  */
 import { gateBits } from "./gate.ts";
 import { compileMatcher, matches, type Matcher } from "./matcher.ts";
-import { normalizeText } from "./normalize.ts";
+import { HEAD_CHARS, normalizeText, TAIL_CHARS } from "./normalize.ts";
 import type { PromptView } from "./prompt.ts";
 
 /** The skill a prompt targets. */
@@ -32,20 +32,25 @@ interface Cue {
   /** Cheap pre-check: the cue can only match when this character class occurs in the text. */
   readonly gate: RegExp | null;
 }
-/** A weighted cue; regex literals starting with a word-start guard get the fast matcher (see matcher.ts). */
+/**
+ * A weighted cue over normalised text; regex literals starting with a word-start guard get
+ * the fast matcher (see matcher.ts), every one a word-trigger gate (see gate.ts).
+ */
 const cue = (re: RegExp, w: number, gate: RegExp | null = null): Cue => {
   const src = re.source.replace(/^\(\?<!\[\\p\{L\}\]\)/u, "(?<![\\p{L}\\p{M}\\p{N}])");
   return { m: compileMatcher([src], re.flags.includes("m")), w, gate };
 };
+/** A weighted cue over the raw text (case and layout matter): no word gate, only its own cheap pre-check. */
+const rawCue = (re: RegExp, w: number, gate: RegExp | null = null): Cue => ({ m: compileMatcher([re.source], re.flags.includes("m"), false), w, gate });
 
 // Raw-text cues (case and layout matter for code).
 const CODE_RAW: readonly Cue[] = [
-  cue(/```/u, 0.75),
-  cue(/^\s*(?:def |class |import |from \S+ import |#include|package |using namespace|public (?:static |class )|fn |func |function |const \w+ = |let \w+ = |var \w+ = |SELECT |CREATE TABLE|<\?php|@Override)/mu, 0.6),
-  cue(/Traceback \(most recent call last\)|^\s+at [\w.$<>]+ ?\(.*:\d+(?::\d+)?\)|Exception in thread|(?<![\p{L}])(?:TypeError|ValueError|NullPointerException|SyntaxError|ReferenceError|segmentation fault|undefined reference)\b/mu, 0.7),
-  cue(/[;{}]\s*$/mu, 0.25, /[;{}]/),
-  cue(/\b\w+\([\w\s,:=*[\]'"]*\)\s*(?:->|:|\{)/u, 0.35, /\(/),
-  cue(/>>> \w+\(|assert \w+\(|\/\/ >>> /u, 0.55, /[>(]/),
+  rawCue(/```/u, 0.75),
+  rawCue(/^\s*(?:def |class |import |from \S+ import |#include|package |using namespace|public (?:static |class )|fn |func |function |const \w+ = |let \w+ = |var \w+ = |SELECT |CREATE TABLE|<\?php|@Override)/mu, 0.6),
+  rawCue(/Traceback \(most recent call last\)|^\s+at [\w.$<>]+ ?\(.*:\d+(?::\d+)?\)|Exception in thread|(?<![\p{L}])(?:TypeError|ValueError|NullPointerException|SyntaxError|ReferenceError|segmentation fault|undefined reference)\b/mu, 0.7),
+  rawCue(/[;{}]\s*$/mu, 0.25, /[;{}]/),
+  rawCue(/\b\w+\([\w\s,:=*[\]'"]*\)\s*(?:->|:|\{)/u, 0.35, /\(/),
+  rawCue(/>>> \w+\(|assert \w+\(|\/\/ >>> /u, 0.55, /[>(]/),
 ];
 const CODE_NORM: readonly Cue[] = [
   cue(/(?<![\p{L}])(?:write|implement|create|code|build|develop|design|fix|debug|refactor|optimi[sz]e|complete|generate) (?:a |an |the |me a |some )?(?:\S+ ){0,3}?(?:function|program|script|class|method|algorithm|code|snippet|regex|regular expression|query|api|endpoint|unit tests?|module|component|cli|bash command|shell command|sql)(?![\p{L}])/u, 0.6),
@@ -54,11 +59,11 @@ const CODE_NORM: readonly Cue[] = [
   cue(/编写(?:一个)?(?:函数|程序|代码)|写(?:一个)?(?:函数|程序|代码)|代码|関数を|プログラムを|コードを|함수를|코드를|프로그램을|напиши(?:те)? (?:функцию|программу|код)|escribe (?:una función|un programa|código)|écris (?:une fonction|un programme)|schreibe (?:eine funktion|ein programm)/u, 0.6),
 ];
 /** A user turn that opens by casting the model as a named or described persona ("You are Sherlock Holmes, ..."). */
-const PERSONA_RAW: readonly Cue[] = [cue(/^\s*(?:You are|You're|As) (?!an? (?:helpful|AI|ai|assistant|language model|large language)\b)(?:[A-Z][\p{L}'-]+|an? [\p{L}-]+|the [\p{L}-]+)/u, 0.45)];
+const PERSONA_RAW: readonly Cue[] = [rawCue(/^\s*(?:You are|You're|As) (?!an? (?:helpful|AI|ai|assistant|language model|large language)\b)(?:[A-Z][\p{L}'-]+|an? [\p{L}-]+|the [\p{L}-]+)/u, 0.45)];
 const REASONING_RAW: readonly Cue[] = [
-  cue(/\d\s*[-+*/×÷^=<>≤≥]\s*\(?\d/u, 0.45, /[-+*/×÷^=<>≤≥]/),
-  cue(/\\(?:frac|sqrt|int|sum|cdot|times|le|ge|pi|theta|alpha)|\$[^$\n]{1,80}\$|[∑∫√π∞≤≥≠∈∀∃]|sqrt\(|\d\s*\/\s*\d+\b/u, 0.5),
-  cue(/(?:^|[\s(])[a-z]\s*(?:\^|\*\*)\s*\d|(?:^|[\s(])\d*[a-z]\s*[-+]\s*\d+\s*=|\bf\(x\)|\by\s*=\s*\d*x/u, 0.45, /[\^*=(]/),
+  rawCue(/\d\s*[-+*/×÷^=<>≤≥]\s*\(?\d/u, 0.45, /[-+*/×÷^=<>≤≥]/),
+  rawCue(/\\(?:frac|sqrt|int|sum|cdot|times|le|ge|pi|theta|alpha)|\$[^$\n]{1,80}\$|[∑∫√π∞≤≥≠∈∀∃]|sqrt\(|\d\s*\/\s*\d+\b/u, 0.5),
+  rawCue(/(?:^|[\s(])[a-z]\s*(?:\^|\*\*)\s*\d|(?:^|[\s(])\d*[a-z]\s*[-+]\s*\d+\s*=|\bf\(x\)|\by\s*=\s*\d*x/u, 0.45, /[\^*=(]/),
 ];
 const REASONING_NORM: readonly Cue[] = [
   cue(/(?<![\p{L}])(?:how many|how much|how long|how far|how old|what is the (?:value|sum|product|probability|remainder|area|perimeter|volume|average|total|number|ratio|percentage)|find the (?:value|sum|number|area|probability|smallest|largest|minimum|maximum|remainder)|calculate|compute|solve for|evaluate|simplify|prove that|proof that|prove|show that|what percent(?:age)?)(?![\p{L}])/u, 0.45),
@@ -85,8 +90,7 @@ const INSTRUCTION_NORM: readonly Cue[] = [
 
 const QUESTION = /[?？]|(?<![\p{L}])(?:find|determine|what|how)(?![\p{L}])/u;
 
-function noisyOr(cues: readonly Cue[], s: string, start = 0): number {
-  const bits = gateBits(s);
+function noisyOr(cues: readonly Cue[], s: string, bits: Uint8Array, start = 0): number {
   let keep = 1 - start;
   for (const c of cues) if (bits[c.m.gate] === 1 && (c.gate === null || c.gate.test(s)) && matches(c.m, s, bits)) keep *= 1 - c.w;
   return 1 - keep;
@@ -147,22 +151,26 @@ export function categorize(view: PromptView): CategoryResult {
   // make every question code.
   const normUser = normalizeText(view.lastUser);
   const norm = view.system.length > 0 ? normalizeText(view.system + "\n" + view.lastUser) : normUser;
+  // The gates of system + user serve the user text too when it sits whole in that text (raw
+  // cues have no word gates: any bits do for them).
+  const bits = gateBits(norm);
+  const userBits = norm === normUser || userInside(view) ? bits : gateBits(normUser);
 
   const structural = view.toolNames.length > 0 ? 0.75 : 0;
   const toolTurns = view.hasToolUse || view.hasToolResult ? 0.85 : 0;
-  const agentic = noisyOr(AGENTIC_NORM, norm, 1 - (1 - structural) * (1 - toolTurns));
+  const agentic = noisyOr(AGENTIC_NORM, norm, bits, 1 - (1 - structural) * (1 - toolTurns));
 
-  const coding = 1 - (1 - noisyOr(CODE_RAW, rawUser)) * (1 - noisyOr(CODE_NORM, normUser));
+  const coding = 1 - (1 - noisyOr(CODE_RAW, rawUser, bits)) * (1 - noisyOr(CODE_NORM, normUser, userBits));
 
   // Several quantities in a short text is the shape of a word problem; in a long passage numbers are dates and facts.
   const nums = normUser.length <= 1500 ? countNumbers(normUser, 4) : 0;
   const numberCue = nums >= 3 ? 0.35 : nums === 2 ? 0.2 : 0;
   const question = nums >= 2 && QUESTION.test(normUser) ? 0.15 : 0;
-  let reasoning = 1 - (1 - noisyOr(REASONING_RAW, rawUser)) * (1 - noisyOr(REASONING_NORM, normUser)) * (1 - numberCue) * (1 - question);
+  let reasoning = 1 - (1 - noisyOr(REASONING_RAW, rawUser, bits)) * (1 - noisyOr(REASONING_NORM, normUser, userBits)) * (1 - numberCue) * (1 - question);
   // Code is full of digits and operators: numbers count for reasoning only when the text is not code.
   if (coding >= 0.6) reasoning *= 0.6;
 
-  const instruction = 1 - (1 - noisyOr(INSTRUCTION_NORM, normUser)) * (1 - noisyOr(PERSONA_RAW, rawUser));
+  const instruction = 1 - (1 - noisyOr(INSTRUCTION_NORM, normUser, userBits)) * (1 - noisyOr(PERSONA_RAW, rawUser, bits));
 
   const scores: Record<Category, number> = {
     reasoning: round(reasoning),
@@ -181,6 +189,16 @@ export function categorize(view: PromptView): CategoryResult {
     }
   }
   return { category, scores };
+}
+
+/**
+ * Whether the normalised user text is contained whole in the normalised system + user text:
+ * nothing cut from the middle (see HEAD_CHARS) and no combining character at the seam that
+ * normalisation could join to the system text's last letter. Its word tokens, symbols and
+ * substrings are then all in the longer text, so that text's open gates cover it.
+ */
+function userInside(view: PromptView): boolean {
+  return view.system.length + 1 + view.lastUser.length <= HEAD_CHARS + TAIL_CHARS && (view.lastUser.length === 0 || view.lastUser.charCodeAt(0) < 0x300);
 }
 
 function round(x: number): number {

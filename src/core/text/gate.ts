@@ -18,7 +18,7 @@ import { sourceTriggers, type Trigger } from "./triggers.ts";
 const KEY_LEN = 4;
 /** Added to a key's length for a whole short word ("pas", not "passo"), probed once at the token's end. */
 const WHOLE = 16;
-const FNV_OFFSET = 0x811c9dc5;
+const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
 /** Hash of a word prefix of `len` letters (ASCII folded to lowercase), as the scan computes it. */
@@ -58,11 +58,12 @@ let memoNext = 0;
 let enabled = true;
 
 /**
- * Registers a set of regex sources matched together; returns its gate id. Sources that start
- * with a word-start guard may be given with it (the guard tells the extractor that a word begins there).
+ * Registers a set of regex sources matched together (case-sensitively); returns its gate id.
+ * Sources that start with a word-start guard may be given with it (the guard tells the
+ * extractor that a word begins there). `open`: no triggers, the gate never shuts.
  */
-export function registerGate(sources: readonly string[], caseInsensitive = false): number {
-  let triggers: Trigger[] | null = caseInsensitive ? null : [];
+export function registerGate(sources: readonly string[], open = false): number {
+  let triggers: Trigger[] | null = open ? null : [];
   for (const src of sources) {
     if (triggers === null) break;
     const t = sourceTriggers(src);

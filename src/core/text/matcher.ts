@@ -26,8 +26,10 @@ export interface Matcher {
 /**
  * Compiles regex sources (each optionally starting with {@link WORD_START}) into one matcher.
  * `multiline`: "^" and "$" match at line breaks (the sources are then all compiled as given).
+ * `gated`: false for an always-open gate (the matcher runs on every text, and the caller may
+ * pass the gates of any text).
  */
-export function compileMatcher(sources: readonly string[], multiline = false): Matcher {
+export function compileMatcher(sources: readonly string[], multiline = false, gated = true): Matcher {
   const guarded: string[] = [];
   const free: string[] = [];
   for (const src of sources) {
@@ -37,7 +39,7 @@ export function compileMatcher(sources: readonly string[], multiline = false): M
   const m: Matcher = {
     guarded: guarded.length > 0 ? new RegExp(guarded.join("|"), "gu") : null,
     free: free.length > 0 ? new RegExp(free.join("|"), multiline ? "gmu" : "gu") : null,
-    gate: registerGate(sources),
+    gate: registerGate(sources, !gated),
   };
   compiled.push(m);
   return m;

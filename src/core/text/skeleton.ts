@@ -22,8 +22,11 @@
  * prompts get their template's most common skeleton, and MinHash similarity of skeletons is
  * 0.94 within a template against 0.09 across templates.
  */
-import { hash32, hash32Range } from "./hash.ts";
+import { fmix32, hash32 } from "./hash.ts";
 import { ANCHORS, CANONICAL, CJK_ANCHORS, CJK_FUNCTION, FUNCTION_WORDS, WEAK_ANCHORS } from "./skeleton-lexicon.ts";
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
 
 /** Default number of characters looked at. */
 export const SKELETON_MAX_CHARS = 2000;
@@ -63,13 +66,45 @@ const PASSAGE_WORDS = 8;
 const PASSAGE_ANCHOR_SHARE = 0.25;
 const SENTENCE_END = new Set([...".?!:;。？！：；"].map((c) => c.charCodeAt(0)));
 
-/** Word hash -> kind (anchors win over function words); both apostrophe spellings. */
-const WORD_KIND = new Map<number, number>();
-for (const w of FUNCTION_WORDS) for (const v of [w, w.replace(/'/g, "\u2019")]) WORD_KIND.set(hash32(v), FUNC);
-for (const w of WEAK_ANCHORS) WORD_KIND.set(hash32(w), WEAK);
-for (const w of ANCHORS) for (const v of [w, w.replace(/'/g, "\u2019")]) WORD_KIND.set(hash32(v), ANCHOR);
-/** Word hash -> canonical token text id (see CANONICAL); multi-word keys are found by their first word. */
-const CANON_ID = new Map<number, number>();
+/**
+ * Word hash -> packed facts, in one open-addressing table (one probe per word): kind + 1 in
+ * bits 0-2 (0: not listed), canonical text id in bits 3-10, "first word of a phrase" in bit 11.
+ * Anchors win over weak anchors over function words; both apostrophe spellings.
+ */
+const TABLE_BITS = 13;
+const TABLE_MASK = (1 << TABLE_BITS) - 1;
+const tableKeys = new Int32Array(1 << TABLE_BITS);
+const tableVals = new Int32Array(1 << TABLE_BITS);
+const KIND_MASK = 7;
+const CANON_SHIFT = 3;
+const PHRASE_BIT = 1 << 11;
+
+function slotOf(h: number): number {
+  let slot = h & TABLE_MASK;
+  while (tableVals[slot] !== 0 && tableKeys[slot] !== h) slot = (slot + 1) & TABLE_MASK;
+  return slot;
+}
+function lookup(h: number): number {
+  for (let slot = h & TABLE_MASK; ; slot = (slot + 1) & TABLE_MASK) {
+    const v = tableVals[slot] as number;
+    if (v === 0 || tableKeys[slot] === h) return v;
+  }
+}
+function setKind(w: string, kind: number): void {
+  const h = hash32(w) | 0;
+  const slot = slotOf(h);
+  tableKeys[slot] = h;
+  tableVals[slot] = ((tableVals[slot] as number) & ~KIND_MASK) | (kind + 1);
+}
+function setBits(w: string, bits: number): void {
+  const h = hash32(w) | 0;
+  const slot = slotOf(h);
+  tableKeys[slot] = h;
+  tableVals[slot] = (tableVals[slot] as number) | bits;
+}
+for (const w of FUNCTION_WORDS) for (const v of [w, w.replace(/'/g, "\u2019")]) setKind(v, FUNC);
+for (const w of WEAK_ANCHORS) setKind(w, WEAK);
+for (const w of ANCHORS) for (const v of [w, w.replace(/'/g, "\u2019")]) setKind(v, ANCHOR);
 /** First-word hash -> [rest of the phrase (" up with"), canonical id], longest first. */
 const PHRASE_TAIL = new Map<number, [string, number][]>();
 for (const [w, canon] of CANONICAL) {
@@ -77,10 +112,11 @@ for (const [w, canon] of CANONICAL) {
   if (id < 0) id = SPECIAL_TEXT.push(canon) - 1;
   const sp = w.indexOf(" ");
   if (sp < 0) {
-    CANON_ID.set(hash32(w), id);
+    setBits(w, id << CANON_SHIFT);
     continue;
   }
-  const head = hash32(w.slice(0, sp));
+  const head = hash32(w.slice(0, sp)) | 0;
+  setBits(w.slice(0, sp), PHRASE_BIT);
   PHRASE_TAIL.set(head, [...(PHRASE_TAIL.get(head) ?? []), [w.slice(sp), id] as [string, number]].sort((a, b) => b[0].length - a[0].length));
 }
 const CJK_FUNC_CODES = new Set([...CJK_FUNCTION].map((c) => c.charCodeAt(0)));
@@ -238,8 +274,15 @@ function tokenize(s: string, lower: string): void {
       i++;
       continue;
     }
+    // The word, hashed as it is scanned (FNV-1a of the lowercase text, as hash32; `prev` without its last character).
+    let h = Math.imul(FNV_OFFSET ^ lower.charCodeAt(i), FNV_PRIME);
+    let prev = FNV_OFFSET;
     let j = i + 1;
-    while (j < n && (isWordChar(s, j) || (s.charCodeAt(j) === 45 && j + 1 < n && isWordChar(s, j + 1)))) j++;
+    while (j < n && (isWordChar(s, j) || (s.charCodeAt(j) === 45 && j + 1 < n && isWordChar(s, j + 1)))) {
+      prev = h;
+      h = Math.imul(h ^ lower.charCodeAt(j), FNV_PRIME);
+      j++;
+    }
     // URLs and e-mails: the whole non-space run is one slot.
     const next = s.charCodeAt(j);
     if (next === 64 || (next === 58 && s.startsWith("://", j)) || (j - i === 3 && next === 46 && lower.startsWith("www", i)) || ((next === 46 || next === 43) && isEmail(s, j))) {
@@ -255,7 +298,7 @@ function tokenize(s: string, lower: string): void {
       kinds[count - 1] = CONTENT;
       push(CONTENT, T_SLICE, i, j);
     } else {
-      j = word(lower, i, j);
+      j = word(lower, i, j, fmix32(h ^ (j - i)) | 0, fmix32(prev ^ (j - i - 1)) | 0);
     }
     i = j;
   }
@@ -276,12 +319,10 @@ function isEmail(s: string, j: number): boolean {
  * scaffolding phrase ("come up with"), then the singular of an unlisted plural ("explains").
  * Returns the offset after the token (a phrase extends it).
  */
-function word(lower: string, i: number, end: number): number {
-  const h = hash32Range(lower, i, end);
-  let kind = WORD_KIND.get(h);
-  const phrases = PHRASE_TAIL.get(h);
-  if (phrases !== undefined) {
-    for (const [rest, id] of phrases) {
+function word(lower: string, i: number, end: number, h: number, hStem: number): number {
+  const v = lookup(h);
+  if ((v & PHRASE_BIT) !== 0) {
+    for (const [rest, id] of PHRASE_TAIL.get(h) ?? []) {
       const e = end + rest.length;
       if (lower.startsWith(rest, end) && (e >= lower.length || !isWordChar(lower, e))) {
         push(ANCHOR, id, i, e);
@@ -289,14 +330,16 @@ function word(lower: string, i: number, end: number): number {
       }
     }
   }
-  if (kind === undefined && end - i > 2) {
+  let kind = (v & KIND_MASK) - 1;
+  if (kind < 0 && end - i > 2) {
     const last = lower.charCodeAt(end - 1);
     // English plural / third person: "explains", "requests" (not "class"); Korean particles: "질문을" -> "질문".
     const stem = (last === 115 && end - i > 3 && lower.charCodeAt(end - 2) !== 115) || HANGUL_PARTICLES.has(last);
-    const k = stem ? WORD_KIND.get(hash32Range(lower, i, end - 1)) : undefined;
+    const k = stem ? (lookup(hStem) & KIND_MASK) - 1 : -1;
     if (k === ANCHOR || k === WEAK) kind = k;
   }
-  push(kind ?? CONTENT, CANON_ID.get(h) ?? T_SLICE, i, end);
+  const canon = (v >>> CANON_SHIFT) & 0xff;
+  push(kind < 0 ? CONTENT : kind, canon === 0 ? T_SLICE : canon, i, end);
   return end;
 }
 
