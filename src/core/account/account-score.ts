@@ -14,7 +14,16 @@ const pct = (x: number): string => `${Math.round(x * 100)}%`;
 export interface OwnScore {
   readonly score: number;
   readonly reasons: Reason[];
+  /**
+   * How many extraction-specific markers fired (rejection sampling, early model switch, maximal reasoning
+   * budgets, IP rotation): heavy step-by-step use alone is also what tutors, SaaS apps and benchmarks do.
+   */
+  readonly markers: number;
+  /** Verified identity or a paid organisation tier. */
+  readonly knownCustomer: boolean;
 }
+
+const MARKERS: ReadonlySet<string> = new Set(["rejection_sampling", "early_model_switch", "max_reasoning_budget", "ip_rotation"]);
 
 const REASONING = CATEGORIES.indexOf("reasoning");
 const CODING = CATEGORIES.indexOf("coding");
@@ -25,10 +34,12 @@ const INSTRUCTION = CATEGORIES.indexOf("instruction");
 export function ownScore(a: AccountState, withReasons: boolean): OwnScore {
   const reasons: Reason[] = [];
   let total = 0;
+  let markers = 0;
   // Details are only formatted when asked for: the score itself runs on every exchange.
   const add = (code: string, weight: number, detail: () => string): void => {
     if (weight === 0) return;
     total += weight;
+    if (MARKERS.has(code)) markers++;
     if (withReasons) reasons.push({ code, weight: Math.round(weight * 1000) / 1000, detail: detail() });
   };
   const n = a.n;
@@ -99,5 +110,6 @@ export function ownScore(a: AccountState, withReasons: boolean): OwnScore {
   if (a.facts.emailClass === "education" || a.facts.tier === "education") add("education", -0.05, () => "education account");
 
   reasons.sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight));
-  return { score: Math.max(0, Math.min(1, total)), reasons };
+  const knownCustomer = a.facts.verified || a.facts.tier === "enterprise" || (a.facts.orgId !== null && a.facts.tier !== null && a.facts.tier !== "standard");
+  return { score: Math.max(0, Math.min(1, total)), reasons, markers, knownCustomer };
 }

@@ -21,6 +21,7 @@ import type { RequestFeatures } from "../features/request-features.ts";
 import { AccountState, accountFacts } from "../account/account-state.ts";
 import type { AccountFacts } from "../account/account-state.ts";
 import { ownScore } from "../account/account-score.ts";
+import type { OwnScore } from "../account/account-score.ts";
 import { GroupIndex } from "../linking/group-index.ts";
 import { CampaignFinder } from "../clustering/campaign-finder.ts";
 import type { CampaignRecord } from "../clustering/campaign-finder.ts";
@@ -91,7 +92,7 @@ export class Engine {
     a.update(f, this.config.maxIpKeysPerAccount);
     if (f.model !== null) this.noteModel(a, f.model, f.t, a.modelStarts.length > switches);
     this.groups.join(a, f, first);
-    a.own = ownScore(a, false).score;
+    a.own = this.capOwn(ownScore(a, false));
     if (a.campaignId === null && a.n <= 5) {
       const attached = this.finder.fastPath(a, this.groups, f);
       if (attached) a.campaignId = attached;
@@ -175,9 +176,26 @@ export class Engine {
     return a.campaignId === null ? null : this.finder.get(a.campaignId);
   }
 
+  /**
+   * A known customer (verified, or a paid organisation tier) reaches `extraction` on its own behaviour only
+   * with two extraction-specific markers; otherwise it stops at `suspicious`, for review or step-up. Heavy
+   * step-by-step traffic alone is what a tutoring SaaS or a benchmark run also sends (threat model: a false
+   * block of a paying customer is expensive). Campaign evidence is not capped.
+   */
+  private capOwn(o: OwnScore): number {
+    return o.knownCustomer && o.markers < 2 ? Math.min(o.score, this.config.extractionAt - 0.01) : o.score;
+  }
+
+  private withCap(o: OwnScore): OwnScore {
+    const score = this.capOwn(o);
+    if (score === o.score) return o;
+    const cap: Reason = { code: "known_customer_cap", weight: Math.round((score - o.score) * 1000) / 1000, detail: `known customer with ${o.markers} extraction-specific marker(s): held at suspicious for review` };
+    return { ...o, score, reasons: [...o.reasons, cap] };
+  }
+
   /** Combines own score and campaign evidence, records first flag times (causal: `now` is event time). */
   private assessState(a: AccountState, now: number, withReasons: boolean, record = true): Assessment {
-    const own = withReasons ? ownScore(a, true) : { score: a.own, reasons: [] as Reason[] };
+    const own = withReasons ? this.withCap(ownScore(a, true)) : { score: a.own, reasons: [] as Reason[] };
     const c = this.campaignOf(a);
     const cScore = c && c.score >= this.config.suspiciousAt ? c.score : 0;
     const score = cScore > 0 ? 1 - (1 - own.score) * (1 - CAMPAIGN_LIFT * cScore) : own.score;
