@@ -18,6 +18,31 @@ import { parseArgs } from "node:util";
 const here = new URL(".", import.meta.url).pathname;
 const root = join(here, "..");
 
+/**
+ * The floor of any Node proxy hop: a bare forwarder with the same keep-alive agent settings as moat's
+ * upstream pool and nothing else (no auth, parsing, engine, log). Moat's own cost is what it adds above this.
+ */
+async function runBareRole(upstream: string): Promise<void> {
+  const u = new URL(upstream);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 256, scheduling: "lifo", noDelay: true } as http.AgentOptions);
+  const server = http.createServer({ keepAliveTimeout: 65_000, noDelay: true }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const up = http.request({ agent, hostname: u.hostname, port: u.port, method: req.method ?? "GET", path: req.url ?? "/", headers: { "content-type": "application/json", "content-length": body.length } }, (ur) => {
+        res.writeHead(ur.statusCode ?? 502, ur.headers);
+        ur.pipe(res);
+      });
+      up.on("error", () => res.destroy());
+      up.end(body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const a = server.address();
+  process.stdout.write(`BARE http://127.0.0.1:${typeof a === "object" && a ? a.port : 0}\n`);
+}
+
 async function runStubRole(): Promise<void> {
   const { startUpstreamStub } = await import("../src/gateway/testing/upstream-stub.ts");
   const stub = await startUpstreamStub({ light: true });
@@ -140,9 +165,10 @@ function hasTaskset(): boolean {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { role: { type: "string" }, pin: { type: "boolean", default: true }, requests: { type: "string", default: "20000" }, concurrency: { type: "string", default: "64" }, accounts: { type: "string", default: "500" }, rounds: { type: "string", default: "2" } },
+    options: { role: { type: "string" }, upstream: { type: "string" }, pin: { type: "boolean", default: true }, requests: { type: "string", default: "20000" }, concurrency: { type: "string", default: "64" }, accounts: { type: "string", default: "500" }, rounds: { type: "string", default: "2" } },
   });
   if (values.role === "stub") return runStubRole();
+  if (values.role === "bare") return runBareRole(values.upstream ?? "");
   const n = Number(values.requests);
   const concurrency = Number(values.concurrency);
   const accounts = Number(values.accounts);
@@ -157,6 +183,9 @@ async function main(): Promise<void> {
     const stub = spawn(...onCpu(0, process.execPath, ["--import", "tsx", join(here, "gateway.bench.ts"), "--role", "stub"]), { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
     children.push(stub);
     const stubUrl = await waitFor(stub, "stdout", /STUB (\S+)/);
+    const bare = spawn(...onCpu(1, process.execPath, ["--import", "tsx", join(here, "gateway.bench.ts"), "--role", "bare", "--upstream", stubUrl]), { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    children.push(bare);
+    const bareUrl = await waitFor(bare, "stdout", /BARE (\S+)/);
     const keys = Array.from({ length: accounts }, (_, i) => `  moat-bench-key-${i}: { account_id: acct_${i}${i % 10 === 0 ? `, org_id: org_${i % 50}` : ""} }`).join("\n");
     writeFileSync(
       join(dir, "moat.yaml"),
@@ -176,12 +205,18 @@ async function main(): Promise<void> {
       process.stdout.write(`  note: load average ${(load1 ?? 0).toFixed(1)} on ${cpus} CPUs before the run: other work on this machine will skew these numbers\n`);
     await load(stubUrl, Math.min(n, 3000), concurrency, accounts, 1);
     await load(gwUrl, Math.min(n, 3000), concurrency, accounts, 1);
+    await load(bareUrl, Math.min(n, 3000), concurrency, accounts, 1);
     const direct: Round[] = [];
+    const bareRounds: Round[] = [];
+    let bareCpu = 0;
     const moat: Round[] = [];
     let moatCpu = 0;
     let stubCpu = 0;
     for (let r = 0; r < rounds; r++) {
       direct.push(await load(stubUrl, n, concurrency, accounts, 100 + r));
+      const b0 = cpuSeconds(bare.pid) ?? 0;
+      bareRounds.push(await load(bareUrl, n, concurrency, accounts, 100 + r));
+      bareCpu += (cpuSeconds(bare.pid) ?? 0) - b0;
       const c0 = cpuSeconds(gw.pid) ?? 0;
       const s0 = cpuSeconds(stub.pid) ?? 0;
       moat.push(await load(gwUrl, n, concurrency, accounts, 100 + r));
@@ -189,7 +224,8 @@ async function main(): Promise<void> {
       stubCpu += (cpuSeconds(stub.pid) ?? 0) - s0;
       const d = direct[r] as Round;
       const m = moat[r] as Round;
-      process.stdout.write(`  round ${r + 1}: direct ${(n / d.seconds).toFixed(0)} req/s p99 ${quantile(d.latenciesMs, 0.99).toFixed(2)} ms | moat ${(n / m.seconds).toFixed(0)} req/s p99 ${quantile(m.latenciesMs, 0.99).toFixed(2)} ms\n`);
+      const b = bareRounds[r] as Round;
+      process.stdout.write(`  round ${r + 1}: direct ${(n / d.seconds).toFixed(0)} req/s p99 ${quantile(d.latenciesMs, 0.99).toFixed(2)} ms | bare proxy ${(n / b.seconds).toFixed(0)} req/s p99 ${quantile(b.latenciesMs, 0.99).toFixed(2)} ms | moat ${(n / m.seconds).toFixed(0)} req/s p99 ${quantile(m.latenciesMs, 0.99).toFixed(2)} ms\n`);
     }
     // Unloaded: one request at a time, so the difference is moat's own work, not queueing behind a busy core.
     const n1 = Math.min(n, 2000);
@@ -201,6 +237,8 @@ async function main(): Promise<void> {
     const obs99 = metric(/^moat_engine_observe_seconds\{quantile="0.99"\} (\S+)$/m);
     const d = merge(direct);
     const m = merge(moat);
+    const b = merge(bareRounds);
+    const [loadAfter] = loadavg();
     const p50 = quantile(m.lat, 0.5) - quantile(d.lat, 0.5);
     const p99 = quantile(m.lat, 0.99) - quantile(d.lat, 0.99);
     const ratio = m.rps / d.rps;
@@ -208,11 +246,14 @@ async function main(): Promise<void> {
       [
         `direct: ${d.rps.toFixed(0)} req/s, p50 ${quantile(d.lat, 0.5).toFixed(2)} ms, p99 ${quantile(d.lat, 0.99).toFixed(2)} ms`,
         `moat:   ${m.rps.toFixed(0)} req/s, p50 ${quantile(m.lat, 0.5).toFixed(2)} ms, p99 ${quantile(m.lat, 0.99).toFixed(2)} ms`,
+        `bare proxy (floor of any Node hop): ${b.rps.toFixed(0)} req/s (${((b.rps / d.rps) * 100).toFixed(1)}% of direct), p50 ${quantile(b.lat, 0.5).toFixed(2)} ms, p99 ${quantile(b.lat, 0.99).toFixed(2)} ms, added p99 ${(quantile(b.lat, 0.99) - quantile(d.lat, 0.99)).toFixed(2)} ms`,
         `added latency: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms   (target p99 < 2 ms: ${p99 < 2 ? "met" : "NOT met"})`,
         `throughput ratio moat/direct: ${(ratio * 100).toFixed(1)}%   (target >= 70%: ${ratio >= 0.7 ? "met" : "NOT met"})`,
         `unloaded (concurrency 1, ${n1} requests): added p50 ${(quantile(m1.latenciesMs, 0.5) - quantile(d1.latenciesMs, 0.5)).toFixed(2)} ms, p99 ${(quantile(m1.latenciesMs, 0.99) - quantile(d1.latenciesMs, 0.99)).toFixed(2)} ms`,
         `engine.observe inside moat (last 2048 requests): p50 ${obs50.toFixed(3)} ms, p99 ${obs99.toFixed(3)} ms`,
-        `CPU per request through moat: moat ${((moatCpu / (n * rounds)) * 1e6).toFixed(0)} us, upstream stub ${((stubCpu / (n * rounds)) * 1e6).toFixed(0)} us`,
+        `CPU per request through moat: moat ${((moatCpu / (n * rounds)) * 1e6).toFixed(0)} us, upstream stub ${((stubCpu / (n * rounds)) * 1e6).toFixed(0)} us, bare proxy ${((bareCpu / (n * rounds)) * 1e6).toFixed(0)} us`,
+        `engine work deferred after forwarding (last 2048 requests): p50 ${metric(/^moat_engine_deferred_seconds\{quantile="0.5"\} (\S+)$/m).toFixed(3)} ms per exchange`,
+        `load average: ${(load1 ?? 0).toFixed(2)} before, ${(loadAfter ?? 0).toFixed(2)} after (${cpus} CPUs)`,
         "",
       ].join("\n"),
     );

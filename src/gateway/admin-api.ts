@@ -202,5 +202,6 @@ export function renderMetrics(ctx: GatewayContext): string {
     moat_campaigns: { help: "Campaigns the engine currently reports.", value: ctx.detection.campaigns().length },
     moat_throttle_buckets: { help: "Live token buckets.", value: ctx.detector.buckets.size },
     moat_engine_lag_seconds: { help: "p99 of the time from request arrival to decision (recent samples).", value: ctx.metrics.decideSeconds.quantile(0.99) },
+    moat_engine_queue: { help: "Exchanges decided and forwarded but not yet fed to the engine.", value: ctx.detector.pending },
   });
 }

@@ -157,7 +157,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         res.writeHead(200, { "content-type": "application/json" });
         return void res.end('{"status":"ok"}');
       }
-      if (url.startsWith("/admin/")) return handleAdmin(ctx, req, res);
+      if (url.startsWith("/admin/")) {
+        // The admin API reads the engine: let it see every exchange decided so far.
+        detector.flush();
+        return handleAdmin(ctx, req, res);
+      }
       handleProxy(ctx, req, res, now());
     } catch {
       // A bug on one request must not take the process down: answer 500 and count it.
@@ -181,6 +185,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const timer = setInterval(() => {
     snapshot();
     try {
+      // Queued exchanges first: a campaign run must see every exchange before its time.
+      detector.flush();
       detection.advance?.(now());
     } catch {
       metrics.inc("moat_engine_errors_total");
@@ -207,6 +213,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       });
       upstreams.anthropic?.close();
       upstreams.openai?.close();
+      detector.flush();
       snapshot();
     },
   };

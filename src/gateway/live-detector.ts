@@ -1,6 +1,12 @@
 /**
- * The live half of detection: feeds each exchange to the engine before forwarding and turns the
- * account's assessment, the operator's overrides, the allowlists and the policy into a `Decision`.
+ * The live half of detection: turns the account's assessment, the operator's overrides, the allowlists
+ * and the policy into a `Decision`, and feeds each exchange to the engine.
+ *
+ * Off the critical path: an account the engine already knows (at least `syncObserveBelow` exchanges) is
+ * decided from `engine.assess` (read-only: what was known before this request, so causal), the request
+ * is forwarded at once, and the exchange is fed to the engine afterwards in a batch (`DeferredFeed`).
+ * A new account is observed synchronously before its decision, so the engine's fast path can attach it
+ * to a known campaign on its first exchanges and the campaign's action applies at once.
  *
  * Order of precedence (most specific first): account override allow/block, campaign override
  * allow/block, allowlist (account, org), benign marks, then the first matching policy rule.
@@ -20,6 +26,7 @@ import type { Metrics } from "./metrics.ts";
 import type { OverrideBook, OverrideState } from "./overrides.ts";
 import { evaluatePolicy, type CompiledPolicy, type RuleAction } from "./policy.ts";
 import { TokenBuckets, type BucketSpec } from "./token-buckets.ts";
+import { DeferredFeed } from "./deferred-feed.ts";
 
 export const DECISIONS_NS = "decisions";
 export const CAMPAIGNS_NS = "campaigns";
@@ -63,7 +70,16 @@ export interface LiveDetectorDeps {
   readonly accounts: ReadonlyMap<string, AccountRecord>;
   /** Called with every decision (e.g. to append a decisions JSONL). */
   readonly onDecision?: (d: Decision, t: number, requestId: string | undefined) => void;
+  /**
+   * Accounts with fewer exchanges than this (per `assess`) are observed before their decision; others are
+   * decided from `assess` and fed afterwards. Default 5, the engine's fast-path window for new accounts;
+   * `Infinity` observes every exchange before deciding (the slow, fully synchronous path).
+   */
+  readonly syncObserveBelow?: number;
 }
+
+/** See `LiveDetectorDeps.syncObserveBelow`. */
+export const DEFAULT_SYNC_OBSERVE_BELOW = 5;
 
 /** See the module comment. One instance per gateway; not thread-shared (Node is single-threaded). */
 export class LiveDetector {
@@ -73,9 +89,20 @@ export class LiveDetector {
   private readonly standing = new Map<string, StoredDecision>();
   private readonly campaignScore = new Map<string, number>();
   private readonly members = new Set<string>();
+  private readonly feed: DeferredFeed;
+  private readonly syncBelow: number;
 
   constructor(private readonly deps: LiveDetectorDeps) {
     this.policy = deps.policy;
+    this.syncBelow = deps.syncObserveBelow ?? DEFAULT_SYNC_OBSERVE_BELOW;
+    this.feed = new DeferredFeed({
+      detection: deps.detection,
+      metrics: deps.metrics,
+      onAssessment: (a, t) => {
+        this.latest.set(a.accountId, a);
+        this.trackCampaign(a, t);
+      },
+    });
     for (const [k, v] of deps.store.list<StoredDecision>(DECISIONS_NS)) this.standing.set(k, v);
     for (const [k] of deps.store.list(CAMPAIGN_MEMBERS_NS)) this.members.add(k);
     for (const [k, v] of deps.store.list<{ score: number }>(CAMPAIGNS_NS)) this.campaignScore.set(k, v.score);
@@ -101,20 +128,47 @@ export class LiveDetector {
     return this.standing.values();
   }
 
-  /** Feeds one exchange to the engine and decides it. Never throws: engine errors fail open. */
+  /**
+   * Decides one exchange and feeds it to the engine: before the decision for a new account, after it
+   * (deferred) for a known one. Never throws: engine errors fail open.
+   */
   observe(ev: TimedEvent, orgId: string | null, requestId?: string): Decision {
+    const { detection, metrics } = this.deps;
     let a: Assessment;
-    const t0 = performance.now();
     try {
-      a = this.deps.detection.observe(ev);
+      a = detection.assess(ev.event.account_id);
     } catch (e: unknown) {
+      this.feed.push(ev);
       return this.failOpen(ev.event.account_id, ev.t, e, requestId);
     }
-    const dt = (performance.now() - t0) / 1000;
-    this.deps.metrics.observeSeconds.add(dt);
-    this.latest.set(a.accountId, a);
+    if (a.exchanges < this.syncBelow) {
+      // Earlier exchanges still queued go first: the engine sees every exchange in arrival order.
+      this.feed.flush();
+      const t0 = performance.now();
+      try {
+        a = detection.observe(ev);
+      } catch (e: unknown) {
+        return this.failOpen(ev.event.account_id, ev.t, e, requestId);
+      }
+      metrics.observeSeconds.add((performance.now() - t0) / 1000);
+      this.latest.set(a.accountId, a);
+      this.trackCampaign(a, ev.t);
+      return this.finish(this.decide(a, orgId, ev.event.endpoint ?? "", ev.t, true), ev.t, requestId);
+    }
     this.trackCampaign(a, ev.t);
-    return this.finish(this.decide(a, orgId, ev.event.endpoint ?? "", ev.t, true), ev.t, requestId);
+    const d = this.finish(this.decide(a, orgId, ev.event.endpoint ?? "", ev.t, true), ev.t, requestId);
+    this.feed.push(ev);
+    return d;
+  }
+
+  /** Feeds every deferred exchange to the engine now (before a campaign run, at shutdown). */
+  flush(): void {
+    this.feed.flush();
+  }
+
+  /** Exchanges decided but not yet fed to the engine. */
+  get pending(): number {
+    return this.feed.size;
   }
 
   /**

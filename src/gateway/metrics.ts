@@ -28,7 +28,7 @@ const HELP: Readonly<Record<CounterName, string>> = {
   moat_decisions_total: "Decisions taken, by action and whether they were enforced.",
   moat_enforced_total: "Requests rejected or degraded by an enforced decision, by action.",
   moat_fail_open_total: "Requests let through because detection failed.",
-  moat_engine_errors_total: "Engine failures outside a request (background campaign runs).",
+  moat_engine_errors_total: "Engine failures outside a request's decision (deferred feeding, background campaign runs).",
   moat_auth_failures_total: "Requests with a missing or unknown moat API key.",
   moat_bad_requests_total: "Requests refused as malformed, by reason.",
   moat_upstream_errors_total: "Upstream connection failures or timeouts.",
@@ -73,6 +73,10 @@ export class Metrics {
   readonly observeSeconds = new RecentSamples();
   /** Seconds the gateway added before forwarding (auth, parse, observe, decide). */
   readonly decideSeconds = new RecentSamples();
+  /** Seconds of engine work per deferred exchange (fed after forwarding; averaged over its batch). */
+  readonly deferredSeconds = new RecentSamples();
+  /** Seconds from a decision to the engine having seen its exchange (oldest exchange of each batch). */
+  readonly feedLagSeconds = new RecentSamples();
 
   inc(name: CounterName, labels?: Readonly<Record<string, string>>, by = 1): void {
     const k = name + labelKey(labels);
@@ -117,7 +121,9 @@ export class Metrics {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} summary`);
       lines.push(`${name}{quantile="0.5"} ${s.quantile(0.5)}`, `${name}{quantile="0.99"} ${s.quantile(0.99)}`);
     };
-    q("moat_engine_observe_seconds", "Time engine.observe took per request (recent samples).", this.observeSeconds);
+    q("moat_engine_observe_seconds", "Time engine.observe took on the request path (new accounts; recent samples).", this.observeSeconds);
+    q("moat_engine_deferred_seconds", "Engine time per exchange fed after forwarding (batch average; recent samples).", this.deferredSeconds);
+    q("moat_engine_feed_lag_seconds", "Time from a decision until the engine has seen its exchange (recent batches).", this.feedLagSeconds);
     q("moat_decide_seconds", "Time from request body received to forwarding decision (recent samples).", this.decideSeconds);
     for (const [name, g] of Object.entries(gauges)) lines.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${g.value}`);
     return `${lines.join("\n")}\n`;

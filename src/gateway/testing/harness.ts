@@ -115,6 +115,7 @@ export class ScriptedDetection implements DetectionPort {
     return this.assess(ev.event.account_id);
   }
   assess(accountId: string): Assessment {
+    if (this.failing) throw new Error("scripted engine failure");
     const s = this.script.get(accountId) ?? {};
     return { accountId, verdict: "benign", score: 0, campaignId: null, campaignScore: 0, reasons: [], exchanges: 0, flaggedAt: null, extractionAt: null, ...s };
   }
