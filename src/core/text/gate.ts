@@ -21,12 +21,10 @@ const WHOLE = 16;
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
-/** Hash of a word prefix of `len` letters (ASCII folded to lowercase), as the scan computes it. */
+/** Table key of a word prefix of `len` letters (FNV state `h`): one multiply, never 0. */
 function prefixKey(h: number, len: number): number {
-  let x = (h ^ len) | 0;
-  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
-  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  return (x ^ (x >>> 16)) | 1;
+  const x = Math.imul(h ^ (len << 24), 0x9e3779b1);
+  return (x ^ (x >>> 15)) | 1;
 }
 
 interface Group {
@@ -42,12 +40,19 @@ let mask = 0;
 /** Flattened group lists per entry: entryStart[e]..entryStart[e+1]. */
 let entryStart: number[] = [];
 let entryGroups: number[] = [];
-/** Which short prefix lengths (< KEY_LEN) have prefix triggers (bit per length): probed on every token that long. */
+/**
+ * Short prefix triggers (fewer than KEY_LEN letters, not whole words: "lös" for "löse",
+ * "lösung"): their lengths (bit per length) and first letters; a token is probed at those
+ * lengths only when its first letter is one of them.
+ */
 let lengths = 0;
+let shortFirst = new Uint8Array(0);
 let alwaysOpen: number[] = [];
 /** Group ids per script bit (index = bit number) and per ASCII symbol. */
 let scriptGroups: number[][] = [];
 let charGroups: number[][] = [];
+/** Per 32-code block of ASCII: which symbols have gates (block 1: 32-63, 2: 64-95, 3: 96-127). */
+const charMask = new Int32Array(4);
 let substrGroups: [string, number][] = [];
 
 /** Open gates per group for the texts scanned last (a few texts of one request alternate). */
@@ -85,8 +90,10 @@ function build(): void {
   alwaysOpen = [];
   scriptGroups = Array.from({ length: 32 }, () => []);
   charGroups = Array.from({ length: 128 }, () => []);
+  charMask.fill(0);
   substrGroups = [];
   lengths = 0;
+  shortFirst = new Uint8Array(LETTER_LIMIT);
   groups.forEach((g, id) => {
     if (g.triggers === null) {
       alwaysOpen.push(id);
@@ -99,11 +106,17 @@ function build(): void {
         for (let i = 0; i < len; i++) h = Math.imul(h ^ fold(t.text.charCodeAt(i)), FNV_PRIME);
         const whole = t.whole && len < KEY_LEN;
         const k = prefixKey(h, whole ? len + WHOLE : len);
-        if (len < KEY_LEN && !whole) lengths |= 1 << len;
+        if (len < KEY_LEN && !whole) {
+          lengths |= 1 << len;
+          shortFirst[fold(t.text.charCodeAt(0))] = 1;
+        }
         (byKey.get(k) ?? byKey.set(k, new Set()).get(k))?.add(id);
       } else if (t.kind === "script") {
         for (let b = 0; b < 32; b++) if ((t.bits & (1 << b)) !== 0) scriptGroups[b]?.push(id);
-      } else if (t.kind === "char") charGroups[t.code]?.push(id);
+      } else if (t.kind === "char") {
+        charGroups[t.code]?.push(id);
+        charMask[t.code >> 5] = (charMask[t.code >> 5] as number) | (1 << (t.code & 31));
+      }
       else substrGroups.push([t.text, id]);
     }
   });
@@ -162,42 +175,76 @@ function scan(s: string, bits: Uint8Array): void {
   let sym1 = 0; // ASCII 32..63 present
   let sym2 = 0; // ASCII 64..95 present (non-letters)
   let sym3 = 0; // ASCII 96..127 present (non-letters)
-  let h = FNV_OFFSET;
-  let len = 0;
   const n = s.length;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? s.charCodeAt(i) : 32;
-    let letter: boolean;
-    if (c < 128) {
-      const l = c | 0x20;
-      letter = l >= 97 && l <= 122;
-      if (letter) {
-        if (len < KEY_LEN) h = Math.imul(h ^ l, FNV_PRIME);
-      } else if (c >= 32) {
-        if (c < 64) sym1 |= 1 << (c - 32);
-        else if (c < 96) sym2 |= 1 << (c - 64);
-        else sym3 |= 1 << (c - 96);
-      }
-    } else {
-      letter = c < LETTER_LIMIT && table[c] === 1;
-      if (letter && len < KEY_LEN) h = Math.imul(h ^ c, FNV_PRIME);
-      scripts |= scriptBit(c);
-    }
-    if (letter) {
-      len++;
-      if (len === KEY_LEN || (len < KEY_LEN && (lengths & (1 << len)) !== 0)) hit(prefixKey(h, len), bits);
+  let i = 0;
+  while (i < n) {
+    let c = s.charCodeAt(i);
+    if (!isLetterCode(c, table)) {
+      if (c < 128) {
+        if (c >= 32) {
+          if (c < 64) sym1 |= 1 << (c - 32);
+          else if (c < 96) sym2 |= 1 << (c - 64);
+          else sym3 |= 1 << (c - 96);
+        }
+      } else scripts |= scriptBit(c);
+      i++;
       continue;
     }
-    if (len > 1 && len < KEY_LEN) hit(prefixKey(h, len + WHOLE), bits);
-    h = FNV_OFFSET;
-    len = 0;
+    // A token: hash its first KEY_LEN letters, probe, then skip to its end.
+    const first = c < 128 ? c | 0x20 : c;
+    const short = lengths !== 0 && shortFirst[first] === 1;
+    let h = FNV_OFFSET;
+    let len = 0;
+    for (;;) {
+      if (c >= 128) scripts |= scriptBit(c);
+      h = Math.imul(h ^ (c < 128 ? c | 0x20 : c), FNV_PRIME);
+      len++;
+      i++;
+      if (len === KEY_LEN) {
+        hit(prefixKey(h, len), bits);
+        break;
+      }
+      if (short && (lengths & (1 << len)) !== 0) hit(prefixKey(h, len), bits);
+      if (i >= n) break;
+      c = s.charCodeAt(i);
+      if (!isLetterCode(c, table)) break;
+    }
+    if (len < KEY_LEN) {
+      if (len > 1) hit(prefixKey(h, len + WHOLE), bits);
+      continue;
+    }
+    // the rest of a long token
+    while (i < n) {
+      c = s.charCodeAt(i);
+      if (c < 128) {
+        const l = c | 0x20;
+        if (l < 97 || l > 122) break;
+      } else if (c >= LETTER_LIMIT || table[c] !== 1) break;
+      else scripts |= scriptBit(c);
+      i++;
+    }
   }
   if (scripts !== 0) for (let b = 0; b < 32; b++) if ((scripts & (1 << b)) !== 0) for (const id of scriptGroups[b] ?? []) bits[id] = 1;
-  for (let c = 33; c < 128; c++) {
-    if (((c < 64 ? sym1 : c < 96 ? sym2 : sym3) & (1 << (c & 31))) === 0) continue;
-    for (const id of charGroups[c] ?? []) bits[id] = 1;
-  }
+  openChars(sym1 & charMask[1]!, 32, bits);
+  openChars(sym2 & charMask[2]!, 64, bits);
+  openChars(sym3 & charMask[3]!, 96, bits);
   for (const [text, id] of substrGroups) if (bits[id] === 0 && s.includes(text)) bits[id] = 1;
+}
+
+/** Opens the gates of the ASCII symbols in `present` (bit i: code base + i). */
+function openChars(present: number, base: number, bits: Uint8Array): void {
+  for (let m = present; m !== 0; m &= m - 1) {
+    const b = 31 - Math.clz32(m & -m);
+    for (const id of charGroups[base + b] ?? []) bits[id] = 1;
+  }
+}
+
+function isLetterCode(c: number, table: Uint8Array): boolean {
+  if (c < 128) {
+    const l = c | 0x20;
+    return l >= 97 && l <= 122;
+  }
+  return c < LETTER_LIMIT && table[c] === 1;
 }
 
 function hit(k: number, bits: Uint8Array): void {

@@ -209,9 +209,10 @@ function cost(ts: readonly Trigger[]): number {
   return c;
 }
 
-/** A long phrase is rare whatever its words; a short one is as common as its rarest word. */
+/** A long phrase is rare whatever its words; anything else is better found by its words. */
 function substrCost(text: string): number {
-  return text.trim().length >= 10 ? 12 : 60;
+  const t = text.trim();
+  return t.length >= 10 && t.includes(" ") ? 12 : 60;
 }
 
 const MAX_VARIANTS = 24;
