@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { DegradeCaps } from "./decision.ts";
 import { capRequest } from "./degrade-request.ts";
-import { createTap, stripJsonResponse } from "./response-taps.ts";
+import { createTap, stripJsonResponse, usageFromTail } from "./response-taps.ts";
 
 const caps = (p: Partial<DegradeCaps> = {}): DegradeCaps => ({ maxTokens: 2048, thinkingBudget: 1024, reasoningEffort: "low", dropReasoning: true, stripLogprobs: true, ...p });
 
@@ -111,4 +111,23 @@ test("a degrading OpenAI SSE tap drops reasoning-only chunks and strips logprobs
 test("error responses are never rewritten", () => {
   const tap = createTap("anthropic", "application/json", 400, caps());
   assert.equal(tap.rewrites, false);
+});
+
+test("a pass-through JSON tap reads usage from the body's tail, and ignores 'usage' inside strings", () => {
+  const body = JSON.stringify({
+    id: "chatcmpl-1",
+    choices: [{ index: 0, message: { role: "assistant", content: 'see "usage": {"prompt_tokens": 999} and ,"usage":{"x":1}' }, finish_reason: "stop" }],
+    usage: { prompt_tokens: 30, completion_tokens: 12, prompt_tokens_details: { cached_tokens: 0 } },
+  });
+  const tap = createTap("openai", "application/json", 200, null);
+  const buf = Buffer.from(body);
+  const out = Buffer.concat([tap.push(buf.subarray(0, 50)), tap.push(buf.subarray(50))].map((x) => Buffer.from(x)));
+  assert.equal(out.toString(), body);
+  assert.equal(tap.end(), "");
+  assert.deepEqual(tap.usage(), { input: 30, output: 12 });
+  assert.equal(usageFromTail(Buffer.from('{"text":"a \\"usage\\": {\\"input_tokens\\": 5}"}')), undefined);
+  const anthropic = createTap("anthropic", "application/json", 200, null);
+  anthropic.push(Buffer.from('{"type":"message","content":[{"type":"text","text":"hi"}],"usage": {"input_tokens":7,"output_tokens":3}}'));
+  anthropic.end();
+  assert.deepEqual(anthropic.usage(), { input: 7, output: 3 });
 });

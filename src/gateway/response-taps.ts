@@ -43,6 +43,45 @@ function readUsage(family: ApiFamily, u: unknown, into: Usage): void {
   }
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+
+/**
+ * The top-level `usage` object of a JSON response body, read from its tail without parsing the whole
+ * body (both APIs put `usage` last; a long answer costs a full parse ~1 µs per KB). Returns undefined
+ * when the key is not found where a key can be (after `{` or `,`) or its object does not parse: the
+ * caller then parses the whole body.
+ */
+export function usageFromTail(buf: Buffer): unknown {
+  const i = buf.lastIndexOf('"usage"');
+  if (i <= 0) return undefined;
+  let p = i - 1;
+  while (p > 0 && (buf[p] === 0x20 || buf[p] === 0x0a || buf[p] === 0x0d || buf[p] === 0x09)) p--;
+  if (buf[p] !== OPEN && buf[p] !== 0x2c) return undefined;
+  const start = buf.indexOf(OPEN, i + 7);
+  if (start < 0) return undefined;
+  let depth = 0;
+  let inString = false;
+  for (let k = start; k < buf.length; k++) {
+    const c = buf[k];
+    if (inString) {
+      if (c === BACKSLASH) k++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN) depth++;
+    else if (c === CLOSE && --depth === 0) {
+      try {
+        return JSON.parse(buf.toString("utf8", start, k + 1));
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
 /** Removes reasoning (and logprobs) from a parsed non-streaming response body, in place. Returns true if it changed. */
 export function stripJsonResponse(family: ApiFamily, body: Obj, caps: DegradeCaps): boolean {
   let changed = false;
@@ -99,8 +138,16 @@ class JsonTap implements ResponseTap {
   }
 
   end(): Buffer | string {
-    const whole = Buffer.concat(this.chunks);
+    const whole = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
     this.chunks = [];
+    if (this.caps === null && this.size <= MAX_CAPTURE) {
+      // Pass-through: only usage is wanted, and it is at the end.
+      const u = usageFromTail(whole);
+      if (isObj(u)) {
+        readUsage(this.family, u, this.u);
+        return "";
+      }
+    }
     let body: unknown;
     try {
       body = this.caps !== null || this.size <= MAX_CAPTURE ? JSON.parse(whole.toString("utf8")) : undefined;
