@@ -15,8 +15,13 @@ import type { Assessment } from "../core/engine/types.ts";
 import type { DetectionPort } from "./detection-port.ts";
 import type { Metrics } from "./metrics.ts";
 
-/** Largest batch one `setImmediate` turn feeds before yielding back to I/O. */
-const MAX_BATCH = 256;
+/**
+ * One `setImmediate` turn feeds exchanges for about this long, then yields back to I/O, so a batch never
+ * stalls the responses in flight for more than a couple of milliseconds.
+ */
+const TURN_BUDGET_MS = 2;
+/** Past this many waiting exchanges a turn feeds the excess whatever it costs: under overload the queue (and the lag of decisions behind the traffic) stays bounded. */
+const HIGH_WATER = 2048;
 
 export interface DeferredFeedDeps {
   readonly detection: DetectionPort;
@@ -33,7 +38,7 @@ export class DeferredFeed {
   private scheduled = false;
   private readonly onImmediate = (): void => {
     this.scheduled = false;
-    this.drain(MAX_BATCH);
+    this.drain(TURN_BUDGET_MS);
   };
 
   constructor(private readonly deps: DeferredFeedDeps) {}
@@ -58,31 +63,37 @@ export class DeferredFeed {
     if (this.queue.length > 0) this.drain(Number.POSITIVE_INFINITY);
   }
 
-  private drain(max: number): void {
-    const n = Math.min(max, this.queue.length);
-    if (n === 0) return;
-    let batch = this.queue;
-    let at = this.queuedAt;
-    if (n === batch.length) {
-      this.queue = [];
-      this.queuedAt = [];
-    } else {
-      batch = batch.slice(0, n);
-      at = at.slice(0, n);
-      this.queue = this.queue.slice(n);
-      this.queuedAt = this.queuedAt.slice(n);
-    }
+  /** Feeds queued exchanges, oldest first, for about `budgetMs` (and at least down to the high-water mark). */
+  private drain(budgetMs: number): void {
+    const batch = this.queue;
+    const at = this.queuedAt;
+    const len = batch.length;
+    if (len === 0) return;
+    const must = len - HIGH_WATER;
     const { detection, metrics, onAssessment } = this.deps;
     const t0 = performance.now();
-    for (let i = 0; i < n; i++) {
-      const ev = batch[i] as TimedEvent;
+    let t1 = t0;
+    let n = 0;
+    while (n < len) {
+      const ev = batch[n] as TimedEvent;
+      n++;
       try {
         onAssessment(detection.observe(ev), ev.t);
       } catch {
         metrics.inc("moat_engine_errors_total");
       }
+      if ((n & 7) === 0 || n === len) {
+        t1 = performance.now();
+        if (n >= must && t1 - t0 >= budgetMs) break;
+      }
     }
-    const t1 = performance.now();
+    if (n === len) {
+      this.queue = [];
+      this.queuedAt = [];
+    } else {
+      this.queue = batch.slice(n);
+      this.queuedAt = at.slice(n);
+    }
     metrics.deferredSeconds.add((t1 - t0) / n / 1000);
     metrics.feedLagSeconds.add((t1 - (at[0] ?? t1)) / 1000);
     if (this.queue.length > 0 && !this.scheduled) {
