@@ -34,6 +34,24 @@ export class DistinctCounter {
     m[i] = v;
   }
 
+  /**
+   * Distinct values across several counters (the union of their sets), from their minimum values:
+   * KMV sketches merge exactly like this, so overlap between accounts costs no extra state.
+   */
+  static unionEstimate(counters: readonly DistinctCounter[]): number {
+    const k = counters[0]?.k ?? 16;
+    const all: number[] = [];
+    for (const c of counters) for (let i = 0; i < c.size; i++) all.push(c.mins[i]!);
+    all.sort((x, y) => x - y);
+    const mins: number[] = [];
+    for (const v of all) if (mins.length === 0 || mins[mins.length - 1] !== v) {
+      mins.push(v);
+      if (mins.length === k) break;
+    }
+    if (mins.length < k) return mins.length;
+    return ((k - 1) * 4294967296) / (mins[k - 1]! + 1);
+  }
+
   estimate(): number {
     if (this.size < this.k) return this.size;
     const kth = this.mins[this.k - 1]!;

@@ -38,6 +38,8 @@ const SELF_SUFFICIENT: ReadonlySet<KeyKind> = new Set<KeyKind>(["pay"]);
 const INFRASTRUCTURE: ReadonlySet<KeyKind> = new Set<KeyKind>(["pay", "ip", "signup", "sip"]);
 /** An account linked only by weak kinds must also look like an extractor on its own. */
 const FIT_OWN_SCORE = 0.45;
+/** A member of a template sweep must still show some extraction-like behaviour of its own. */
+const SWEEP_FIT_OWN_SCORE = 0.2;
 
 export class CampaignFinder {
   private readonly campaigns = new Map<string, CampaignRecord>();
@@ -239,7 +241,11 @@ export class CampaignFinder {
     for (const k of kinds) if (INFRASTRUCTURE.has(k)) infra++;
     if (kinds.size >= 2 && infra >= 1) return true;
     // Content alike (a benchmark sweeping the same problem set) never pulls a verified customer in by itself.
-    return !a.facts.verified && kinds.size >= 1 && a.own >= FIT_OWN_SCORE;
+    if (a.facts.verified || kinds.size === 0) return false;
+    if (a.own >= FIT_OWN_SCORE) return true;
+    // A content-only campaign: the account takes part in a template sweep (see group-score.ts).
+    for (const l of a.links) if (l.linked && l.kind === "tpl" && (l as Group).reasons.some((r) => r.code === "template_sweep")) return a.own >= SWEEP_FIT_OWN_SCORE;
+    return false;
   }
 
   private pickId(members: readonly AccountState[], claimed: ReadonlySet<string>): string {

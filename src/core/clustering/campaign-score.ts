@@ -53,7 +53,7 @@ export function scoreCampaign(members: readonly AccountState[], groups: readonly
   const carried = new Map<string, Reason>();
   for (const g of groups)
     for (const r of g.reasons)
-      if (r.code === "synchronised_activity" || r.code === "synchronised_model_switch" || r.code === "single_org" || r.code === "verified_members" || r.code === "education_members") {
+      if (r.code === "template_sweep" || r.code === "synchronised_activity" || r.code === "synchronised_model_switch" || r.code === "single_org" || r.code === "verified_members" || r.code === "education_members") {
         const prev = carried.get(r.code);
         if (!prev || Math.abs(r.weight) > Math.abs(prev.weight)) carried.set(r.code, r);
       }

@@ -173,7 +173,9 @@ export class Engine {
   }
 
   private campaignOf(a: AccountState): CampaignRecord | null {
-    return a.campaignId === null ? null : this.finder.get(a.campaignId);
+    if (a.campaignId === null) return null;
+    const c = this.finder.get(a.campaignId);
+    return c !== null && c.active ? c : null;
   }
 
   /**

@@ -7,6 +7,10 @@
  */
 import type { Reason } from "../model/report.ts";
 import type { AccountState, LinkRef } from "../account/account-state.ts";
+import { DistinctCounter } from "../account/sketches.ts";
+import { CATEGORIES } from "../features/request-features.ts";
+
+const OTHER = CATEGORIES.indexOf("other");
 import { KIND_LABEL, KIND_WEIGHT, keyKind } from "./keys.ts";
 import type { KeyKind } from "./keys.ts";
 
@@ -59,11 +63,25 @@ export function scoreGroup(
   // Content kinds (parameters, templates) only cohere through identity or infrastructure: users of one
   // public client share its parameters *and* its templates without being one operator.
   const contentKey = kind === "pfp" || kind === "tpl";
+  // For a template group, the other templates of the same band that its members use are its family
+  // (paraphrases): counted in the same scratch fields, kept apart from coherence below.
+  const family = kind === "tpl" ? Math.floor(Number(key.slice(4)) / 4294967296) : -1;
+  const familyTouched: LinkRef[] = [];
   for (const a of members) {
     const links = a.links;
     for (let i = 0; i < links.length; i++) {
       const l = links[i]!;
-      if (l.key === key || l.kind === "pfx" || (contentKey && (l.kind === "pfp" || l.kind === "tpl"))) continue;
+      if (l.key === key || l.kind === "pfx") continue;
+      if (contentKey && (l.kind === "pfp" || l.kind === "tpl")) {
+        if (l.kind !== "tpl" || Math.floor(l.band / 4294967296) !== family) continue;
+        if (l.mark !== epoch) {
+          l.mark = epoch;
+          l.count = 0;
+          familyTouched.push(l);
+        }
+        l.count++;
+        continue;
+      }
       if (l.mark !== epoch) {
         l.mark = epoch;
         l.count = 0;
@@ -85,7 +103,9 @@ export function scoreGroup(
       l.count = -1;
     }
   }
-  const isShared = (l: LinkRef): boolean => l.mark === epoch && l.count < 0;
+  const isShared = (l: LinkRef): boolean => l.mark === epoch && l.count === -1;
+  for (const l of familyTouched) if (l.count >= need && l.count >= 0.05 * sampled * l.members.length) l.count = -2;
+  const inFamily = (l: LinkRef): boolean => l.key === key || (l.mark === epoch && l.count === -2);
   if (sharedKeys.length > 0) {
     for (const a of members) {
       for (const l of a.links) {
@@ -119,19 +139,33 @@ export function scoreGroup(
     // mostly send one rare template is the shape of a problem set being swept; popular templates are discounted.
     // Paraphrased templates split one family over several skeletons: count the member's traffic through this
     // key and through the same band of the other templates this group concentrates (its template family).
-    const family = Math.floor(Number(key.slice(4)) / 4294967296);
     let reliance = 0;
+    let targeted = 0;
+    let distinctSum = 0;
     for (const a of members) {
       if (a.n === 0) continue;
       let fam = 0;
-      for (const l of a.links) if ((l.key === key || isShared(l)) && l.kind === "tpl" && Math.floor(l.band / 4294967296) === family) fam += a.bands.count(l.band);
+      for (const l of a.links) if (inFamily(l)) fam += a.bands.count(l.band);
       reliance += Math.min(1, fam / a.n);
+      targeted += 1 - a.categoryShare(OTHER);
+      distinctSum += a.problems.estimate();
     }
     reliance /= m;
+    targeted /= m;
     const popularity = activeAccounts > 0 ? totalMembers / activeAccounts : 0;
     const rarity = Math.max(0, Math.min(1, (0.3 - popularity) / 0.25));
     if (reliance >= 0.15 && rarity > 0)
-      add("template_reliance", 0.35 * reliance * rarity, `members send ${pct(reliance)} of their traffic through this template, held by ${pct(popularity)} of active accounts`);
+      add("template_reliance", 0.35 * reliance * rarity, `members send ${pct(reliance)} of their traffic through this template family, held by ${pct(popularity)} of active accounts`);
+    // Sweep: many unrelated accounts splitting one problem set between them (their problems barely overlap),
+    // through one rare template family, aimed at skills. Students share their homework problems (high
+    // overlap); a SaaS app or an enterprise is one account or one organisation.
+    if (m >= 10 && reliance >= 0.1 && targeted >= 0.6 && rarity > 0 && distinctSum > 0) {
+      const union = DistinctCounter.unionEstimate(members.map((a) => a.problems));
+      const overlap = Math.max(0, 1 - union / distinctSum);
+      const sweep = Math.min(1, reliance / 0.3) * targeted * (1 - overlap) * rarity * Math.min(1, m / 20);
+      if (sweep >= 0.2)
+        add("template_sweep", 0.35 * sweep, `${totalMembers} accounts split a problem set between them through one rare template family (${pct(overlap)} of their problems overlap, ${pct(targeted)} of traffic targets skills)`);
+    }
   }
   add("member_behaviour", 0.5 * behaviour, `members' own behaviour scores average ${behaviour.toFixed(2)}`);
 

@@ -23,6 +23,7 @@
  * 0.94 within a template against 0.09 across templates.
  */
 import { fmix32, hash32 } from "./hash.ts";
+import { isAscii } from "./normalize.ts";
 import { ANCHORS, CANONICAL, CJK_ANCHORS, CJK_FUNCTION, FUNCTION_WORDS, WEAK_ANCHORS } from "./skeleton-lexicon.ts";
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -64,7 +65,20 @@ const LONG_SLOT = 4;
 /** A sentence of at least this many words with fewer than this share of anchors is passage content. */
 const PASSAGE_WORDS = 8;
 const PASSAGE_ANCHOR_SHARE = 0.25;
-const SENTENCE_END = new Set([...".?!:;。？！：；"].map((c) => c.charCodeAt(0)));
+/** Character classes by UTF-16 code unit (one table lookup instead of set lookups and regex tests). */
+const C_SENTENCE_END = 1;
+const C_STRUCTURAL = 2;
+const C_CJK_FUNC = 4;
+const C_HANGUL_PARTICLE = 8;
+const C_WORD = 16;
+const C_WORD_KNOWN = 32;
+const CHAR = new Uint8Array(0x10000);
+const mark = (chars: string, flag: number): void => {
+  for (const ch of chars) CHAR[ch.charCodeAt(0)] = (CHAR[ch.charCodeAt(0)] as number) | flag;
+};
+mark(".?!:;。？！：；", C_SENTENCE_END);
+mark(":?-*#=|()[]{}<>", C_STRUCTURAL);
+mark("을를이가은는의에와과도로", C_HANGUL_PARTICLE);
 
 /**
  * Word hash -> packed facts, in one open-addressing table (one probe per word): kind + 1 in
@@ -119,31 +133,47 @@ for (const [w, canon] of CANONICAL) {
   setBits(w.slice(0, sp), PHRASE_BIT);
   PHRASE_TAIL.set(head, [...(PHRASE_TAIL.get(head) ?? []), [w.slice(sp), id] as [string, number]].sort((a, b) => b[0].length - a[0].length));
 }
-const CJK_FUNC_CODES = new Set([...CJK_FUNCTION].map((c) => c.charCodeAt(0)));
-const STRUCTURAL_CODES = new Set([...":?-*#=|()[]{}<>"].map((c) => c.charCodeAt(0)));
-const QUOTE_CLOSE = new Map<number, number>([
-  [0x22, 0x22],
-  [0x201c, 0x201d],
-  [0xab, 0xbb],
-  [0x300c, 0x300d],
-]);
+mark([...CJK_FUNCTION].join(""), C_CJK_FUNC);
 const WORDISH = /[\p{L}\p{M}\p{N}]/u;
+
+/** The closing quote of an opening one, or -1. */
+function quoteClose(c: number): number {
+  return c === 0x22 ? 0x22 : c === 0x201c ? 0x201d : c === 0xab ? 0xbb : c === 0x300c ? 0x300d : -1;
+}
+
+// Token flags, set when a token is pushed.
+const F_BREAK = 1; // newline or sentence punctuation: ends a sentence
+const F_STRUCTURAL = 2; // structural punctuation or a special token (newline, quote, code)
+const F_SENTENCE_PUNCT = 4; // sentence punctuation
+const F_COLON = 8;
 
 /** Scratch token buffers, reused across calls (the hot path is single-threaded). */
 let kinds = new Uint8Array(512);
 let texts = new Uint8Array(512);
+let flags = new Uint8Array(512);
 let starts = new Int32Array(512);
 let ends = new Int32Array(512);
 let keep = new Uint8Array(512);
 let count = 0;
 
-function push(kind: number, text: number, start: number, end: number): void {
+function push(kind: number, text: number, start: number, end: number, f = 0): void {
   if (count === kinds.length) grow();
   kinds[count] = kind;
   texts[count] = text;
+  flags[count] = f;
   starts[count] = start;
   ends[count] = end;
   count++;
+}
+
+/** Flags of a one-character punctuation token. */
+function punctFlags(c: number): number {
+  const cl = CHAR[c] as number;
+  let f = 0;
+  if ((cl & C_SENTENCE_END) !== 0) f |= F_BREAK | F_SENTENCE_PUNCT;
+  if ((cl & C_STRUCTURAL) !== 0) f |= F_STRUCTURAL;
+  if (c === 58) f |= F_COLON;
+  return f;
 }
 
 function grow(): void {
@@ -154,6 +184,9 @@ function grow(): void {
   const t = new Uint8Array(n);
   t.set(texts);
   texts = t;
+  const f = new Uint8Array(n);
+  f.set(flags);
+  flags = f;
   const s = new Int32Array(n);
   s.set(starts);
   starts = s;
@@ -177,8 +210,7 @@ export function skeleton(text: string, maxChars = SKELETON_MAX_CHARS): string {
     const tail = Math.floor(maxChars * TAIL_SHARE);
     s = text.slice(0, maxChars - tail) + " " + CUT + " " + text.slice(text.length - tail);
   }
-  // eslint-disable-next-line no-control-regex
-  if (/[^\x00-\x7f]/.test(s)) s = s.normalize("NFKC");
+  if (!isAscii(s)) s = s.normalize("NFKC");
   const lower = s.toLowerCase();
   // Case changes that change length (Turkish İ) break offsets: then work on the lowercase text alone.
   const cased = lower.length === s.length ? s : lower;
@@ -203,7 +235,12 @@ function isWordChar(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
   if (c < 128) return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 39;
   if (isCjk(c)) return false;
-  return c === 0x2019 || WORDISH.test(s[i] ?? "");
+  let cl = CHAR[c] as number;
+  if ((cl & C_WORD_KNOWN) === 0) {
+    cl |= C_WORD_KNOWN | (c === 0x2019 || WORDISH.test(String.fromCharCode(c)) ? C_WORD : 0);
+    CHAR[c] = cl;
+  }
+  return (cl & C_WORD) !== 0;
 }
 
 /**
@@ -217,7 +254,7 @@ function tokenize(s: string, lower: string): void {
   while (i < n) {
     const c = s.charCodeAt(i);
     if (c === 10) {
-      push(PUNCT, T_NEWLINE, i, i + 1);
+      push(PUNCT, T_NEWLINE, i, i + 1, F_BREAK | F_STRUCTURAL);
       capRun = -1;
       i++;
       continue;
@@ -233,17 +270,17 @@ function tokenize(s: string, lower: string): void {
     }
     if (c === 96 && s.startsWith("```", i)) {
       const close = s.indexOf("```", i + 3);
-      push(MARKER, T_CODE, i, i);
+      push(MARKER, T_CODE, i, i, F_STRUCTURAL);
       i = close < 0 ? n : close + 3;
       capRun = 0;
       continue;
     }
-    const closeQ = QUOTE_CLOSE.get(c);
-    if (closeQ !== undefined) {
+    const closeQ = quoteClose(c);
+    if (closeQ >= 0) {
       const close = s.indexOf(String.fromCharCode(closeQ), i + 1);
       const nl = c === 0x22 ? s.indexOf("\n", i + 1) : -1;
       if (close > i + 1 && close - i <= MAX_QUOTE && (nl < 0 || nl > close)) {
-        push(PUNCT, T_QUOTE, i, close + 1);
+        push(PUNCT, T_QUOTE, i, close + 1, F_STRUCTURAL);
         i = close + 1;
         capRun = 0;
         continue;
@@ -268,9 +305,9 @@ function tokenize(s: string, lower: string): void {
       continue;
     }
     if (!isWordChar(s, i)) {
-      push(PUNCT, T_SLICE, i, i + 1);
+      push(PUNCT, T_SLICE, i, i + 1, punctFlags(c));
       // After a sentence end the next capital is the sentence's, not a name's: start the run one lower.
-      capRun = SENTENCE_END.has(c) ? -1 : 0;
+      capRun = ((CHAR[c] as number) & C_SENTENCE_END) !== 0 ? -1 : 0;
       i++;
       continue;
     }
@@ -334,7 +371,7 @@ function word(lower: string, i: number, end: number, h: number, hStem: number): 
   if (kind < 0 && end - i > 2) {
     const last = lower.charCodeAt(end - 1);
     // English plural / third person: "explains", "requests" (not "class"); Korean particles: "질문을" -> "질문".
-    const stem = (last === 115 && end - i > 3 && lower.charCodeAt(end - 2) !== 115) || HANGUL_PARTICLES.has(last);
+    const stem = (last === 115 && end - i > 3 && lower.charCodeAt(end - 2) !== 115) || ((CHAR[last] as number) & C_HANGUL_PARTICLE) !== 0;
     const k = stem ? (lookup(hStem) & KIND_MASK) - 1 : -1;
     if (k === ANCHOR || k === WEAK) kind = k;
   }
@@ -343,7 +380,6 @@ function word(lower: string, i: number, end: number, h: number, hStem: number): 
   return end;
 }
 
-const HANGUL_PARTICLES = new Set([..."을를이가은는의에와과도로"].map((c) => c.charCodeAt(0)));
 
 /** CJK anchors by first character, longest first. */
 const CJK_BY_FIRST = new Map<number, string[]>();
@@ -365,23 +401,20 @@ function cjkToken(lower: string, i: number): number {
     }
   }
   // Hiragana are mostly particles and endings in Japanese; a few Han characters are Chinese function words.
-  push((c >= 0x3040 && c < 0x30a0) || CJK_FUNC_CODES.has(c) ? FUNC : CONTENT, T_SLICE, i, i + 1);
+  push((c >= 0x3040 && c < 0x30a0) || ((CHAR[c] as number) & C_CJK_FUNC) !== 0 ? FUNC : CONTENT, T_SLICE, i, i + 1);
   return i + 1;
 }
 
-function isBreak(lower: string, t: number): boolean {
-  return texts[t] === T_NEWLINE || (kinds[t] === PUNCT && texts[t] === T_SLICE && SENTENCE_END.has(lower.charCodeAt(starts[t] ?? 0)));
+function isBreak(t: number): boolean {
+  return ((flags[t] as number) & F_BREAK) !== 0;
 }
 
-function isStructuralAt(lower: string, t: number): boolean {
-  if (t < 0 || t >= count) return false;
-  const tx = texts[t] ?? 0;
-  if (tx !== T_SLICE) return tx < T_CANON;
-  return kinds[t] === PUNCT && STRUCTURAL_CODES.has(lower.charCodeAt(starts[t] ?? 0));
+function isStructuralAt(t: number): boolean {
+  return t >= 0 && t < count && ((flags[t] as number) & F_STRUCTURAL) !== 0;
 }
 
 /** Whether token i (function word or punctuation) is kept because of its kept neighbour j. */
-function chains(lower: string, i: number, j: number): boolean {
+function chains(i: number, j: number): boolean {
   const k = kinds[i];
   if ((k !== FUNC && k !== PUNCT) || j < 0 || j >= count || !keep[j]) return false;
   const kj = kinds[j];
@@ -389,14 +422,14 @@ function chains(lower: string, i: number, j: number): boolean {
   if (k === FUNC) return kj !== PUNCT;
   // Punctuation attaches after anything kept, and before kept words (not before other punctuation);
   // a sentence end before scaffolding belongs to the slot it ends ("{review}. The sentiment is").
-  return j < i || (kj !== PUNCT && (texts[i] !== T_SLICE || !SENTENCE_END.has(lower.charCodeAt(starts[i] ?? 0))));
+  return j < i || (kj !== PUNCT && ((flags[i] as number) & F_SENTENCE_PUNCT) === 0);
 }
 
 /** A run holding a code marker or a field label ("Question:", "Review:") is scaffolding however short. */
-function isLabelOrMarker(lower: string, from: number, to: number): boolean {
+function isLabelOrMarker(from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     if (kinds[i] === MARKER) return true;
-    if ((kinds[i] === ANCHOR || kinds[i] === WEAK) && i + 1 < count && texts[i + 1] === T_SLICE && lower.charCodeAt(starts[i + 1] ?? 0) === 58) return true;
+    if ((kinds[i] === ANCHOR || kinds[i] === WEAK) && i + 1 < count && ((flags[i + 1] as number) & F_COLON) !== 0) return true;
   }
   return false;
 }
@@ -406,12 +439,12 @@ function isLabelOrMarker(lower: string, from: number, to: number): boolean {
  * demoted, so "the question of who owns the river" inside a passage does not look like
  * scaffolding. Sentences end at newlines, ":" and sentence punctuation.
  */
-function demotePassageAnchors(lower: string): void {
+function demotePassageAnchors(): void {
   let start = 0;
   let words = 0;
   let anchors = 0;
   for (let i = 0; i <= count; i++) {
-    const end = i === count || isBreak(lower, i);
+    const end = i === count || isBreak(i);
     if (!end) {
       const k = kinds[i];
       if (k === ANCHOR || k === WEAK || k === FUNC || k === CONTENT) words++;
@@ -429,9 +462,9 @@ function demotePassageAnchors(lower: string): void {
 }
 
 /** Whether an anchor (a strong one if `strong`) or a marker lies within ANCHOR_WINDOW content words of token i, in direction `dir`, in the same sentence. */
-function anchorNear(lower: string, i: number, dir: number, strong: boolean): boolean {
+function anchorNear(i: number, dir: number, strong: boolean): boolean {
   let content = 0;
-  for (let j = i + dir; j >= 0 && j < count && !isBreak(lower, j); j += dir) {
+  for (let j = i + dir; j >= 0 && j < count && !isBreak(j); j += dir) {
     const k = kinds[j];
     if (k === ANCHOR || k === MARKER || (k === WEAK && !strong)) return true;
     if (k === CONTENT && ++content > ANCHOR_WINDOW) return false;
@@ -442,7 +475,7 @@ function anchorNear(lower: string, i: number, dir: number, strong: boolean): boo
 function render(lower: string): string {
   const n = count;
   keep.fill(0, 0, n);
-  demotePassageAnchors(lower);
+  demotePassageAnchors();
   // 1. Anchors in scaffolding: another anchor/marker nearby, structural punctuation adjacent, or at the text's edge.
   for (let i = 0; i < n; i++) {
     const k = kinds[i];
@@ -452,16 +485,16 @@ function render(lower: string): string {
     }
     if (k !== ANCHOR && k !== WEAK) continue;
     // A label ("Question:") or a line start is scaffolding; right after a label is where the slot value starts.
-    let ok = k === ANCHOR && (i === 0 || i === n - 1 || isStructuralAt(lower, i + 1) || texts[i - 1] === T_NEWLINE);
+    let ok = k === ANCHOR && (i === 0 || i === n - 1 || isStructuralAt(i + 1) || texts[i - 1] === T_NEWLINE);
     // Another anchor within a few words of the same sentence (a label's colon or a line break ends it);
     // a weak anchor needs a strong one.
-    if (!ok) ok = anchorNear(lower, i, -1, k === WEAK) || anchorNear(lower, i, 1, k === WEAK);
+    if (!ok) ok = anchorNear(i, -1, k === WEAK) || anchorNear(i, 1, k === WEAK);
     if (ok) keep[i] = 1;
   }
   // 2. Function words and punctuation chained to kept tokens, both directions.
   for (let pass = 0; pass < 2; pass++) {
-    for (let i = 0; i < n; i++) if (!keep[i] && chains(lower, i, i - 1)) keep[i] = 1;
-    for (let i = n - 1; i >= 0; i--) if (!keep[i] && chains(lower, i, i + 1)) keep[i] = 1;
+    for (let i = 0; i < n; i++) if (!keep[i] && chains(i, i - 1)) keep[i] = 1;
+    for (let i = n - 1; i >= 0; i--) if (!keep[i] && chains(i, i + 1)) keep[i] = 1;
   }
   // 3. Short kept runs inside long slot content are leaks from it ("the", "i think"); next to
   //    short slots (a product name in "review ( _ ) about an _") they are the template.
@@ -478,25 +511,48 @@ function render(lower: string): string {
     while (j + right < n && !keep[j + right]) right++;
     let words = 0;
     for (let t = i; t < j; t++) if (kinds[t] !== PUNCT) words++;
-    if (words < MIN_RUN && i > 0 && Math.min(left, right) >= LONG_SLOT && !isLabelOrMarker(lower, i, j)) keep.fill(0, i, j);
+    if (words < MIN_RUN && i > 0 && Math.min(left, right) >= LONG_SLOT && !isLabelOrMarker(i, j)) keep.fill(0, i, j);
     left = 0;
     i = j;
   }
-  let out = "";
+  // The text is written as code units into a reused buffer and made a string once.
+  outLen = 0;
   let inSlot = false;
   for (let i = 0; i < n; i++) {
     if (!keep[i]) {
-      if (!inSlot) out = out.length === 0 ? SLOT : out + " " + SLOT;
+      if (!inSlot) emit(SLOT, 0, SLOT.length);
       inSlot = true;
       continue;
     }
     const tx = texts[i] ?? 0;
     // Blank-line counts vary with the slot content: one paragraph mark per run.
-    if (tx === T_NEWLINE && out.endsWith("¶")) continue;
-    let t: string = tx === T_SLICE ? lower.slice(starts[i], ends[i]) : (SPECIAL_TEXT[tx] ?? "");
-    if (t.indexOf("\u2019") >= 0) t = t.replace(/\u2019/g, "'");
-    out = out.length === 0 ? t : out + " " + t;
+    if (tx === T_NEWLINE && outLen > 0 && out[outLen - 1] === PILCROW) continue;
+    if (tx === T_SLICE) emit(lower, starts[i] as number, ends[i] as number);
+    else {
+      const t = SPECIAL_TEXT[tx] ?? "";
+      emit(t, 0, t.length);
+    }
     inSlot = false;
   }
-  return out;
+  let str = "";
+  for (let i = 0; i < outLen; i += 4096) str += String.fromCharCode.apply(null, out.subarray(i, Math.min(outLen, i + 4096)) as unknown as number[]);
+  return str;
+}
+
+const PILCROW = 0xb6;
+let out = new Uint16Array(1024);
+let outLen = 0;
+
+/** Appends " " (unless first) and t[from, to) to the output, typographic apostrophes as "'". */
+function emit(t: string, from: number, to: number): void {
+  if (outLen + (to - from) + 1 > out.length) {
+    const bigger = new Uint16Array(Math.max(out.length * 2, outLen + (to - from) + 1));
+    bigger.set(out.subarray(0, outLen));
+    out = bigger;
+  }
+  if (outLen > 0) out[outLen++] = 32;
+  for (let k = from; k < to; k++) {
+    const c = t.charCodeAt(k);
+    out[outLen++] = c === 0x2019 ? 39 : c;
+  }
 }
