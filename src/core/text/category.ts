@@ -104,8 +104,10 @@ function noisyOr(cues: readonly Cue[], s: string, bits: Uint8Array, start = 0): 
 function countNumbers(s: string, cap: number): number {
   let n = 0;
   for (let i = 0; i < s.length && n < cap; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) continue;
+    // Jump to the next digit natively (a regex scan without a match object).
+    DIGIT.lastIndex = i;
+    if (!DIGIT.test(s)) break;
+    i = DIGIT.lastIndex - 1;
     const prev = i > 0 ? s.charCodeAt(i - 1) : 32;
     let j = i;
     let dots = 0;
@@ -129,6 +131,8 @@ function countNumbers(s: string, cap: number): number {
   }
   return n;
 }
+
+const DIGIT = /\d/g;
 
 function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;

@@ -56,6 +56,9 @@ export const COT_CUE_WEIGHTS: Readonly<Record<string, number>> = {
   step_guide: 0.2,
 };
 
+/** The cue weights as [id, weight] pairs, in the fixed output order. */
+const CUE_ORDER: readonly (readonly [string, number])[] = Object.entries(COT_CUE_WEIGHTS);
+
 type Family = "step" | "reason" | "reasonWeak" | "show" | "careful" | "first" | "final" | "lets" | "justify" | "chain" | "noskip" | "showSteps" | "procedural";
 const FAMILIES: readonly Family[] = ["step", "reason", "reasonWeak", "show", "careful", "first", "final", "lets", "justify", "chain", "noskip", "showSteps", "procedural"];
 /**
@@ -157,10 +160,12 @@ export function cotElicitation(text: string): CotResult {
 
   const cues: string[] = [];
   let keep = 1;
-  for (const id in COT_CUE_WEIGHTS) {
-    if (!found.has(id)) continue;
-    cues.push(id);
-    keep *= 1 - (COT_CUE_WEIGHTS[id] ?? 0);
+  if (found.size > 0) {
+    for (const [id, w] of CUE_ORDER) {
+      if (!found.has(id)) continue;
+      cues.push(id);
+      keep *= 1 - w;
+    }
   }
   return { score: Math.round((1 - keep) * 1000) / 1000, cues };
 }
