@@ -7,7 +7,7 @@
  * and never throws: the body comes straight from the client, so every field is checked
  * before use and junk is skipped.
  */
-import { hashHex } from "./hash.ts";
+import { combine32, fmix32, hex32 } from "./hash.ts";
 
 /** What the analysers see of one request. */
 export interface PromptView {
@@ -247,28 +247,84 @@ function readTools(request: Obj): { names: string[]; hash: string | null } {
     }
   }
   if (defs.length === 0) return { names: [], hash: null };
-  const canon = defs
-    .map((d) => JSON.stringify(d.name) + ":" + canonicalJson(d.schema, 0, { budget: 20_000 }))
-    .sort()
-    .join(",");
-  return { names: dedupe(defs.map((d) => d.name).filter((n) => n.length > 0)), hash: hashHex(canon) };
+  // The set of tools: a commutative sum of per-tool hashes (tool order does not matter).
+  const state = { budget: 20_000 };
+  let s1 = 0;
+  let s2 = 0;
+  for (const d of defs) {
+    hashString(d.name, 7);
+    const n1 = H1;
+    const n2 = H2;
+    hashValue(d.schema, 0, state);
+    s1 = (s1 + fmix32(combine32(n1, H1))) | 0;
+    s2 = (s2 + fmix32(combine32(n2 ^ 0x5bd1e995, H2))) | 0;
+  }
+  return { names: dedupe(defs.map((d) => d.name).filter((n) => n.length > 0)), hash: hex32(fmix32(s1 ^ defs.length)) + hex32(fmix32(s2 + defs.length)) };
 }
 
 /**
- * JSON with object keys sorted, so two clients that serialise the same schema in different
- * key order get the same hash. Bounded in depth and size: a pathological schema degrades to
- * a truncated (still deterministic) string instead of a slow request.
+ * 64-bit structural hash of a JSON-like value, in H1 and H2 (two independent lanes), with
+ * object keys in any order giving the same hash (a commutative sum of per-key hashes): two
+ * clients that serialise one schema in different key order match. One walk, no strings
+ * built and no keys sorted (a large tool set used to cost several times its JSON.parse).
+ * Bounded in depth and size: a pathological schema hashes a truncated walk, still
+ * deterministically.
  */
-function canonicalJson(v: unknown, depth: number, state: { budget: number }): string {
-  if (--state.budget < 0 || depth > 32) return "…";
-  if (v === null || typeof v === "number" || typeof v === "boolean") return String(v);
-  if (typeof v === "string") return JSON.stringify(v);
-  if (Array.isArray(v)) return "[" + v.map((x) => canonicalJson(x, depth + 1, state)).join(",") + "]";
-  if (isObj(v)) {
-    const keys = Object.keys(v).sort();
-    return "{" + keys.map((k) => JSON.stringify(k) + ":" + canonicalJson(v[k], depth + 1, state)).join(",") + "}";
+let H1 = 0;
+let H2 = 0;
+
+function hashValue(v: unknown, depth: number, state: { budget: number }): void {
+  if (--state.budget < 0 || depth > 32) {
+    H1 = 0x2c1b3c6d;
+    H2 = 0x297a2d39;
+  } else if (typeof v === "string") hashString(v, 1);
+  else if (typeof v === "number") hashString(String(v), 2);
+  else if (typeof v === "boolean") {
+    H1 = v ? 0x68e31da4 : 0x1b56c4e9;
+    H2 = v ? 0x0b4a7b39 : 0x7feb352d;
+  } else if (Array.isArray(v)) {
+    let a1 = 0x3a8f05c5;
+    let a2 = 0x6c8e9cf5;
+    for (const x of v) {
+      hashValue(x, depth + 1, state);
+      a1 = combine32(a1, H1);
+      a2 = combine32(a2 ^ 0x27d4eb2f, H2);
+    }
+    H1 = fmix32(a1 ^ v.length);
+    H2 = fmix32(a2 + v.length);
+  } else if (isObj(v)) {
+    let s1 = 0;
+    let s2 = 0;
+    let n = 0;
+    for (const k in v) {
+      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+      hashString(k, 3);
+      const k1 = H1;
+      const k2 = H2;
+      hashValue(v[k], depth + 1, state);
+      s1 = (s1 + fmix32(combine32(k1, H1))) | 0;
+      s2 = (s2 + fmix32(combine32(k2 ^ 0x165667b1, H2))) | 0;
+      n++;
+    }
+    H1 = fmix32(s1 ^ Math.imul(n, 0x9e3779b1));
+    H2 = fmix32(s2 + Math.imul(n, 0x85ebca6b));
+  } else {
+    H1 = 0x4cf5ad43;
+    H2 = 0x2545f491;
   }
-  return "null";
+}
+
+/** Two FNV-1a lanes over the code units of `s`, finished with the type tag and length. */
+function hashString(s: string, tag: number): void {
+  let h1 = 0x811c9dc5 ^ tag;
+  let h2 = 0x050c5d1f ^ tag;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x01000193 + 0x1000);
+  }
+  H1 = fmix32(h1 ^ s.length);
+  H2 = fmix32(h2 + s.length * 31);
 }
 
 function dedupe(xs: readonly string[]): string[] {
