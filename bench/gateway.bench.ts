@@ -1,9 +1,12 @@
 /**
  * `npm run bench:gateway`: what moat adds on the request path. A light upstream stub runs in its own
  * process; `moat serve` (enforce mode, real engine, default policy, traffic log and state file on disk)
- * runs in another, as deployed. The load generator sends the same chat-completion requests at
- * concurrency 64 straight to the stub and through moat, alternating rounds in one run, and prints the
- * added p50/p99 latency and the throughput ratio. Loopback only; bounded request counts.
+ * runs in another, as deployed; a bare Node proxy (no moat logic) runs in a third, as the floor of any
+ * proxy hop. The load generator sends the same chat-completion requests at concurrency 64 straight to
+ * the stub, through the bare proxy and through moat, alternating rounds in one run, and prints the added
+ * p50/p99 latency, the throughput ratios, CPU time per request of each process and the load average
+ * (the machine may be shared: CPU per request is steadier than wall time). Loopback only; bounded counts.
+ * Profile moat with MOAT_BENCH_PROF=<private dir>.
  *
  * Usage: npm run bench:gateway [-- --requests 20000 --concurrency 64 --accounts 500]
  */

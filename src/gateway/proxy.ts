@@ -1,7 +1,8 @@
 /**
- * The request path of `moat serve`: authenticate the moat key, read and check the body, feed the
- * exchange to the engine and decide *before* forwarding, then either answer in the API's own error
- * format (block, challenge, throttle) or forward (capped when degraded) and relay the response
+ * The request path of `moat serve`: authenticate the moat key, read and check the body, decide *before*
+ * forwarding (the live detector observes a new account's exchange first; a known account is decided from
+ * the engine's current state and its exchange is fed after forwarding), then either answer in the API's
+ * own error format (block, challenge, throttle) or forward (capped when degraded) and relay the response
  * (reasoning withheld when degraded). Every exchange is written to the traffic log once its response ends.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
