@@ -83,32 +83,48 @@ export const NO_FACTS: AccountFacts = {
   signupPrefix: null,
 };
 
+/**
+ * Layout of an account's one numeric store. Every fixed-size counter and sketch lives in one Uint32Array:
+ * each typed array costs ~200 bytes of object overhead on top of its data, which is most of an account's
+ * budget (bench/scan.bench.ts measures bytes per account).
+ */
+const CAT = 0; // exchanges per content category
+const HOURS = CAT + CATEGORIES.length; // exchanges per hour of day (UTC)
+const BUCKETS = HOURS + 24; // last distinct 10-minute activity buckets (ring)
+const KEYCOUNTS = BUCKETS + 16; // linking keys held, per kind
+const KMV_IPS = KEYCOUNTS + 8;
+const KMV_PROBLEMS = KMV_IPS + DistinctCounter.slots(16);
+const KMV_SKELETONS = KMV_PROBLEMS + DistinctCounter.slots(16);
+const BLOOM = KMV_SKELETONS + DistinctCounter.slots(16);
+const BANDS = BLOOM + TinyBloom.SLOTS;
+const BAND_COUNT = 4;
+const BAND_K = 3;
+const STORE_SLOTS = BANDS + BAND_COUNT * BAND_K;
+
 export class AccountState {
   facts: AccountFacts = NO_FACTS;
+  private readonly store = new Uint32Array(STORE_SLOTS);
   n = 0;
   firstT = 0;
   lastT = 0;
   cotN = 0;
-  readonly categories = new Uint32Array(CATEGORIES.length);
   multiTurnN = 0;
   agenticN = 0;
   repeatN = 0;
   bigBudgetN = 0;
   anonNetN = 0;
-  /** Exchanges per hour of day (UTC), for 24/7 vs human rhythm. */
-  readonly hours = new Uint32Array(24);
   activeDays = 0;
   private dayIdx = -1;
   dayCount = 0;
   maxDayCount = 0;
   /** log10 of inter-arrival gaps in seconds. */
   readonly gaps = new RunningStats();
-  readonly ips = new DistinctCounter(16);
-  readonly problems = new DistinctCounter(16);
-  readonly skeletons = new DistinctCounter(16);
-  private readonly seenProblems = new TinyBloom();
+  readonly ips = new DistinctCounter(this.store, KMV_IPS, 16);
+  readonly problems = new DistinctCounter(this.store, KMV_PROBLEMS, 16);
+  readonly skeletons = new DistinctCounter(this.store, KMV_SKELETONS, 16);
+  private readonly seenProblems = new TinyBloom(this.store, BLOOM);
   readonly params = new HeavyHitters(2);
-  readonly bands = new BandHitters(4, 3);
+  readonly bands = new BandHitters(BAND_COUNT, BAND_K, this.store, BANDS);
   /** The first few distinct IPs (linking keys); bounded by config. */
   readonly ipKeys: number[] = [];
   readonly prefixes = new HeavyHitters(2);
@@ -119,10 +135,6 @@ export class AccountState {
   switchLagHours: number | null = null;
   /** Groups of the linking keys this account has joined (see linking/); bounded per kind by the engine. */
   readonly links: LinkRef[] = [];
-  /** How many keys of each kind this account holds, groups and not-yet-shared keys alike (index: KIND_INDEX). */
-  readonly keyCounts = new Uint8Array(8);
-  /** The last distinct 10-minute activity buckets, for synchronised-activity checks across accounts. */
-  readonly recentBuckets = new Uint32Array(16);
   private bucketPos = 0;
   /** Own-behaviour score as of the last update (cached for group evaluation). */
   own = 0;
@@ -143,17 +155,17 @@ export class AccountState {
     this.n++;
     this.lastT = Math.max(this.lastT, f.t);
     if (f.cot >= 0.5) this.cotN++;
-    this.categories[CATEGORIES.indexOf(f.category)]!++;
+    this.store[CAT + CATEGORIES.indexOf(f.category)]!++;
     // A tool loop is turns of machine output, not a person following up: it is not a conversation.
     if (f.turns > 1 && !f.agenticLoop) this.multiTurnN++;
     if (f.agenticLoop) this.agenticN++;
     if ((f.thinkingBudget ?? 0) >= 8000 || (f.maxTokens ?? 0) >= 16000) this.bigBudgetN++;
     if (f.netClass === "hosting" || f.netClass === "vpn" || f.netClass === "tor") this.anonNetN++;
-    this.hours[new Date(f.t).getUTCHours()]!++;
+    this.store[HOURS + new Date(f.t).getUTCHours()]!++;
     const bucket = Math.floor(f.t / 600_000);
-    const lastBucket = this.recentBuckets[(this.bucketPos + 15) & 15]!;
+    const lastBucket = this.store[BUCKETS + ((this.bucketPos + 15) & 15)]!;
     if (bucket !== lastBucket) {
-      this.recentBuckets[this.bucketPos] = bucket;
+      this.store[BUCKETS + this.bucketPos] = bucket;
       this.bucketPos = (this.bucketPos + 1) & 15;
     }
     const day = Math.floor(f.t / DAY);
@@ -189,7 +201,10 @@ export class AccountState {
   activeHours(): number {
     let c = 0;
     const floor = this.n / 72;
-    for (const h of this.hours) if (h > 0 && h >= floor) c++;
+    for (let i = 0; i < 24; i++) {
+      const h = this.store[HOURS + i]!;
+      if (h > 0 && h >= floor) c++;
+    }
     return c;
   }
 
@@ -198,6 +213,25 @@ export class AccountState {
   }
 
   categoryShare(i: number): number {
-    return this.share(this.categories[i]!);
+    return this.share(this.store[CAT + i]!);
+  }
+
+  /** Exchanges in content category `i` (index into CATEGORIES). */
+  category(i: number): number {
+    return this.store[CAT + i]!;
+  }
+
+  /** The i-th of the last 16 distinct 10-minute activity buckets (0 = empty), for synchronised-activity checks. */
+  recentBucket(i: number): number {
+    return this.store[BUCKETS + (i & 15)]!;
+  }
+
+  /** How many linking keys of kind index `i` this account holds (groups and not-yet-shared keys alike). */
+  keyCount(i: number): number {
+    return this.store[KEYCOUNTS + i]!;
+  }
+
+  addKeyCount(i: number): void {
+    this.store[KEYCOUNTS + i]!++;
   }
 }

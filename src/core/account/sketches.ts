@@ -5,33 +5,51 @@
  * of every event and a generic library allocates per call; see bench/scan.bench.ts for the cost.
  */
 
-/** K-minimum-values distinct counter over 32-bit hashes: exact up to K, then ~1/sqrt(K-2) relative error. */
+/**
+ * K-minimum-values distinct counter over 32-bit hashes: exact up to K, then ~1/sqrt(K-2) relative error.
+ * It keeps its K minima and its size in a slice of a store it is given (K + 1 slots from `offset`), so an
+ * account's sketches share one typed array: a typed array object costs more than the 64 bytes it holds.
+ */
 export class DistinctCounter {
-  private readonly mins: Uint32Array;
-  private size = 0;
+  /** Slots this counter needs in a store: K minima and the size. */
+  static slots(k: number): number {
+    return k + 1;
+  }
 
-  constructor(private readonly k = 16) {
-    this.mins = new Uint32Array(k);
+  constructor(
+    private readonly store: Uint32Array,
+    private readonly offset: number,
+    private readonly k = 16,
+  ) {}
+
+  /** A counter with a store of its own (tests, one-off use). */
+  static standalone(k = 16): DistinctCounter {
+    return new DistinctCounter(new Uint32Array(DistinctCounter.slots(k)), 0, k);
+  }
+
+  private get size(): number {
+    return this.store[this.offset + this.k]!;
   }
 
   /** Adds a 32-bit hash (callers hash their values; use well-mixed hashes). */
   add(h: number): void {
     const v = h >>> 0;
-    const m = this.mins;
+    const m = this.store;
+    const o = this.offset;
     const n = this.size;
     // Sorted ascending insert; skip duplicates.
     let i = 0;
-    while (i < n && m[i]! < v) i++;
-    if (i < n && m[i] === v) return;
+    while (i < n && m[o + i]! < v) i++;
+    if (i < n && m[o + i] === v) return;
     if (n < this.k) {
-      m.copyWithin(i + 1, i, n);
-      m[i] = v;
-      this.size = n + 1;
+      m.copyWithin(o + i + 1, o + i, o + n);
+      m[o + i] = v;
+      m[o + this.k] = n + 1;
       return;
     }
     if (i >= this.k) return;
-    m.copyWithin(i + 1, i, this.k - 1);
-    m[i] = v;
+    m.copyWithin(o + i + 1, o + i, o + this.k - 1);
+    m[o + i] = v;
   }
 
   /**
@@ -41,7 +59,7 @@ export class DistinctCounter {
   static unionEstimate(counters: readonly DistinctCounter[]): number {
     const k = counters[0]?.k ?? 16;
     const all: number[] = [];
-    for (const c of counters) for (let i = 0; i < c.size; i++) all.push(c.mins[i]!);
+    for (const c of counters) for (let i = 0; i < c.size; i++) all.push(c.store[c.offset + i]!);
     all.sort((x, y) => x - y);
     const mins: number[] = [];
     for (const v of all) if (mins.length === 0 || mins[mins.length - 1] !== v) {
@@ -53,23 +71,30 @@ export class DistinctCounter {
   }
 
   estimate(): number {
-    if (this.size < this.k) return this.size;
-    const kth = this.mins[this.k - 1]!;
+    const n = this.size;
+    if (n < this.k) return n;
+    const kth = this.store[this.offset + this.k - 1]!;
     return ((this.k - 1) * 4294967296) / (kth + 1);
   }
 }
 
-/** A 512-bit Bloom filter with 2 probes: answers "seen this problem before?" for rejection-sampling repeats. */
+/** A 512-bit Bloom filter with 2 probes in 16 slots of a given store: "seen this problem before?" for rejection-sampling repeats. */
 export class TinyBloom {
-  private readonly bits = new Uint32Array(16);
+  static readonly SLOTS = 16;
+
+  constructor(
+    private readonly bits: Uint32Array,
+    private readonly offset: number,
+  ) {}
 
   /** Adds h and returns true when it was (probably) present already. */
   addAndCheck(h: number): boolean {
     const a = h & 511;
     const b = (Math.imul(h, 0x9e3779b1) >>> 23) & 511;
-    const hit = (this.bits[a >>> 5]! & (1 << (a & 31))) !== 0 && (this.bits[b >>> 5]! & (1 << (b & 31))) !== 0;
-    this.bits[a >>> 5]! |= 1 << (a & 31);
-    this.bits[b >>> 5]! |= 1 << (b & 31);
+    const o = this.offset;
+    const hit = (this.bits[o + (a >>> 5)]! & (1 << (a & 31))) !== 0 && (this.bits[o + (b >>> 5)]! & (1 << (b & 31))) !== 0;
+    this.bits[o + (a >>> 5)]! |= 1 << (a & 31);
+    this.bits[o + (b >>> 5)]! |= 1 << (b & 31);
     return hit;
   }
 }
@@ -134,14 +159,15 @@ export class RunningStats {
  */
 export class BandHitters {
   private readonly ids: Float64Array;
-  private readonly counts: Uint32Array;
 
+  /** `counts` holds bands * k slots from `offset` (shared with the account's other sketches). */
   constructor(
     private readonly bands: number,
     private readonly k: number,
+    private readonly counts: Uint32Array = new Uint32Array(bands * k),
+    private readonly offset = 0,
   ) {
     this.ids = new Float64Array(bands * k);
-    this.counts = new Uint32Array(bands * k);
   }
 
   /** Adds the band ids of one exchange (one per band, in band order). */
@@ -153,39 +179,39 @@ export class BandHitters {
       let free = -1;
       let hit = false;
       for (let j = base; j < base + k; j++) {
-        if (this.counts[j]! > 0 && this.ids[j] === id) {
-          this.counts[j]!++;
+        if (this.counts[this.offset + j]! > 0 && this.ids[j] === id) {
+          this.counts[this.offset + j]!++;
           hit = true;
           break;
         }
-        if (free < 0 && this.counts[j] === 0) free = j;
+        if (free < 0 && this.counts[this.offset + j] === 0) free = j;
       }
       if (hit) continue;
       if (free >= 0) {
         this.ids[free] = id;
-        this.counts[free] = 1;
+        this.counts[this.offset + free] = 1;
         continue;
       }
-      for (let j = base; j < base + k; j++) this.counts[j]!--;
+      for (let j = base; j < base + k; j++) this.counts[this.offset + j]!--;
     }
   }
 
   /** Lower-bound count of a band id, 0 when not tracked. */
   count(id: number): number {
     const base = Math.floor(id / 4294967296) * this.k;
-    for (let j = base; j < base + this.k && j < this.ids.length; j++) if (this.counts[j]! > 0 && this.ids[j] === id) return this.counts[j]!;
+    for (let j = base; j < base + this.k && j < this.ids.length; j++) if (this.counts[this.offset + j]! > 0 && this.ids[j] === id) return this.counts[this.offset + j]!;
     return 0;
   }
 
   /** Calls `fn` for every tracked id with its count. */
   forEach(fn: (id: number, count: number) => void): void {
-    for (let j = 0; j < this.ids.length; j++) if (this.counts[j]! > 0) fn(this.ids[j]!, this.counts[j]!);
+    for (let j = 0; j < this.ids.length; j++) if (this.counts[this.offset + j]! > 0) fn(this.ids[j]!, this.counts[this.offset + j]!);
   }
 
   /** The largest count of any tracked id. */
   topCount(): number {
     let best = 0;
-    for (const c of this.counts) if (c > best) best = c;
+    for (let j = 0; j < this.ids.length; j++) if (this.counts[this.offset + j]! > best) best = this.counts[this.offset + j]!;
     return best;
   }
 }

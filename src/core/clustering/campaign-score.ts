@@ -33,7 +33,7 @@ export function scoreCampaign(members: readonly AccountState[], groups: readonly
   for (const a of members) {
     own += a.own;
     exchanges += a.n;
-    for (let i = 0; i < CATEGORIES.length; i++) cats[i]! += a.categories[i]!;
+    for (let i = 0; i < CATEGORIES.length; i++) cats[i]! += a.category(i);
   }
   own = m > 0 ? own / m : 0;
   const kinds = new Set<KeyKind>(groups.map((g) => keyKind(g.key)));

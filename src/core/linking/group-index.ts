@@ -64,13 +64,12 @@ export class GroupIndex {
       if (facts.createdAt !== null) this.add(a, `signup:${Math.floor(facts.createdAt / SIGNUP_BUCKET_MS)}`);
       if (facts.signupPrefix) this.add(a, `sip:${facts.signupPrefix}`);
     }
-    const counts = a.keyCounts;
-    if (counts[KIND_INDEX["pfp"]!]! < MAX_PFP) this.add(a, `pfp:${f.paramFp}`);
+    if (a.keyCount(KIND_INDEX["pfp"]!) < MAX_PFP) this.add(a, `pfp:${f.paramFp}`);
     // A band becomes a key when its use count reaches TPL_MIN_USES: checked for this exchange's bands only.
-    if (counts[KIND_INDEX["tpl"]!]! < MAX_TPL)
+    if (a.keyCount(KIND_INDEX["tpl"]!) < MAX_TPL)
       for (const band of f.templateBands) if (a.bands.count(band) === TPL_MIN_USES) this.add(a, `tpl:${band}`);
     if (f.ip && a.ipKeys.includes(f.ipHash)) this.add(a, `ip:${f.ip}`);
-    if (f.ipPrefix && counts[KIND_INDEX["pfx"]!]! < MAX_PFX) this.add(a, `pfx:${f.ipPrefix}`);
+    if (f.ipPrefix && a.keyCount(KIND_INDEX["pfx"]!) < MAX_PFX) this.add(a, `pfx:${f.ipPrefix}`);
   }
 
   /** Marks the groups of accounts that changed since the last run, and returns the groups due for evaluation. */
@@ -100,7 +99,7 @@ export class GroupIndex {
       if (holder === a) return;
       const colon = key.indexOf(":");
       const kind = key.slice(0, colon);
-      a.keyCounts[KIND_INDEX[kind]!]!++;
+      a.addKeyCount(KIND_INDEX[kind]!);
       if (holder === undefined) {
         this.singles.set(key, a);
         return;
@@ -114,7 +113,7 @@ export class GroupIndex {
       a.links.push(g);
       return;
     }
-    a.keyCounts[KIND_INDEX[g.kind]!]!++;
+    a.addKeyCount(KIND_INDEX[g.kind]!);
     g.members.push(a);
     g.dirty = true;
     a.links.push(g);

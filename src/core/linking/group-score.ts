@@ -174,8 +174,10 @@ export function scoreGroup(
   const all = new Uint32Array(m * 16);
   let slots = 0;
   for (const a of members)
-    for (const b of a.recentBuckets)
+    for (let i = 0; i < 16; i++) {
+      const b = a.recentBucket(i);
       if (b !== 0) all[slots++] = b;
+    }
   if (slots > 0 && m >= 3) {
     const sorted = all.subarray(0, slots).sort();
     const crowd = Math.max(3, 0.2 * m);

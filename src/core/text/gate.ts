@@ -54,6 +54,10 @@ let charGroups: number[][] = [];
 /** Per 32-code block of ASCII: which symbols have gates (block 1: 32-63, 2: 64-95, 3: 96-127). */
 const charMask = new Int32Array(4);
 let substrGroups: [string, number][] = [];
+/** Gates on a non-ASCII symbol or CJK / Hangul character: [code, group id], checked against a Bloom filter of the text's characters. */
+let wideGroups: [number, number][] = [];
+const wide = new Int32Array(32);
+const wideBit = (c: number): number => Math.imul(c, 0x9e3779b1) >>> 22;
 
 /** Open gates per group for the texts scanned last (a few texts of one request alternate). */
 const MEMO = 4;
@@ -92,6 +96,7 @@ function build(): void {
   charGroups = Array.from({ length: 128 }, () => []);
   charMask.fill(0);
   substrGroups = [];
+  wideGroups = [];
   lengths = 0;
   shortFirst = new Uint8Array(LETTER_LIMIT);
   groups.forEach((g, id) => {
@@ -113,7 +118,8 @@ function build(): void {
         (byKey.get(k) ?? byKey.set(k, new Set()).get(k))?.add(id);
       } else if (t.kind === "script") {
         for (let b = 0; b < 32; b++) if ((t.bits & (1 << b)) !== 0) scriptGroups[b]?.push(id);
-      } else if (t.kind === "char") {
+      } else if (t.kind === "char" && t.code >= 128) wideGroups.push([t.code, id]);
+      else if (t.kind === "char") {
         charGroups[t.code]?.push(id);
         charMask[t.code >> 5] = (charMask[t.code >> 5] as number) | (1 << (t.code & 31));
       }
@@ -172,6 +178,7 @@ function scan(s: string, bits: Uint8Array): void {
   for (const id of alwaysOpen) bits[id] = 1;
   const table = letterTable();
   let scripts = 0;
+  wide.fill(0);
   let sym1 = 0; // ASCII 32..63 present
   let sym2 = 0; // ASCII 64..95 present (non-letters)
   let sym3 = 0; // ASCII 96..127 present (non-letters)
@@ -186,7 +193,11 @@ function scan(s: string, bits: Uint8Array): void {
           else if (c < 96) sym2 |= 1 << (c - 64);
           else sym3 |= 1 << (c - 96);
         }
-      } else scripts |= scriptBit(c);
+      } else {
+        scripts |= scriptBit(c);
+        const b = wideBit(c);
+        wide[b >>> 5] = (wide[b >>> 5] as number) | (1 << (b & 31));
+      }
       i++;
       continue;
     }
@@ -224,7 +235,13 @@ function scan(s: string, bits: Uint8Array): void {
       i++;
     }
   }
-  if (scripts !== 0) for (let b = 0; b < 32; b++) if ((scripts & (1 << b)) !== 0) for (const id of scriptGroups[b] ?? []) bits[id] = 1;
+  if (scripts !== 0) {
+    for (let b = 0; b < 32; b++) if ((scripts & (1 << b)) !== 0) for (const id of scriptGroups[b] ?? []) bits[id] = 1;
+    for (const [code, id] of wideGroups) {
+      const b = wideBit(code);
+      if (((wide[b >>> 5] as number) & (1 << (b & 31))) !== 0) bits[id] = 1;
+    }
+  }
   openChars(sym1 & charMask[1]!, 32, bits);
   openChars(sym2 & charMask[2]!, 64, bits);
   openChars(sym3 & charMask[3]!, 96, bits);

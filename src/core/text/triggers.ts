@@ -202,8 +202,9 @@ function cost(ts: readonly Trigger[]): number {
   let c = 0;
   for (const t of ts) {
     if (t.kind === "word") c += wordCost(t.text, t.whole);
-    else if (t.kind === "script") c += 2;
-    else if (t.kind === "char") c += RARE_CHARS.has(t.code) ? 2 : 50;
+    else if (t.kind === "script") c += 5;
+    // A CJK character or other non-ASCII symbol is rare in a text that is not in its script.
+    else if (t.kind === "char") c += t.code >= 128 ? 0.3 : RARE_CHARS.has(t.code) ? 2 : 50;
     else c += substrCost(t.text); // each also costs a substring search per scan
   }
   return c;
@@ -324,17 +325,17 @@ function seqTriggers(seq: readonly Atom[], tokenStart: boolean, endBoundary: boo
         if (atStart && isTokenLetter(c)) {
           offer(wordAt(seq, i, endBoundary));
         }
-        if (c >= 128 && scriptBit(c) !== 0) offer([{ kind: "script", bits: scriptBit(c) }]);
-        else if (c > 32 && !isTokenLetter(c)) offer([{ kind: "char", code: c }]);
+        if (c > 32 && !isTokenLetter(c)) offer([{ kind: "char", code: c }]);
+        else if (c >= 128 && scriptBit(c) !== 0) offer([{ kind: "script", bits: scriptBit(c) }]);
         // A substring from a word's start (not its middle: the word trigger is as good and needs no search).
         const prev = seq[i - 1];
         const lit = prev !== undefined && prev.t === "char" && isTokenLetter(prev.c) ? "" : literalAt(seq, i);
         if (lit.length >= 4) offer([{ kind: "substr", text: lit }]);
       } else if (a.t === "class" && a.chars !== null) {
         if (atStart && a.letters) offer(wordAt(seq, i, endBoundary));
-        if (a.chars.every((c) => c > 32 && c < 128 && !isTokenLetter(c))) offer(a.chars.map((code) => ({ kind: "char", code })));
-        else if (a.chars.every((c) => (c > 32 && c < 128 && !isTokenLetter(c)) || scriptBit(c) !== 0)) {
-          offer(a.chars.map((c): Trigger => (c < 128 ? { kind: "char", code: c } : { kind: "script", bits: scriptBit(c) })));
+        if (a.chars.every((c) => c > 32 && !isTokenLetter(c))) offer(a.chars.map((code) => ({ kind: "char", code })));
+        else if (a.chars.every((c) => (c > 32 && !isTokenLetter(c)) || scriptBit(c) !== 0)) {
+          offer(a.chars.map((c): Trigger => (!isTokenLetter(c) ? { kind: "char", code: c } : { kind: "script", bits: scriptBit(c) })));
         }
       } else if (a.t === "group") {
         const parts: Trigger[] = [];
