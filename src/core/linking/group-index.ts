@@ -8,6 +8,7 @@ import type { AccountState, LinkRef } from "../account/account-state.ts";
 import type { RequestFeatures } from "../features/request-features.ts";
 import type { EngineConfig } from "../engine/config.ts";
 import { SIGNUP_BUCKET_MS } from "./keys.ts";
+import { hash32 } from "../text/index.ts";
 
 export interface Group extends LinkRef {
   readonly key: string;
@@ -31,13 +32,18 @@ const TPL_MIN_USES = 2;
 
 const KIND_INDEX: Readonly<Record<string, number>> = { pay: 0, pfp: 1, tpl: 2, ip: 3, pfx: 4, mail: 5, signup: 6, sip: 7 };
 
+/** 53-bit hash of a key (two seeded 32-bit hashes): collisions among millions of keys are negligible. */
+function keyHash(key: string): number {
+  return (hash32(key, 0x5bd1e995) & 0x1fffff) * 4294967296 + hash32(key, 0x9747b28c);
+}
+
 export class GroupIndex {
   private readonly groups = new Map<string, Group>();
   /**
    * Keys held by exactly one account so far. Most keys never get a second holder (94% on the quick preset:
    * one person's card, IP, sign-up minute), so a group object is only made when a second account joins.
    */
-  private readonly singles = new Map<string, AccountState>();
+  private readonly singles = new Map<number, AccountState>();
   private readonly touched = new Set<AccountState>();
 
   constructor(private readonly config: EngineConfig) {}
@@ -95,16 +101,18 @@ export class GroupIndex {
     if (g) {
       if (a.links.includes(g)) return;
     } else {
-      const holder = this.singles.get(key);
+      // Keyed by a 53-bit hash, not the string: the key is spelled again by whoever joins second.
+      const hk = keyHash(key);
+      const holder = this.singles.get(hk);
       if (holder === a) return;
       const colon = key.indexOf(":");
       const kind = key.slice(0, colon);
       a.addKeyCount(KIND_INDEX[kind]!);
       if (holder === undefined) {
-        this.singles.set(key, a);
+        this.singles.set(hk, a);
         return;
       }
-      this.singles.delete(key);
+      this.singles.delete(hk);
       const value = key.slice(colon + 1);
       g = { key, kind, value, band: kind === "tpl" ? Number(value) : 0, members: [holder], evaluatedSize: 0, evaluatedAt: Number.NEGATIVE_INFINITY, dirty: true, score: 0, reasons: [], linked: false, campaignId: null, mark: 0, count: 0 };
       holder.links.push(g);

@@ -40,6 +40,8 @@ let mask = 0;
 /** Flattened group lists per entry: entryStart[e]..entryStart[e+1]. */
 let entryStart: number[] = [];
 let entryGroups: number[] = [];
+/** Per entry: the whole trigger word to check at the token (longer than the key), or null. */
+let entryTexts: (string | null)[] = [];
 /**
  * Short prefix triggers (fewer than KEY_LEN letters, not whole words: "lös" for "löse",
  * "lösung"): their lengths (bit per length) and first letters; a token is probed at those
@@ -90,7 +92,8 @@ export function setGating(on: boolean): void {
 }
 
 function build(): void {
-  const byKey = new Map<number, Set<number>>();
+  // key -> group id -> full trigger texts to verify on a hit (null: the key is the whole trigger).
+  const byKey = new Map<number, Map<number, Set<string> | null>>();
   alwaysOpen = [];
   scriptGroups = Array.from({ length: 32 }, () => []);
   charGroups = Array.from({ length: 128 }, () => []);
@@ -115,7 +118,10 @@ function build(): void {
           lengths |= 1 << len;
           shortFirst[fold(t.text.charCodeAt(0))] = 1;
         }
-        (byKey.get(k) ?? byKey.set(k, new Set()).get(k))?.add(id);
+        const perGroup = byKey.get(k) ?? byKey.set(k, new Map()).get(k);
+        if (perGroup === undefined) continue;
+        if (t.text.length <= KEY_LEN) perGroup.set(id, null);
+        else if (perGroup.get(id) !== null) perGroup.set(id, (perGroup.get(id) ?? new Set<string>()).add(t.text));
       } else if (t.kind === "script") {
         for (let b = 0; b < 32; b++) if ((t.bits & (1 << b)) !== 0) scriptGroups[b]?.push(id);
       } else if (t.kind === "char" && t.code >= 128) wideGroups.push([t.code, id]);
@@ -133,12 +139,18 @@ function build(): void {
   mask = size - 1;
   entryStart = [0];
   entryGroups = [];
-  for (const [k, ids] of byKey) {
+  entryTexts = [];
+  for (const [k, perGroup] of byKey) {
     let slot = k & mask;
     while (keys[slot] !== 0) slot = (slot + 1) & mask;
     keys[slot] = k;
     vals[slot] = entryStart.length - 1;
-    entryGroups.push(...ids);
+    for (const [id, texts] of perGroup) {
+      for (const text of texts ?? [null]) {
+        entryGroups.push(id);
+        entryTexts.push(text);
+      }
+    }
     entryStart.push(entryGroups.length);
   }
   while (memoBits.length < MEMO) memoBits.push(new Uint8Array(0));
@@ -204,6 +216,7 @@ function scan(s: string, bits: Uint8Array): void {
     // A token: hash its first KEY_LEN letters, probe, then skip to its end.
     const first = c < 128 ? c | 0x20 : c;
     const short = lengths !== 0 && shortFirst[first] === 1;
+    const start = i;
     let h = FNV_OFFSET;
     let len = 0;
     for (;;) {
@@ -212,16 +225,16 @@ function scan(s: string, bits: Uint8Array): void {
       len++;
       i++;
       if (len === KEY_LEN) {
-        hit(prefixKey(h, len), bits);
+        hit(prefixKey(h, len), bits, s, start);
         break;
       }
-      if (short && (lengths & (1 << len)) !== 0) hit(prefixKey(h, len), bits);
+      if (short && (lengths & (1 << len)) !== 0) hit(prefixKey(h, len), bits, s, start);
       if (i >= n) break;
       c = s.charCodeAt(i);
       if (!isLetterCode(c, table)) break;
     }
     if (len < KEY_LEN) {
-      if (len > 1) hit(prefixKey(h, len + WHOLE), bits);
+      if (len > 1) hit(prefixKey(h, len + WHOLE), bits, s, start);
       continue;
     }
     // the rest of a long token
@@ -264,16 +277,32 @@ function isLetterCode(c: number, table: Uint8Array): boolean {
   return c < LETTER_LIMIT && table[c] === 1;
 }
 
-function hit(k: number, bits: Uint8Array): void {
+/** Opens the gates keyed `k`, for the token starting at `p` of `s` (long triggers are checked whole: "explain" is not "explica"). */
+function hit(k: number, bits: Uint8Array, s: string, p: number): void {
   let slot = k & mask;
   for (;;) {
     const key = keys[slot] as number;
     if (key === 0) return;
     if (key === k) {
       const e = vals[slot] as number;
-      for (let i = entryStart[e] as number; i < (entryStart[e + 1] as number); i++) bits[entryGroups[i] as number] = 1;
+      for (let i = entryStart[e] as number; i < (entryStart[e + 1] as number); i++) {
+        const id = entryGroups[i] as number;
+        if (bits[id] === 1) continue;
+        const text = entryTexts[i];
+        if (text === null || text === undefined || tokenStartsWith(s, p, text)) bits[id] = 1;
+      }
       return;
     }
     slot = (slot + 1) & mask;
   }
+}
+
+/** Whether s[p...] starts with `text` (lowercase letters), ASCII letters of `s` folded as the scan folds them. */
+function tokenStartsWith(s: string, p: number, text: string): boolean {
+  if (p + text.length > s.length) return false;
+  for (let k = 0; k < text.length; k++) {
+    const c = s.charCodeAt(p + k);
+    if ((c >= 65 && c <= 90 ? c | 0x20 : c) !== text.charCodeAt(k)) return false;
+  }
+  return true;
 }

@@ -177,22 +177,25 @@ class Parser {
 /**
  * Costs of candidate triggers, roughly the chance (in %) that an ordinary prompt opens the gate:
  * function words are in most texts, common instruction words in many, other words in few.
+ * A word trigger opens on tokens starting with it (the gate checks long ones whole), so a
+ * prefix is as common as the words it starts.
  */
-const FUNCTION_KEYS = new Set(
-  `the and to of in on at is it be you your we our me my this that thes thos with for from by as or not no do don does did can
-   will woul shou coul all any each ever one some how what why when wher whic who ther then than just so if but also abou let
-   like make get give have has are was were been an its they them he she his her here only more most very into out up`.split(/\s+/),
+const FUNCTION_WORDS = new Set(
+  `the and to of in on at is it be you your we our me my this that these those with for from by as or not no do don does did can
+   will would should could all any each every one some how what why when where which who there their then than just so if but also
+   about let like make get give have has are was were been an its they them he she his her here only more most very into out up`.split(/\s+/),
 );
-const COMMON_KEYS = new Set(
-  `step show expl answ ques thin work writ list time firs last next help good best find read take tell know want need use new
-   way may put say see got well over such case form mean poin part done same both much many long high sure try keep`.split(/\s+/),
+const COMMON_WORDS = new Set(
+  `step steps show explain answer question think work write list time first last next help good best find read take tell know want
+   need use new way may put say see got well over such case form mean point part done same both much many long high sure try keep
+   thing things make made`.split(/\s+/),
 );
 const RARE_CHARS = new Set([..."<>\\#$[]{}|`*^=~@%&_"].map((c) => c.charCodeAt(0)));
 
 function wordCost(w: string, whole = false): number {
-  const key = w.slice(0, 4);
-  if (FUNCTION_KEYS.has(key)) return 50;
-  if (COMMON_KEYS.has(key)) return 5;
+  // A prefix of a function word ("th", "wh") opens as often as the word.
+  if (FUNCTION_WORDS.has(w) || (!whole && w.length < 4 && [...FUNCTION_WORDS].some((f) => f.startsWith(w)))) return 50;
+  if (COMMON_WORDS.has(w)) return 5;
   // A short prefix (not a whole word) costs an extra probe per token in every scan.
   if (w.length < 4 && !whole) return 30;
   return w.length < 4 ? 2 : 0.5;
