@@ -117,6 +117,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const replay = await replayTrafficLog(opts.replayFiles ?? [], detection, config.upstreamTimeoutMs + 60_000, (a) => detector.remember(a));
   metrics.inc("moat_replayed_events_total", undefined, replay.events);
   metrics.inc("moat_replay_bad_lines_total", undefined, replay.badLines);
+  metrics.inc("moat_engine_errors_total", undefined, replay.engineErrors);
   // Verification marks are applied after the replay: the past was judged with what was known then.
   for (const o of overrides.list()) {
     if (o.target !== "account" || !o.verified) continue;

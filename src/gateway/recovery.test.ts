@@ -29,3 +29,23 @@ test("replay restores arrival order within the window, counts bad lines and read
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("an event the engine throws on during replay is counted and skipped, and the replay goes on", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "moat-replay-"));
+  try {
+    const a = join(dir, "a.jsonl");
+    writeFileSync(a, [line("2026-04-22T00:00:01Z", "first"), line("2026-04-22T00:00:02Z", "poison"), line("2026-04-22T00:00:03Z", "third")].join("\n"));
+    const det = new ScriptedDetection();
+    const observe = det.observe.bind(det);
+    det.observe = (ev) => {
+      if (ev.event.account_id === "poison") throw new Error("engine bug");
+      return observe(ev);
+    };
+    const r = await replayTrafficLog([a], det, 60_000, () => undefined);
+    assert.deepEqual(det.observed, ["first", "third"]);
+    assert.equal(r.events, 3);
+    assert.equal(r.engineErrors, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

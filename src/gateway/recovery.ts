@@ -3,7 +3,8 @@
  * `observe`, the same engine the live path drives (one engine, two drivers). Lines were written
  * when responses ended, so they are in completion order; a reorder window (longer than any request
  * can take) puts them back into arrival order before they are observed. Bad lines (a torn last line
- * after `kill -9`, a hand-edited file) are counted and reported, never fatal.
+ * after `kill -9`, a hand-edited file) are counted and reported, never fatal; so are events the engine
+ * throws on.
  */
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
@@ -20,6 +21,8 @@ export interface ReplayStats {
   readonly badFiles: number;
   /** Last event time replayed (epoch ms), null when the log was empty. */
   readonly lastT: number | null;
+  /** Events the engine threw on (counted and skipped: a start-up must not die on one exchange). */
+  readonly engineErrors: number;
 }
 
 /** A binary min-heap of events by time, ties broken by arrival in the log (stable). */
@@ -106,10 +109,18 @@ export async function replayTrafficLog(
   let seq = 0;
   let maxT = Number.NEGATIVE_INFINITY;
   let lastT: number | null = null;
+  let engineErrors = 0;
   const emit = (ev: TimedEvent): void => {
-    onAssessment(detection.observe(ev));
     events++;
     lastT = ev.t;
+    let a;
+    try {
+      a = detection.observe(ev);
+    } catch {
+      engineErrors++;
+      return;
+    }
+    onAssessment(a);
   };
   let badFiles = 0;
   for (const file of files) {
@@ -134,5 +145,5 @@ export async function replayTrafficLog(
     }
   }
   while (heap.size > 0) emit(heap.pop() as TimedEvent);
-  return { files: files.length, events, badLines, badFiles, lastT };
+  return { files: files.length, events, badLines, badFiles, lastT, engineErrors };
 }
