@@ -8,9 +8,9 @@
  * decides and strong structural evidence (tools defined, code blocks) does. Digits and
  * equations are language-free; keyword cues cover the main languages where that is cheap.
  */
-import { gateBits } from "./gate.ts";
+import { allOpen, gateBits } from "./gate.ts";
 import { compileMatcher, matches, type Matcher } from "./matcher.ts";
-import { HEAD_CHARS, normalizeText, TAIL_CHARS } from "./normalize.ts";
+import { HEAD_CHARS, isAscii, normalizeText, TAIL_CHARS } from "./normalize.ts";
 import type { PromptView } from "./prompt.ts";
 
 /** The skill a prompt targets. */
@@ -40,8 +40,12 @@ const cue = (re: RegExp, w: number, gate: RegExp | null = null): Cue => {
   const src = re.source.replace(/^\(\?<!\[\\p\{L\}\]\)/u, "(?<![\\p{L}\\p{M}\\p{N}])");
   return { m: compileMatcher([src], re.flags.includes("m")), w, gate };
 };
-/** A weighted cue over the raw text (case and layout matter): no word gate, only its own cheap pre-check. */
-const rawCue = (re: RegExp, w: number, gate: RegExp | null = null): Cue => ({ m: compileMatcher([re.source], re.flags.includes("m"), false), w, gate });
+/**
+ * A weighted cue over the raw text (case and layout matter). Its gate is read from the scan of
+ * the normalised text, which is sound when the raw text is ASCII (normalisation then only
+ * lowercases and folds whitespace); otherwise every raw cue runs.
+ */
+const rawCue = (re: RegExp, w: number, gate: RegExp | null = null): Cue => ({ m: compileMatcher([re.source], re.flags.includes("m"), "folded"), w, gate });
 
 // Raw-text cues (case and layout matter for code).
 const CODE_RAW: readonly Cue[] = [
@@ -155,26 +159,27 @@ export function categorize(view: PromptView): CategoryResult {
   // make every question code.
   const normUser = normalizeText(view.lastUser);
   const norm = view.system.length > 0 ? normalizeText(view.system + "\n" + view.lastUser) : normUser;
-  // The gates of system + user serve the user text too when it sits whole in that text (raw
-  // cues have no word gates: any bits do for them).
+  // The gates of system + user serve the user text too when it sits whole in that text, and
+  // the raw user text when it is ASCII.
   const bits = gateBits(norm);
   const userBits = norm === normUser || userInside(view) ? bits : gateBits(normUser);
+  const rawBits = isAscii(rawUser) ? userBits : allOpen();
 
   const structural = view.toolNames.length > 0 ? 0.75 : 0;
   const toolTurns = view.hasToolUse || view.hasToolResult ? 0.85 : 0;
   const agentic = noisyOr(AGENTIC_NORM, norm, bits, 1 - (1 - structural) * (1 - toolTurns));
 
-  const coding = 1 - (1 - noisyOr(CODE_RAW, rawUser, bits)) * (1 - noisyOr(CODE_NORM, normUser, userBits));
+  const coding = 1 - (1 - noisyOr(CODE_RAW, rawUser, rawBits)) * (1 - noisyOr(CODE_NORM, normUser, userBits));
 
   // Several quantities in a short text is the shape of a word problem; in a long passage numbers are dates and facts.
   const nums = normUser.length <= 1500 ? countNumbers(normUser, 4) : 0;
   const numberCue = nums >= 3 ? 0.35 : nums === 2 ? 0.2 : 0;
   const question = nums >= 2 && QUESTION.test(normUser) ? 0.15 : 0;
-  let reasoning = 1 - (1 - noisyOr(REASONING_RAW, rawUser, bits)) * (1 - noisyOr(REASONING_NORM, normUser, userBits)) * (1 - numberCue) * (1 - question);
+  let reasoning = 1 - (1 - noisyOr(REASONING_RAW, rawUser, rawBits)) * (1 - noisyOr(REASONING_NORM, normUser, userBits)) * (1 - numberCue) * (1 - question);
   // Code is full of digits and operators: numbers count for reasoning only when the text is not code.
   if (coding >= 0.6) reasoning *= 0.6;
 
-  const instruction = 1 - (1 - noisyOr(INSTRUCTION_NORM, normUser, userBits)) * (1 - noisyOr(PERSONA_RAW, rawUser, bits));
+  const instruction = 1 - (1 - noisyOr(INSTRUCTION_NORM, normUser, userBits)) * (1 - noisyOr(PERSONA_RAW, rawUser, rawBits));
 
   const scores: Record<Category, number> = {
     reasoning: round(reasoning),

@@ -1,8 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import "./category.ts";
-import "./cot.ts";
+import { categorize } from "./category.ts";
+import { cotElicitation } from "./cot.ts";
 import { gateBits, setGating } from "./gate.ts";
+import { viewPrompt } from "./prompt.ts";
 import { allMatchers, matches } from "./matcher.ts";
 import { normalizeText } from "./normalize.ts";
 
@@ -27,6 +28,8 @@ const TEXTS = [
   "चरण दर चरण सोचें।",
   "Hãy suy nghĩ từng bước.",
   "My cat keeps waking me up at 5am. Any advice?",
+  "Is 7×(7+1) more than 3 ÷ 4 ≥ 0.5? Compute ∑ of it.",
+  "def area(r):\n    return 3.14 * r ** 2\n>>> area(2)\nSELECT name FROM users;",
   "",
 ];
 
@@ -56,4 +59,19 @@ test("keeps most gates shut on ordinary chat", () => {
   const bits = gateBits(normalizeText("My cat keeps waking me up at 5am. Any advice?"));
   const open = allMatchers().filter((m) => bits[m.gate] === 1).length;
   assert.ok(open < allMatchers().length / 10, `${open} of ${allMatchers().length} open`);
+});
+
+test("gives the analysers the same results with and without gates", () => {
+  for (const raw of TEXTS) {
+    for (const system of ["", "You are a helpful assistant."]) {
+      const view = viewPrompt(system.length > 0 ? { system, messages: [{ role: "user", content: raw }] } : undefined, system.length > 0 ? undefined : raw);
+      const run = (): string => JSON.stringify([cotElicitation(`${system}\n${raw}`), categorize(view)]);
+      setGating(true);
+      const gated = run();
+      setGating(false);
+      const plain = run();
+      setGating(true);
+      assert.equal(gated, plain, raw);
+    }
+  }
 });

@@ -71,19 +71,28 @@ let enabled = true;
 /**
  * Registers a set of regex sources matched together (case-sensitively); returns its gate id.
  * Sources that start with a word-start guard may be given with it (the guard tells the
- * extractor that a word begins there). `open`: no triggers, the gate never shuts.
+ * extractor that a word begins there). `open`: no triggers, the gate never shuts. `folded`:
+ * the gate will be read from the scan of a lowercased, whitespace-folded copy of the text
+ * the regex runs on (so no substring triggers).
  */
-export function registerGate(sources: readonly string[], open = false): number {
+export function registerGate(sources: readonly string[], open = false, folded = false): number {
   let triggers: Trigger[] | null = open ? null : [];
   for (const src of sources) {
     if (triggers === null) break;
-    const t = sourceTriggers(src);
+    const t = sourceTriggers(src, !folded);
     triggers = t === null ? null : triggers.concat(t);
   }
   groups.push({ triggers });
   built = false;
   return groups.length - 1;
 }
+
+/** Gates all open, for a text whose own gates are not computed (a buffer reused across calls: read it right away). */
+export function allOpen(): Uint8Array {
+  if (!built) build();
+  return openBits;
+}
+let openBits = new Uint8Array(0);
 
 /** Turns gating off (every gate open) or on; for tests comparing gated and ungated results. */
 export function setGating(on: boolean): void {
@@ -153,6 +162,7 @@ function build(): void {
     }
     entryStart.push(entryGroups.length);
   }
+  openBits = new Uint8Array(groups.length).fill(1);
   while (memoBits.length < MEMO) memoBits.push(new Uint8Array(0));
   for (let i = 0; i < MEMO; i++) memoBits[i] = new Uint8Array(groups.length);
   memoText.fill(null);
@@ -190,6 +200,7 @@ function scan(s: string, bits: Uint8Array): void {
   for (const id of alwaysOpen) bits[id] = 1;
   const table = letterTable();
   let scripts = 0;
+  let anyWide = false;
   wide.fill(0);
   let sym1 = 0; // ASCII 32..63 present
   let sym2 = 0; // ASCII 64..95 present (non-letters)
@@ -207,6 +218,7 @@ function scan(s: string, bits: Uint8Array): void {
         }
       } else {
         scripts |= scriptBit(c);
+        anyWide = true;
         const b = wideBit(c);
         wide[b >>> 5] = (wide[b >>> 5] as number) | (1 << (b & 31));
       }
@@ -248,8 +260,8 @@ function scan(s: string, bits: Uint8Array): void {
       i++;
     }
   }
-  if (scripts !== 0) {
-    for (let b = 0; b < 32; b++) if ((scripts & (1 << b)) !== 0) for (const id of scriptGroups[b] ?? []) bits[id] = 1;
+  if (scripts !== 0) for (let b = 0; b < 32; b++) if ((scripts & (1 << b)) !== 0) for (const id of scriptGroups[b] ?? []) bits[id] = 1;
+  if (anyWide) {
     for (const [code, id] of wideGroups) {
       const b = wideBit(code);
       if (((wide[b >>> 5] as number) & (1 << (b & 31))) !== 0) bits[id] = 1;

@@ -26,10 +26,11 @@ export interface Matcher {
 /**
  * Compiles regex sources (each optionally starting with {@link WORD_START}) into one matcher.
  * `multiline`: "^" and "$" match at line breaks (the sources are then all compiled as given).
- * `gated`: false for an always-open gate (the matcher runs on every text, and the caller may
- * pass the gates of any text).
+ * `gate`: "text" (the default) for a gate computed on the text matched; "folded" for one read
+ * from the scan of a lowercased, whitespace-folded copy of it (see `registerGate`); "open" for
+ * none (the matcher runs on every text, and the caller may pass any gates).
  */
-export function compileMatcher(sources: readonly string[], multiline = false, gated = true): Matcher {
+export function compileMatcher(sources: readonly string[], multiline = false, gate: "text" | "folded" | "open" = "text"): Matcher {
   const guarded: string[] = [];
   const free: string[] = [];
   for (const src of sources) {
@@ -39,7 +40,7 @@ export function compileMatcher(sources: readonly string[], multiline = false, ga
   const m: Matcher = {
     guarded: guarded.length > 0 ? new RegExp(guarded.join("|"), "gu") : null,
     free: free.length > 0 ? new RegExp(free.join("|"), multiline ? "gmu" : "gu") : null,
-    gate: registerGate(sources, !gated),
+    gate: registerGate(sources, gate === "open", gate === "folded"),
   };
   compiled.push(m);
   return m;

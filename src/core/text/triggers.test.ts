@@ -24,8 +24,10 @@ test("uses no word prefix where the regex does not guarantee a word start", () =
 
 test("gives symbols, scripts and substrings when a phrase has no usable word", () => {
   assert.deepEqual(words(sourceTriggers("<think>")), ["<"]);
-  const cjk = sourceTriggers("一步一步|逐步") ?? [];
-  assert.ok(cjk.length > 0 && cjk.every((t) => t.kind === "script"));
+  // CJK phrases: their first characters (the scan keeps a Bloom filter of the text's characters).
+  assert.deepEqual(words(sourceTriggers("一步一步|逐步")), ["一", "逐"]);
+  // A letter of another script without a word start: the script.
+  assert.ok((sourceTriggers("ы") ?? []).every((t) => t.kind === "script"));
 });
 
 test("gives no triggers (an always-open gate) when some alternative has no necessary part", () => {

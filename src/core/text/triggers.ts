@@ -300,6 +300,9 @@ function literalAt(seq: readonly Atom[], i: number): string {
  * Cheapest trigger set for a sequence (every match of the sequence satisfies one of the
  * triggers), or null. `tokenStart`: a non-letter (or the text start) precedes the sequence.
  */
+/** Whether substring triggers may be used (not for regexes run on text other than the scanned one: see sourceTriggers). */
+let substrings = true;
+
 function seqTriggers(seq: readonly Atom[], tokenStart: boolean, endBoundary: boolean): Trigger[] | null {
   let best: Trigger[] | null = null;
   let bestCost = Infinity;
@@ -333,7 +336,7 @@ function seqTriggers(seq: readonly Atom[], tokenStart: boolean, endBoundary: boo
         // A substring from a word's start (not its middle: the word trigger is as good and needs no search).
         const prev = seq[i - 1];
         const lit = prev !== undefined && prev.t === "char" && isTokenLetter(prev.c) ? "" : literalAt(seq, i);
-        if (lit.length >= 4) offer([{ kind: "substr", text: lit }]);
+        if (lit.length >= 4 && substrings) offer([{ kind: "substr", text: lit }]);
       } else if (a.t === "class" && a.chars !== null) {
         if (atStart && a.letters) offer(wordAt(seq, i, endBoundary));
         if (a.chars.every((c) => c > 32 && !isTokenLetter(c))) offer(a.chars.map((code) => ({ kind: "char", code })));
@@ -365,9 +368,11 @@ function seqTriggers(seq: readonly Atom[], tokenStart: boolean, endBoundary: boo
 
 /**
  * Triggers of a regex source (flags "u", case-sensitive): one necessary condition per
- * top-level alternative, or null when some alternative has none.
+ * top-level alternative, or null when some alternative has none. `substringsAllowed`: false
+ * when the gate will be computed on a case-folded, whitespace-folded copy of the text the
+ * regex runs on (word, symbol and script triggers survive that folding, substrings do not).
  */
-export function sourceTriggers(src: string): Trigger[] | null {
+export function sourceTriggers(src: string, substringsAllowed = true): Trigger[] | null {
   let alts: Atom[][];
   try {
     const p = new Parser(src);
@@ -376,6 +381,7 @@ export function sourceTriggers(src: string): Trigger[] | null {
   } catch {
     return null;
   }
+  substrings = substringsAllowed;
   const out: Trigger[] = [];
   for (const seq of alts) {
     const t = seqTriggers(seq, false, false);
