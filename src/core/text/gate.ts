@@ -56,8 +56,12 @@ let charGroups: number[][] = [];
 /** Per 32-code block of ASCII: which symbols have gates (block 1: 32-63, 2: 64-95, 3: 96-127). */
 const charMask = new Int32Array(4);
 let substrGroups: [string, number][] = [];
-/** Gates on a non-ASCII symbol or CJK / Hangul character: [code, group id], checked against a Bloom filter of the text's characters. */
-let wideGroups: [number, number][] = [];
+/**
+ * Gates on a non-ASCII symbol or CJK / Hangul character, by a 10-bit hash of the character:
+ * the scan sets the text's characters' bits (a Bloom filter), then opens the groups of the
+ * bits set (a shared bit opens a few gates too many, never one too few).
+ */
+let wideGroups: number[][] = [];
 const wide = new Int32Array(32);
 const wideBit = (c: number): number => Math.imul(c, 0x9e3779b1) >>> 22;
 
@@ -108,7 +112,7 @@ function build(): void {
   charGroups = Array.from({ length: 128 }, () => []);
   charMask.fill(0);
   substrGroups = [];
-  wideGroups = [];
+  wideGroups = Array.from({ length: 1024 }, () => []);
   lengths = 0;
   shortFirst = new Uint8Array(LETTER_LIMIT);
   groups.forEach((g, id) => {
@@ -133,7 +137,7 @@ function build(): void {
         else if (perGroup.get(id) !== null) perGroup.set(id, (perGroup.get(id) ?? new Set<string>()).add(t.text));
       } else if (t.kind === "script") {
         for (let b = 0; b < 32; b++) if ((t.bits & (1 << b)) !== 0) scriptGroups[b]?.push(id);
-      } else if (t.kind === "char" && t.code >= 128) wideGroups.push([t.code, id]);
+      } else if (t.kind === "char" && t.code >= 128) wideGroups[wideBit(t.code)]?.push(id);
       else if (t.kind === "char") {
         charGroups[t.code]?.push(id);
         charMask[t.code >> 5] = (charMask[t.code >> 5] as number) | (1 << (t.code & 31));
@@ -262,9 +266,10 @@ function scan(s: string, bits: Uint8Array): void {
   }
   if (scripts !== 0) for (let b = 0; b < 32; b++) if ((scripts & (1 << b)) !== 0) for (const id of scriptGroups[b] ?? []) bits[id] = 1;
   if (anyWide) {
-    for (const [code, id] of wideGroups) {
-      const b = wideBit(code);
-      if (((wide[b >>> 5] as number) & (1 << (b & 31))) !== 0) bits[id] = 1;
+    for (let w = 0; w < 32; w++) {
+      for (let m = wide[w] as number; m !== 0; m &= m - 1) {
+        for (const id of wideGroups[(w << 5) + (31 - Math.clz32(m & -m))] ?? []) bits[id] = 1;
+      }
     }
   }
   openChars(sym1 & charMask[1]!, 32, bits);
