@@ -1,8 +1,9 @@
 /**
  * Calibration script (not a test, not part of the engine): runs the per-request analysers
  * over the development corpus and prints, per file, the CoT elicitation rate, the category
- * distribution and the most frequent CoT cues; then measures template skeletons on the
- * templated file (same template -> same skeleton, different templates -> different).
+ * distribution and the most frequent CoT cues; then measures template skeletons on human
+ * prompts (unrelated prompts should not share one) and on the templated file (same template
+ * -> same skeleton, different templates -> different).
  *
  * This file does I/O on purpose and is never imported by the engine.
  *
@@ -88,6 +89,24 @@ if (existsSync(tplFile) && existsSync(mathFile)) {
     }
     const catText = [...cats.entries()].map(([c, k]) => `${c}:${k}`).join(" ");
     console.log(`${t.kind.padEnd(16)} ${pct(hits / problems.length)} CoT on ${problems.length} GSM8K problems; categories ${catText} | ${t.text.slice(0, 60).replace(/\n/g, " ")}`);
+  }
+}
+
+// Skeletons of human prompts: unrelated prompts should not share a skeleton beyond the generic slot.
+{
+  const texts: string[] = [];
+  const dir = join(root, "human");
+  if (existsSync(dir)) for (const name of readdirSync(dir).filter((f) => f.endsWith(".jsonl"))) for (const r of readRows(join(dir, name))) texts.push(r.text);
+  const counts = new Map<string, number>();
+  const sks = texts.map((t) => skeleton(t));
+  for (const s of sks) counts.set(s, (counts.get(s) ?? 0) + 1);
+  const generic = sks.filter((s) => s === "_" || s === "").length;
+  const shared = sks.filter((s) => s !== "_" && s !== "" && (counts.get(s) ?? 0) >= 3).length;
+  if (texts.length > 0) {
+    console.log(
+      `\nskeletons of ${texts.length} human prompts: ${pct(generic / texts.length)} only a slot (generic chat), ` +
+        `${pct(shared / texts.length)} share a non-trivial skeleton with 2+ other prompts`,
+    );
   }
 }
 
