@@ -153,7 +153,9 @@ export class CampaignFinder {
     const claimed = new Set<string>();
     for (const [root, members] of comps) {
       const linkedGroups = compGroups.get(root) ?? [];
-      const fit = members.filter((a) => this.fits(a));
+      // A campaign held together by content alone (no shared card, address, network or client set-up).
+      const contentOnly = linkedGroups.every((g) => g.kind === "tpl" || g.kind === "mail" || g.kind === "pfx" || g.kind === "signup");
+      const fit = members.filter((a) => this.fits(a, contentOnly));
       if (fit.length < this.config.minCampaignAccounts) {
         for (const g of linkedGroups) g.campaignId = null;
         continue;
@@ -232,7 +234,7 @@ export class CampaignFinder {
     return out.sort((x, y) => y.accounts.length - x.accounts.length);
   }
 
-  private fits(a: AccountState): boolean {
+  private fits(a: AccountState, contentOnly: boolean): boolean {
     const kinds = new Set<KeyKind>();
     // Only keys whose group is coordinated count.
     for (const l of a.links) if (l.linked && l.kind !== "pfx" && l.kind !== "mail") kinds.add(keyKind(l.key));
@@ -243,7 +245,10 @@ export class CampaignFinder {
     // Content alike (a benchmark sweeping the same problem set) never pulls a verified customer in by itself.
     if (a.facts.verified || kinds.size === 0) return false;
     if (a.own >= FIT_OWN_SCORE) return true;
-    // A content-only campaign: the account takes part in a template sweep (see group-score.ts).
+    // A content-only campaign: the account takes part in a template sweep (see group-score.ts). Where the
+    // campaign also has control links, members must show them: sharing its template is not enough (a
+    // developer's tool loop looks like an agentic campaign's).
+    if (!contentOnly) return false;
     for (const l of a.links) if (l.linked && l.kind === "tpl" && (l as Group).reasons.some((r) => r.code === "template_sweep")) return a.own >= SWEEP_FIT_OWN_SCORE;
     return false;
   }

@@ -11,6 +11,7 @@ import { DistinctCounter } from "../account/sketches.ts";
 import { CATEGORIES } from "../features/request-features.ts";
 
 const OTHER = CATEGORIES.indexOf("other");
+const AGENTIC = CATEGORIES.indexOf("agentic");
 import { KIND_LABEL, KIND_WEIGHT, keyKind } from "./keys.ts";
 import type { KeyKind } from "./keys.ts";
 
@@ -147,7 +148,8 @@ export function scoreGroup(
       let fam = 0;
       for (const l of a.links) if (inFamily(l)) fam += a.bands.count(l.band);
       reliance += Math.min(1, fam / a.n);
-      targeted += 1 - a.categoryShare(OTHER);
+      // Agentic tool loops are left out: every agent user's loop shares scaffolding without a problem set.
+      targeted += 1 - a.categoryShare(OTHER) - a.categoryShare(AGENTIC);
       distinctSum += a.problems.estimate();
     }
     reliance /= m;
