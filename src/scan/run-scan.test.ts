@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runScan } from "./run-scan.ts";
@@ -24,6 +24,17 @@ test("end to end on simulated traffic: campaigns caught, no legitimate account a
   assert.equal(moat.falsePositives, 0, "legitimate accounts at extraction");
   assert.ok(report.campaigns.length >= 1, "a campaign is reported");
   assert.equal(report.input.bad_lines, sim.badLines, "every bad line the simulator wrote is counted");
+});
+
+const CORPUS = new URL("../../../shared/data/corpus", import.meta.url).pathname;
+
+test("end to end on real corpus prompts: no legitimate account at extraction", { skip: existsSync(CORPUS) ? false : "../shared/data/corpus is absent (fresh clone): nothing to test against" }, async () => {
+  const out = join(dir, "sim-corpus");
+  const sim = await runSimulate({ scenario: "quick", out, seed: 1, scale: 0.3, corpus: CORPUS, progress: null });
+  const { report } = await runScan({ events: [sim.files.events], accounts: sim.files.accounts, enricher: createEnricher(), now });
+  const result = await runEval({ report, labels: sim.files.labels, events: [sim.files.events] });
+  assert.equal(result.overall.moat.falsePositives, 0, "legitimate accounts at extraction");
+  assert.ok((result.overall.moat.recall ?? 0) >= 0.8, `recall ${result.overall.moat.recall}`);
 });
 
 test("bad input is counted and reported, the rest is processed", async () => {
