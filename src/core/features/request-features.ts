@@ -59,6 +59,21 @@ function thinkingOf(req: Readonly<Record<string, unknown>> | undefined): { key: 
   return { key: "-", budget: null };
 }
 
+/**
+ * Hash of the problem text, blind to case and whitespace, without building a normalised copy
+ * (FNV-1a over the non-space code units, ASCII letters lower-cased).
+ */
+export function problemHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 || c === 0x3000) continue;
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h >>> 0;
+}
+
 /** Computes the features of one exchange. Pure: same event and enricher, same features. */
 export function analyseRequest(ev: TimedEvent, enricher: Enricher): RequestFeatures {
   const e = ev.event;
@@ -94,7 +109,7 @@ export function analyseRequest(ev: TimedEvent, enricher: Enricher): RequestFeatu
     category: cat.category,
     skeletonHash: hash32(skel),
     templateBands: bands,
-    problemHash: hash32(view.lastUser.trim().toLowerCase().replace(/\s+/g, " ")),
+    problemHash: problemHash(view.lastUser),
     paramFp,
     model: e.model ?? (typeof req?.["model"] === "string" ? (req["model"] as string) : null),
     ip: e.ip ?? null,

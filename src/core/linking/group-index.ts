@@ -91,7 +91,8 @@ export class GroupIndex {
       // New members are judged at once (small groups) or after 10% growth (large ones); members' changing
       // behaviour is re-judged hourly. That bounds the work per run while a new campaign is seen in one run.
       const grew = n < 50 ? n !== g.evaluatedSize : n >= g.evaluatedSize * 1.1 && age >= 30 * 60_000;
-      if (grew || age >= (n < 200 ? 3_600_000 : 2 * 3_600_000)) out.push(g);
+      // Unchanged groups that do not link are re-judged every 3 hours: drifting behaviour seldom flips them.
+      if (grew || age >= (g.linked ? 3_600_000 : 3 * 3_600_000)) out.push(g);
     }
     return out;
   }
