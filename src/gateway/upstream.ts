@@ -9,37 +9,17 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import type { ApiFamily } from "./api-errors.ts";
 import type { UpstreamTarget } from "./config.ts";
 
-// Hop-by-hop (RFC 9110 §7.6.1) plus what moat owns: the client's credentials (replaced by the provider
-// key), content-length (the body may be rewritten) and accept-encoding (moat reads bodies, so identity).
-const DROP_REQUEST = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "host",
-  "content-length",
-  "authorization",
-  "x-api-key",
-  "accept-encoding",
-  "cookie",
-  "expect",
-]);
+/** Hop-by-hop headers (RFC 9110 §7.6.1): never forwarded in either direction. */
+const HOP_BY_HOP = ["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"];
+
+// Hop-by-hop plus what moat owns: the client's credentials (replaced by the provider key), content-length
+// (the body may be rewritten) and accept-encoding (moat reads bodies, so identity).
+const DROP_REQUEST = new Set([...HOP_BY_HOP, "host", "content-length", "authorization", "x-api-key", "accept-encoding", "cookie", "expect"]);
 
 // Hop-by-hop again, plus provider account identifiers: the client talks to moat's operator, not to the
 // provider account behind it.
 const DROP_RESPONSE = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
+  ...HOP_BY_HOP,
   "openai-organization",
   "openai-project",
   "anthropic-organization-id",

@@ -12,7 +12,7 @@ import { DEFAULT_REORDER_WINDOW_MS, ReorderBuffer, mergeSorted } from "./reorder
 import type { Source } from "./sources.ts";
 import { resolveSources } from "./sources.ts";
 import type { IngestStats } from "./stats.ts";
-import { countBad, createStats, jsonFailureReason } from "./stats.ts";
+import { countBad, createStats, parseLineOrCount } from "./stats.ts";
 
 export type { IngestStats } from "./stats.ts";
 
@@ -73,14 +73,8 @@ async function* sourceEvents(source: Source, stats: IngestStats, stdin: () => No
   for await (const lines of splitLines(chunks, stats)) {
     const out: TimedEvent[] = [];
     for (const line of lines) {
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (e: unknown) {
-        countBad(stats, jsonFailureReason(line, e));
-        continue;
-      }
-      accept(value, stats, out);
+      const value = parseLineOrCount(line, stats);
+      if (value !== undefined) accept(value, stats, out);
     }
     yield out;
   }

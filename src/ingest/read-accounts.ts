@@ -9,7 +9,7 @@ import { gzipFileChunks, plainFileChunks } from "./byte-streams.ts";
 import { splitLines } from "./line-splitter.ts";
 import { parquetRows } from "./parquet-rows.ts";
 import { resolveSources } from "./sources.ts";
-import { countBad, createStats, jsonFailureReason } from "./stats.ts";
+import { countBad, createStats, parseLineOrCount } from "./stats.ts";
 
 /** What `readAccounts` returns: the valid accounts in file order and the count of bad lines by reason. */
 export interface AccountsRead {
@@ -50,14 +50,8 @@ export async function readAccounts(path: string): Promise<AccountsRead> {
     const chunks = source.format === "gzip" ? gzipFileChunks(source.path, stats) : plainFileChunks(source.path, stats);
     for await (const lines of splitLines(chunks, stats)) {
       for (const line of lines) {
-        let value: unknown;
-        try {
-          value = JSON.parse(line);
-        } catch (e: unknown) {
-          countBad(stats, jsonFailureReason(line, e));
-          continue;
-        }
-        take(value);
+        const value = parseLineOrCount(line, stats);
+        if (value !== undefined) take(value);
       }
     }
   }

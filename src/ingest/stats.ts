@@ -43,3 +43,13 @@ export function jsonFailureReason(line: string, error: unknown): string {
   if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(line)) return "binary";
   return "not_json";
 }
+
+/** `JSON.parse` of one line, or `undefined` after counting it as bad under the reason it failed for. */
+export function parseLineOrCount(line: string, stats: { badLines: number; badReasons: Record<string, number> }): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch (e: unknown) {
+    countBad(stats, jsonFailureReason(line, e));
+    return undefined;
+  }
+}
