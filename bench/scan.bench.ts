@@ -179,7 +179,7 @@ async function buildAccountStates(path: string, accountsPath: string | undefined
 const SCAN_ENRICHER = createEnricher();
 
 function scanOptions(path: string, accountsPath: string | undefined): Parameters<typeof runScan>[0] {
-  return { events: [path], ...(accountsPath === undefined ? {} : { accounts: accountsPath }), enricher: SCAN_ENRICHER, now: () => new Date() };
+  return { events: [path], ...(accountsPath === undefined ? {} : { accounts: accountsPath }), enricher: SCAN_ENRICHER, analyseInWorker: true, now: () => new Date() };
 }
 
 /**

@@ -37,6 +37,21 @@ test("end to end on real corpus prompts: no legitimate account at extraction", {
   assert.ok((result.overall.moat.recall ?? 0) >= 0.8, `recall ${result.overall.moat.recall}`);
 });
 
+test("reading and analysing on a worker thread gives the very same report as in-process", async () => {
+  const out = join(dir, "sim-worker");
+  const sim = await runSimulate({ scenario: "quick", out, seed: 5, scale: 0.1, progress: null });
+  const opts = { events: [sim.files.events], accounts: sim.files.accounts, enricher: createEnricher(), now };
+  const inProcess = await runScan(opts);
+  const threaded = await runScan({ ...opts, analyseInWorker: true });
+  assert.ok(inProcess.report.accounts.length > 0);
+  assert.deepEqual(threaded.report, inProcess.report);
+  assert.equal(threaded.stats.events, inProcess.stats.events);
+});
+
+test("a missing file is reported before the worker starts", async () => {
+  await assert.rejects(runScan({ events: [join(dir, "gone.jsonl")], enricher: new MemoryEnricher(), now, analyseInWorker: true }), (e: unknown) => e instanceof UserError && e.message.includes("gone.jsonl"));
+});
+
 test("bad input is counted and reported, the rest is processed", async () => {
   const p = join(dir, "mixed.jsonl");
   const good = (i: number): string => JSON.stringify({ ts: `2026-04-22T00:0${i}:00.000Z`, account_id: `a${i}`, prompt: "Think step by step: what is 2+2?" });

@@ -10,6 +10,8 @@ import { buildReport } from "../core/engine/report.ts";
 import { openEvents, readAccounts } from "../ingest/index.ts";
 import type { IngestStats } from "../ingest/index.ts";
 import { UserError } from "../cli/user-error.ts";
+import { resolveSources } from "../ingest/sources.ts";
+import { openAnalysed } from "./analysed-stream.ts";
 
 export interface ScanOptions {
   readonly events: readonly string[];
@@ -23,6 +25,11 @@ export interface ScanOptions {
   /** Called once with live stats, so a caller can show progress. */
   readonly onStart?: (stats: IngestStats, engine: Engine) => void;
   readonly stdin?: NodeJS.ReadableStream;
+  /**
+   * Read and analyse on a second thread (see analysed-stream.ts). Only with the default enricher, which the
+   * worker builds itself (`enricher` then serves the accounts file only); ignored for standard input.
+   */
+  readonly analyseInWorker?: boolean;
 }
 
 export interface ScanResult {
@@ -46,17 +53,31 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     accountsBadReasons = acc.badReasons;
     accountCount = acc.accounts.length;
   }
-  const { events, stats } = openEvents(opts.events, {
-    ...(opts.reorderWindowMs !== undefined ? { reorderWindowMs: opts.reorderWindowMs } : {}),
-    ...(opts.stdin ? { stdin: opts.stdin } : {}),
-  });
-  opts.onStart?.(stats, engine);
   let from = Number.POSITIVE_INFINITY;
   let to = Number.NEGATIVE_INFINITY;
-  for await (const ev of events) {
-    if (ev.t < from) from = ev.t;
-    if (ev.t > to) to = ev.t;
-    engine.observe(ev);
+  const windowOpt = opts.reorderWindowMs !== undefined ? { reorderWindowMs: opts.reorderWindowMs } : {};
+  let stats: IngestStats;
+  if (opts.analyseInWorker === true && !opts.stdin && !opts.events.includes("-")) {
+    // Same sources checked here first, so a missing file is reported before a thread starts.
+    resolveSources(opts.events);
+    const analysed = openAnalysed(opts.events, windowOpt);
+    stats = analysed.stats;
+    opts.onStart?.(stats, engine);
+    for await (const batch of analysed.batches)
+      for (const f of batch) {
+        if (f.t < from) from = f.t;
+        if (f.t > to) to = f.t;
+        engine.observeAnalysed(f);
+      }
+  } else {
+    const opened = openEvents(opts.events, { ...windowOpt, ...(opts.stdin ? { stdin: opts.stdin } : {}) });
+    stats = opened.stats;
+    opts.onStart?.(stats, engine);
+    for await (const ev of opened.events) {
+      if (ev.t < from) from = ev.t;
+      if (ev.t > to) to = ev.t;
+      engine.observe(ev);
+    }
   }
   if (stats.events === 0 && stats.badLines === 0) throw new UserError("EMPTY_INPUT", `the traffic log has no events (${opts.events.join(", ")}): check the path, or that the file is not empty`);
   const seen = new Set<string>(engine.accountIds());

@@ -45,6 +45,7 @@ export function registerDemo(program: Command): void {
         events: [sim.files.events],
         accounts: sim.files.accounts,
         enricher: createEnricher(),
+        analyseInWorker: true,
         now: () => new Date(),
         onStart: (stats) => {
           stop = startProgress("scan", { done: () => stats.events, fraction: () => (stats.totalBytes ? stats.bytesRead / stats.totalBytes : null) }).stop;

@@ -37,6 +37,7 @@ export function registerScan(program: Command): void {
         all: flags.all === true,
         reorderWindowMs: minutes * 60_000,
         enricher,
+        analyseInWorker: true,
         now: () => new Date(),
         onStart: (stats) => {
           stop = startProgress("scan", { done: () => stats.events, fraction: () => (stats.totalBytes ? stats.bytesRead / stats.totalBytes : null) }).stop;

@@ -1,0 +1,50 @@
+/**
+ * The scan's second thread: reads the traffic log (ingest, reorder, validation) and runs the per-request
+ * analysis, which is pure (`analyseRequest`), then hands batches of features to the main thread, which
+ * owns the engine. Order is kept: the engine sees exactly the sequence the in-process scan would.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { openEvents } from "../ingest/index.ts";
+import { createEnricher } from "../enrich/index.ts";
+import { analyseRequest } from "../core/features/request-features.ts";
+import type { RequestFeatures } from "../core/features/request-features.ts";
+import type { WorkerInput, WorkerMessage } from "./analysed-stream.ts";
+
+const BATCH = 2000;
+/** Batches the main thread may have unconsumed before this thread waits: bounds memory. */
+const MAX_IN_FLIGHT = 8;
+
+async function run(port: NonNullable<typeof parentPort>, input: WorkerInput): Promise<void> {
+  let inFlight = 0;
+  let wake: (() => void) | null = null;
+  port.on("message", () => {
+    inFlight--;
+    wake?.();
+  });
+  const send = async (m: WorkerMessage): Promise<void> => {
+    port.postMessage(m);
+    if (m.kind !== "batch") return;
+    inFlight++;
+    while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
+    wake = null;
+  };
+  try {
+    const enricher = createEnricher();
+    const { events, stats } = openEvents(input.sources, { ...(input.reorderWindowMs !== undefined ? { reorderWindowMs: input.reorderWindowMs } : {}), cwd: input.cwd });
+    let batch: RequestFeatures[] = [];
+    for await (const ev of events) {
+      batch.push(analyseRequest(ev, enricher));
+      if (batch.length >= BATCH) {
+        await send({ kind: "batch", features: batch, stats: { ...stats, badReasons: { ...stats.badReasons } } });
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await send({ kind: "batch", features: batch, stats: { ...stats, badReasons: { ...stats.badReasons } } });
+    await send({ kind: "done", stats: { ...stats, badReasons: { ...stats.badReasons } } });
+  } catch (e: unknown) {
+    const err = e as { message?: unknown; code?: unknown; name?: unknown };
+    await send({ kind: "error", message: String(err.message ?? e), code: typeof err.code === "string" ? err.code : null, user: err.name === "UserError" });
+  }
+}
+
+if (parentPort) await run(parentPort, workerData as WorkerInput);
