@@ -129,8 +129,10 @@ export class AccountState {
   readonly ipKeys: number[] = [];
   readonly prefixes = new HeavyHitters(2);
   lastModel: string | null = null;
-  /** Event time at which this account first used each model it switched to (bounded to the last 2). */
+  /** When this account moved to a newly released model (the engine decides what is new; bounded to 2). */
   readonly modelStarts: Array<{ model: string; t: number }> = [];
+  /** Whether the last exchange used another model than the one before it. */
+  switchedModel = false;
   /** Hours between a model's first appearance in all traffic and this account's switch to it (smallest seen), or null. */
   switchLagHours: number | null = null;
   /** Groups of the linking keys this account has joined (see linking/); bounded per kind by the engine. */
@@ -188,11 +190,9 @@ export class AccountState {
     this.skeletons.add(f.skeletonHash);
     this.params.add(f.paramFp);
     this.bands.add(f.templateBands);
+    this.switchedModel = false;
     if (f.model && f.model !== this.lastModel) {
-      if (this.lastModel !== null) {
-        this.modelStarts.push({ model: f.model, t: f.t });
-        if (this.modelStarts.length > 2) this.modelStarts.shift();
-      }
+      this.switchedModel = this.lastModel !== null;
       this.lastModel = f.model;
     }
   }

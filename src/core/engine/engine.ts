@@ -88,9 +88,8 @@ export class Engine {
     this.eventsSeen++;
     const a = this.account(f.accountId);
     const first = a.n === 0;
-    const switches = a.modelStarts.length;
     a.update(f, this.config.maxIpKeysPerAccount);
-    if (f.model !== null) this.noteModel(a, f.model, f.t, a.modelStarts.length > switches);
+    if (f.model !== null) this.noteModel(a, f.model, f.t, a.switchedModel);
     this.groups.join(a, f, first);
     a.own = this.capOwn(ownScore(a, false));
     if (a.campaignId === null && a.n <= 5) {
@@ -154,6 +153,11 @@ export class Engine {
     }
     if (this.firstEventAt === null) this.firstEventAt = t;
     if (!switched || first - this.firstEventAt < 24 * 3_600_000) return;
+    // Only moves to a newly released model count, for this account and for synchronised switches.
+    if (!a.modelStarts.some((s) => s.model === model)) {
+      a.modelStarts.push({ model, t });
+      if (a.modelStarts.length > 2) a.modelStarts.shift();
+    }
     const lag = (t - first) / 3_600_000;
     if (a.switchLagHours === null || lag < a.switchLagHours) a.switchLagHours = lag;
   }

@@ -194,7 +194,7 @@ export function scoreGroup(
     if (sync >= 0.3) add("synchronised_activity", 0.1 * sync, `${pct(sync)} of members' recent activity falls in shared 10-minute windows`);
   }
 
-  // Synchronised model switch: many members moved to the same model within one day.
+  // Synchronised model switch: many members moved to the same newly released model within one day.
   const starts = new Map<string, number[]>();
   for (const a of members) for (const s of a.modelStarts) (starts.get(s.model) ?? starts.set(s.model, []).get(s.model)!).push(s.t);
   let bestSwitch = 0;
