@@ -93,8 +93,10 @@ export function ownScore(a: AccountState, withReasons: boolean): OwnScore {
       add("problem_set_sweep", 0.1, () => `${pct(distinct)} distinct problems wrapped in one template (${pct(templShare)} of prompts)`);
   }
 
-  if (a.switchLagHours !== null && a.switchLagHours < 24)
-    add("early_model_switch", 0.1, () => `moved to a newly released model ${a.switchLagHours!.toFixed(1)} hours after it first appeared`);
+  // Within hours of a release, not within the day: developers upgrade the same day too. The campaign-level
+  // signal (many accounts switching together) is the stronger one (group-score.ts).
+  if (a.switchLagHours !== null && a.switchLagHours < 6)
+    add("early_model_switch", 0.08, () => `moved to a newly released model ${a.switchLagHours!.toFixed(1)} hours after it first appeared`);
 
   const big = a.share(a.bigBudgetN);
   if (n >= 3 && big >= 0.5) add("max_reasoning_budget", 0.05 * big, () => `${pct(big)} of requests ask for large thinking budgets or outputs`);
