@@ -9,6 +9,8 @@
  * rng.int(1, 6); // a die roll, the same for every run with seed 1
  */
 
+import { fmix32 } from "../core/text/hash.ts";
+
 /** FNV-1a over a string, then mixed: a stable 32-bit hash for deriving seeds from labels. */
 export function hash32(s: string, seed = 0x811c9dc5): number {
   let h = seed >>> 0;
@@ -16,12 +18,7 @@ export function hash32(s: string, seed = 0x811c9dc5): number {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }
 
 export class Rng {
