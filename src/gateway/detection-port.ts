@@ -15,4 +15,10 @@ export interface DetectionPort {
   assess(accountId: string): Assessment;
   /** Every campaign the engine currently knows. */
   campaigns(): readonly CampaignView[];
+  /**
+   * The engine's event-time clock (latest event time processed). When present, the gateway keeps each
+   * account's assessment between its exchanges instead of asking `assess` on every request (campaign runs
+   * happen on a grid of this clock: see `AssessmentCache`).
+   */
+  now?(): number;
 }

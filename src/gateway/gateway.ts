@@ -26,6 +26,7 @@ import { replayTrafficLog, type ReplayStats } from "./recovery.ts";
 import { Upstream } from "./upstream.ts";
 import { errorReply } from "./api-errors.ts";
 import { parse as parseYaml } from "yaml";
+import { resolveEngineConfig } from "../core/engine/config.ts";
 
 const COUNTERS_NS = "counters";
 /** Counters and buckets are snapshotted this often (and at shutdown); decisions are written as they change. */
@@ -99,9 +100,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const rec = { ...(accounts.get(state.id) ?? { account_id: state.id }), verified: state.verified };
     accounts.set(state.id, rec);
     detection.upsertAccount(rec);
+    detector.forget(state.id);
   });
   const policy = loadPolicy(config.policyFile);
   const sink = opts.decisionSink;
+  const engineNow = detection.now?.bind(detection);
+  const engineClock = engineNow ? { now: engineNow, runEveryMs: resolveEngineConfig(config.engine ?? {}).clusterEveryMs } : undefined;
   const detector = new LiveDetector({
     detection,
     store,
@@ -111,6 +115,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     mode: config.mode,
     verificationUrl: config.verificationUrl,
     accounts,
+    ...(engineClock ? { engineClock } : {}),
     ...(sink ? { onDecision: (d: Decision, t: number, id: string | undefined) => sink(decisionLine(d, t, id)) } : {}),
   });
 

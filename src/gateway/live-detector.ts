@@ -27,6 +27,7 @@ import type { OverrideBook, OverrideState } from "./overrides.ts";
 import { evaluatePolicy, type CompiledPolicy, type RuleAction } from "./policy.ts";
 import { TokenBuckets, type BucketSpec } from "./token-buckets.ts";
 import { DeferredFeed } from "./deferred-feed.ts";
+import { AssessmentCache } from "./assessment-cache.ts";
 
 export const DECISIONS_NS = "decisions";
 export const CAMPAIGNS_NS = "campaigns";
@@ -76,6 +77,11 @@ export interface LiveDetectorDeps {
    * `Infinity` observes every exchange before deciding (the slow, fully synchronous path).
    */
   readonly syncObserveBelow?: number;
+  /**
+   * The engine's event-time clock and campaign-run grid, to keep assessments between an account's exchanges
+   * (see `AssessmentCache`). Without it every request calls `assess`.
+   */
+  readonly engineClock?: { readonly now: () => number; readonly runEveryMs: number };
 }
 
 /** See `LiveDetectorDeps.syncObserveBelow`. */
@@ -91,16 +97,19 @@ export class LiveDetector {
   private readonly members = new Set<string>();
   private readonly feed: DeferredFeed;
   private readonly syncBelow: number;
+  private readonly cache: AssessmentCache;
 
   constructor(private readonly deps: LiveDetectorDeps) {
     this.policy = deps.policy;
     this.syncBelow = deps.syncObserveBelow ?? DEFAULT_SYNC_OBSERVE_BELOW;
+    this.cache = new AssessmentCache(deps.engineClock?.now ?? null, deps.engineClock?.runEveryMs ?? 1);
     this.feed = new DeferredFeed({
       detection: deps.detection,
       metrics: deps.metrics,
       onAssessment: (a, t) => {
         this.latest.set(a.accountId, a);
         this.trackCampaign(a, t);
+        this.cache.fromObserve(a);
       },
     });
     for (const [k, v] of deps.store.list<StoredDecision>(DECISIONS_NS)) this.standing.set(k, v);
@@ -112,6 +121,11 @@ export class LiveDetector {
   /** Records an assessment computed outside the live path (start-up replay). */
   remember(a: Assessment): void {
     this.latest.set(a.accountId, a);
+  }
+
+  /** The account's record changed in the engine (`upsertAccount`): its next decision asks the engine again. */
+  forget(accountId: string): void {
+    this.cache.forget(accountId);
   }
 
   /** Latest assessment of every account seen (replayed or live). */
@@ -134,12 +148,21 @@ export class LiveDetector {
    */
   observe(ev: TimedEvent, orgId: string | null, requestId?: string): Decision {
     const { detection, metrics } = this.deps;
+    const id = ev.event.account_id;
     let a: Assessment;
-    try {
-      a = detection.assess(ev.event.account_id);
-    } catch (e: unknown) {
-      this.feed.push(ev);
-      return this.failOpen(ev.event.account_id, ev.t, e, requestId);
+    let partial = false;
+    const hit = this.cache.get(id);
+    if (hit !== undefined && !(hit.partial && this.policy.readsReasons)) {
+      a = hit.a;
+      partial = hit.partial;
+    } else {
+      try {
+        a = detection.assess(id);
+      } catch (e: unknown) {
+        this.feed.push(ev);
+        return this.failOpen(id, ev.t, e, requestId);
+      }
+      this.cache.fromAssess(a);
     }
     if (a.exchanges < this.syncBelow) {
       // Earlier exchanges still queued go first: the engine sees every exchange in arrival order.
@@ -153,12 +176,27 @@ export class LiveDetector {
       metrics.observeSeconds.add((performance.now() - t0) / 1000);
       this.latest.set(a.accountId, a);
       this.trackCampaign(a, ev.t);
-      return this.finish(this.decide(a, orgId, ev.event.endpoint ?? "", ev.t, true), ev.t, requestId);
+      this.cache.fromObserve(a);
+      // Reasons left out by the engine are fetched only if the policy or the decision's record reads them.
+      const partialNow = a.reasons.length === 0;
+      if (partialNow && this.policy.readsReasons) a = this.fullAssessment(a);
+      return this.finish(this.decide(a, orgId, ev.event.endpoint ?? "", ev.t, true), ev.t, requestId, partialNow && !this.policy.readsReasons);
     }
     this.trackCampaign(a, ev.t);
-    const d = this.finish(this.decide(a, orgId, ev.event.endpoint ?? "", ev.t, true), ev.t, requestId);
+    const d = this.finish(this.decide(a, orgId, ev.event.endpoint ?? "", ev.t, true), ev.t, requestId, partial);
     this.feed.push(ev);
     return d;
+  }
+
+  /** The engine's full assessment (reasons included) of an account whose cached one left them out; `a` itself if that fails. */
+  private fullAssessment(a: Assessment): Assessment {
+    try {
+      const full = this.deps.detection.assess(a.accountId);
+      this.cache.fromAssess(full);
+      return full;
+    } catch {
+      return a;
+    }
   }
 
   /** Feeds every deferred exchange to the engine now (before a campaign run, at shutdown). */
@@ -271,12 +309,22 @@ export class LiveDetector {
     }
   }
 
-  /** Counts the decision, persists it when the account's standing decision changes, hands it to the sink. */
-  private finish(d: Decision, t: number, requestId: string | undefined): Decision {
+  /**
+   * Counts the decision, persists it when the account's standing decision changes, hands it to the sink.
+   * `partial`: the decision was taken from an assessment whose reasons the engine left out; they are
+   * fetched and appended (where `decide` puts them) before the decision is stored or logged.
+   */
+  private finish(decision: Decision, t: number, requestId: string | undefined, partial = false): Decision {
+    let d = decision;
     const enforced = !d.shadow;
     this.deps.metrics.inc("moat_decisions_total", { action: d.action, enforced: String(enforced) });
     const prev = this.standing.get(d.accountId);
-    if (!prev || prev.action !== d.action || prev.rule !== d.rule || prev.shadow !== d.shadow || prev.campaignId !== d.campaignId) {
+    const changed = !prev || prev.action !== d.action || prev.rule !== d.rule || prev.shadow !== d.shadow || prev.campaignId !== d.campaignId;
+    if (partial && (changed || this.deps.onDecision !== undefined)) {
+        const full = this.fullAssessment(emptyAssessment(d.accountId));
+      if (full.reasons.length > 0) d = { ...d, reasons: [...d.reasons, ...full.reasons] };
+    }
+    if (changed) {
       const s: StoredDecision = {
         accountId: d.accountId,
         action: d.action,
@@ -303,6 +351,8 @@ export class LiveDetector {
     const mk = `${a.campaignId}:${a.accountId}`;
     if (!this.members.has(mk)) {
       this.members.add(mk);
+      // Members' reasons name the campaign's size: what was cached for them is out of date.
+      this.cache.forgetCampaign(a.campaignId);
       this.put(CAMPAIGN_MEMBERS_NS, mk, { campaignId: a.campaignId, accountId: a.accountId, at: new Date(t).toISOString(), score: a.campaignScore });
     }
     const last = this.campaignScore.get(a.campaignId);

@@ -122,6 +122,8 @@ export interface CompiledPolicy {
   readonly allowAccounts: ReadonlySet<string>;
   readonly allowOrgs: ReadonlySet<string>;
   readonly rules: readonly CompiledRule[];
+  /** True when a rule matches on reason codes (`when.reasons`): decisions then need the engine's full reasons. */
+  readonly readsReasons: boolean;
 }
 
 /** Everything a rule may look at. */
@@ -142,6 +144,7 @@ export function compilePolicy(input: unknown, root = "policy"): CompiledPolicy {
     allowAccounts: new Set(p.allowlist.accounts),
     allowOrgs: new Set(p.allowlist.orgs),
     rules: p.rules.map((rule) => ({ name: rule.name, shadow: rule.shadow, action: compileAction(rule.action), test: compileWhen(rule.when) })),
+    readsReasons: p.rules.some((rule) => rule.when.reasons !== undefined),
   };
 }
 
