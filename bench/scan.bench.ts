@@ -161,7 +161,7 @@ async function buildAccountStates(path: string, accountsPath: string | undefined
     const f = analyseRequest(ev, enricher);
     let a = states.get(f.accountId);
     if (a === undefined) {
-      a = new AccountState(f.accountId);
+      a = new AccountState(f.accountId, maxIpKeys);
       const rec = records.get(f.accountId);
       if (rec) a.facts = accountFacts(rec, enricher);
       states.set(f.accountId, a);

@@ -6,7 +6,7 @@ import type { AccountRecord } from "../model/traffic.ts";
 import type { EmailClass, Enricher } from "../ports/enricher.ts";
 import type { RequestFeatures } from "../features/request-features.ts";
 import { CATEGORIES } from "../features/request-features.ts";
-import { BandHitters, DistinctCounter, HeavyHitters, RunningStats, TinyBloom } from "./sketches.ts";
+import { BandHitters, DistinctCounter, RunningStats, TinyBloom } from "./sketches.ts";
 
 const HOUR = 3_600_000;
 /** Exchanges whose problems are checked for repeats (the Bloom filter's comfortable load). */
@@ -72,6 +72,10 @@ export interface LinkRef {
   count: number;
 }
 
+const NO_LINKS: readonly LinkRef[] = Object.freeze([]);
+/** Frozen: the engine replaces it with a list of the account's own on the first move (a push here would throw). */
+const NO_MODEL_STARTS = Object.freeze([]) as unknown as Array<{ model: string; t: number }>;
+
 export const NO_FACTS: AccountFacts = {
   createdAt: null,
   emailClass: "unknown",
@@ -99,11 +103,12 @@ const BLOOM = KMV_SKELETONS + DistinctCounter.slots(16);
 const BANDS = BLOOM + TinyBloom.SLOTS;
 const BAND_COUNT = 4;
 const BAND_K = 3;
-const STORE_SLOTS = BANDS + BAND_COUNT * BAND_K;
+const IP_N = BANDS + BandHitters.slots(BAND_COUNT, BAND_K); // how many IP keys are held
+const IP_KEYS = IP_N + 1; // the first distinct IP hashes (linking keys), as many as the account was sized for
 
 export class AccountState {
   facts: AccountFacts = NO_FACTS;
-  private readonly store = new Uint32Array(STORE_SLOTS);
+  private readonly store: Uint32Array;
   n = 0;
   firstT = 0;
   lastT = 0;
@@ -119,24 +124,27 @@ export class AccountState {
   maxDayCount = 0;
   /** log10 of inter-arrival gaps in seconds. */
   readonly gaps = new RunningStats();
-  readonly ips = new DistinctCounter(this.store, KMV_IPS, 16);
-  readonly problems = new DistinctCounter(this.store, KMV_PROBLEMS, 16);
-  readonly skeletons = new DistinctCounter(this.store, KMV_SKELETONS, 16);
-  private readonly seenProblems = new TinyBloom(this.store, BLOOM);
-  readonly params = new HeavyHitters(2);
-  readonly bands = new BandHitters(BAND_COUNT, BAND_K, this.store, BANDS);
-  /** The first few distinct IPs (linking keys); bounded by config. */
-  readonly ipKeys: number[] = [];
-  readonly prefixes = new HeavyHitters(2);
+  readonly ips: DistinctCounter;
+  readonly problems: DistinctCounter;
+  readonly skeletons: DistinctCounter;
+  private readonly seenProblems: TinyBloom;
+  readonly bands: BandHitters;
   lastModel: string | null = null;
-  /** When this account moved to a newly released model (the engine decides what is new; bounded to 2). */
-  readonly modelStarts: Array<{ model: string; t: number }> = [];
+  /**
+   * When this account moved to a newly released model (the engine decides what is new; bounded to 2).
+   * Shared empty list until the first such move: most accounts never make one.
+   */
+  modelStarts: Array<{ model: string; t: number }> = NO_MODEL_STARTS;
   /** Whether the last exchange used another model than the one before it. */
   switchedModel = false;
   /** Hours between a model's first appearance in all traffic and this account's switch to it (smallest seen), or null. */
   switchLagHours: number | null = null;
-  /** Groups of the linking keys this account has joined (see linking/); bounded per kind by the engine. */
-  readonly links: LinkRef[] = [];
+  /**
+   * Groups of the linking keys this account has joined (see linking/); bounded per kind by the engine.
+   * Replaced by an exactly sized copy on each join (`addLink`): joins are rare, and a pushed-to array
+   * keeps 16+ spare slots per account.
+   */
+  links: readonly LinkRef[] = NO_LINKS;
   private bucketPos = 0;
   /** Own-behaviour score as of the last update (cached for group evaluation). */
   own = 0;
@@ -145,7 +153,18 @@ export class AccountState {
   flaggedAt: number | null = null;
   extractionAt: number | null = null;
 
-  constructor(readonly id: string) {}
+  /** `maxIpKeys`: how many distinct IPs can become linking keys (the engine's `maxIpKeysPerAccount`). */
+  constructor(
+    readonly id: string,
+    maxIpKeys = 8,
+  ) {
+    this.store = new Uint32Array(IP_KEYS + maxIpKeys);
+    this.ips = new DistinctCounter(this.store, KMV_IPS, 16);
+    this.problems = new DistinctCounter(this.store, KMV_PROBLEMS, 16);
+    this.skeletons = new DistinctCounter(this.store, KMV_SKELETONS, 16);
+    this.seenProblems = new TinyBloom(this.store, BLOOM);
+    this.bands = new BandHitters(BAND_COUNT, BAND_K, this.store, BANDS);
+  }
 
   /** Folds one exchange in. `maxIpKeys` bounds how many distinct IPs become linking keys. */
   update(f: RequestFeatures, maxIpKeys: number): void {
@@ -180,21 +199,39 @@ export class AccountState {
     if (this.dayCount > this.maxDayCount) this.maxDayCount = this.dayCount;
     if (f.ip) {
       this.ips.add(f.ipHash);
-      if (this.ipKeys.length < maxIpKeys && !this.ipKeys.includes(f.ipHash)) this.ipKeys.push(f.ipHash);
+      const held = this.store[IP_N]!;
+      if (held < maxIpKeys && IP_KEYS + held < this.store.length && !this.hasIpKey(f.ipHash)) {
+        this.store[IP_KEYS + held] = f.ipHash;
+        this.store[IP_N] = held + 1;
+      }
     }
-    if (f.ipPrefix) this.prefixes.add(f.ipPrefix);
     // The 512-bit filter answers well for its first REPEAT_SAMPLE problems; past that it would fill up and
     // call everything a repeat, so the repeat share is measured on that first sample.
     if (this.n <= REPEAT_SAMPLE && this.seenProblems.addAndCheck(f.problemHash)) this.repeatN++;
     this.problems.add(f.problemHash);
     this.skeletons.add(f.skeletonHash);
-    this.params.add(f.paramFp);
     this.bands.add(f.templateBands);
     this.switchedModel = false;
     if (f.model && f.model !== this.lastModel) {
       this.switchedModel = this.lastModel !== null;
       this.lastModel = f.model;
     }
+  }
+
+  /** Whether this IP (by its 32-bit hash) is one of the account's first distinct IPs, which are linking keys. */
+  hasIpKey(ipHash: number): boolean {
+    const v = ipHash >>> 0;
+    const end = IP_KEYS + this.store[IP_N]!;
+    for (let i = IP_KEYS; i < end; i++) if (this.store[i] === v) return true;
+    return false;
+  }
+
+  /** Records a group this account joined. */
+  addLink(l: LinkRef): void {
+    const next = new Array<LinkRef>(this.links.length + 1);
+    for (let i = 0; i < this.links.length; i++) next[i] = this.links[i]!;
+    next[this.links.length] = l;
+    this.links = next;
   }
 
   /** Hours of the day that carry a real share of the traffic: ~24 for scripts, 10–16 for people. */

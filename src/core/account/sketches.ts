@@ -99,41 +99,6 @@ export class TinyBloom {
   }
 }
 
-/** Misra–Gries heavy hitters with `k` counters: any value above 1/(k+1) of the stream is kept. */
-export class HeavyHitters {
-  readonly keys: string[] = [];
-  readonly counts: number[] = [];
-
-  constructor(private readonly k: number) {}
-
-  add(key: string): void {
-    const i = this.keys.indexOf(key);
-    if (i >= 0) {
-      this.counts[i]!++;
-      return;
-    }
-    if (this.keys.length < this.k) {
-      this.keys.push(key);
-      this.counts.push(1);
-      return;
-    }
-    for (let j = this.counts.length - 1; j >= 0; j--) {
-      this.counts[j]!--;
-      if (this.counts[j]! <= 0) {
-        this.keys.splice(j, 1);
-        this.counts.splice(j, 1);
-      }
-    }
-  }
-
-  /** The heaviest key and its (lower-bound) count. */
-  top(): { key: string; count: number } | null {
-    let best = -1;
-    for (let j = 0; j < this.counts.length; j++) if (best < 0 || this.counts[j]! > this.counts[best]!) best = j;
-    return best < 0 ? null : { key: this.keys[best]!, count: this.counts[best]! };
-  }
-}
-
 /** Running mean/variance (Welford). */
 export class RunningStats {
   n = 0;
@@ -153,65 +118,84 @@ export class RunningStats {
 }
 
 /**
- * Heavy hitters of template bands, one Misra–Gries summary of `k` counters per LSH band index, in two flat
- * typed arrays. Each exchange adds exactly one id per band, so each summary sees a plain stream and its
- * counts stay meaningful as shares of traffic. Band ids are numbers (band index * 2^32 + hash).
+ * Heavy hitters of template bands, one Misra–Gries summary of `k` counters per LSH band index, in a slice of
+ * a store it is given. Each exchange adds exactly one id per band, so each summary sees a plain stream and its
+ * counts stay meaningful as shares of traffic. Band ids are numbers (band index * 2^32 + hash); a slot's band
+ * is its position, so only the 32-bit hash is stored next to the count.
  */
 export class BandHitters {
-  private readonly ids: Float64Array;
+  /** Slots a summary needs in a store: a count and a hash per counter. */
+  static slots(bands: number, k: number): number {
+    return 2 * bands * k;
+  }
 
-  /** `counts` holds bands * k slots from `offset` (shared with the account's other sketches). */
+  private readonly store: Uint32Array;
+  /** Where the hashes start in the store (the counts start at `offset`). */
+  private readonly hashes: number;
+
+  /** `store` holds `BandHitters.slots(bands, k)` slots from `offset` (shared with the account's other sketches). */
   constructor(
     private readonly bands: number,
     private readonly k: number,
-    private readonly counts: Uint32Array = new Uint32Array(bands * k),
+    store?: Uint32Array,
     private readonly offset = 0,
   ) {
-    this.ids = new Float64Array(bands * k);
+    this.store = store ?? new Uint32Array(BandHitters.slots(bands, k));
+    this.hashes = offset + bands * k;
   }
 
   /** Adds the band ids of one exchange (one per band, in band order). */
   add(ids: readonly number[]): void {
     const k = this.k;
+    const m = this.store;
+    const o = this.offset;
+    const ho = this.hashes;
     for (let b = 0; b < ids.length && b < this.bands; b++) {
-      const id = ids[b]!;
+      // The hash part of the id; an id of another band than its position would not fit 32 bits, so never matches.
+      const h = ids[b]! - b * 4294967296;
       const base = b * k;
       let free = -1;
       let hit = false;
       for (let j = base; j < base + k; j++) {
-        if (this.counts[this.offset + j]! > 0 && this.ids[j] === id) {
-          this.counts[this.offset + j]!++;
+        if (m[o + j]! > 0 && m[ho + j] === h) {
+          m[o + j]!++;
           hit = true;
           break;
         }
-        if (free < 0 && this.counts[this.offset + j] === 0) free = j;
+        if (free < 0 && m[o + j] === 0) free = j;
       }
       if (hit) continue;
       if (free >= 0) {
-        this.ids[free] = id;
-        this.counts[this.offset + free] = 1;
+        m[ho + free] = h;
+        m[o + free] = 1;
         continue;
       }
-      for (let j = base; j < base + k; j++) this.counts[this.offset + j]!--;
+      for (let j = base; j < base + k; j++) m[o + j]!--;
     }
   }
 
   /** Lower-bound count of a band id, 0 when not tracked. */
   count(id: number): number {
-    const base = Math.floor(id / 4294967296) * this.k;
-    for (let j = base; j < base + this.k && j < this.ids.length; j++) if (this.counts[this.offset + j]! > 0 && this.ids[j] === id) return this.counts[this.offset + j]!;
+    const band = Math.floor(id / 4294967296);
+    if (band < 0 || band >= this.bands) return 0;
+    const h = id - band * 4294967296;
+    const base = band * this.k;
+    const m = this.store;
+    for (let j = base; j < base + this.k; j++) if (m[this.offset + j]! > 0 && m[this.hashes + j] === h) return m[this.offset + j]!;
     return 0;
   }
 
   /** Calls `fn` for every tracked id with its count. */
   forEach(fn: (id: number, count: number) => void): void {
-    for (let j = 0; j < this.ids.length; j++) if (this.counts[this.offset + j]! > 0) fn(this.ids[j]!, this.counts[this.offset + j]!);
+    const n = this.bands * this.k;
+    for (let j = 0; j < n; j++) if (this.store[this.offset + j]! > 0) fn(Math.floor(j / this.k) * 4294967296 + this.store[this.hashes + j]!, this.store[this.offset + j]!);
   }
 
   /** The largest count of any tracked id. */
   topCount(): number {
     let best = 0;
-    for (let j = 0; j < this.ids.length; j++) if (this.counts[this.offset + j]! > best) best = this.counts[this.offset + j]!;
+    const n = this.bands * this.k;
+    for (let j = 0; j < n; j++) if (this.store[this.offset + j]! > best) best = this.store[this.offset + j]!;
     return best;
   }
 }

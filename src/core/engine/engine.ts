@@ -155,8 +155,10 @@ export class Engine {
     if (!switched || first - this.firstEventAt < 24 * 3_600_000) return;
     // Only moves to a newly released model count, for this account and for synchronised switches.
     if (!a.modelStarts.some((s) => s.model === model)) {
-      a.modelStarts.push({ model, t });
-      if (a.modelStarts.length > 2) a.modelStarts.shift();
+      // A fresh list each time (at most 2 entries, rare): accounts start with a shared frozen empty one.
+      const starts = [...a.modelStarts, { model, t }];
+      if (starts.length > 2) starts.shift();
+      a.modelStarts = starts;
     }
     const lag = (t - first) / 3_600_000;
     if (a.switchLagHours === null || lag < a.switchLagHours) a.switchLagHours = lag;
@@ -165,7 +167,7 @@ export class Engine {
   private account(id: string): AccountState {
     let a = this.accounts.get(id);
     if (!a) {
-      a = new AccountState(id);
+      a = new AccountState(id, this.config.maxIpKeysPerAccount);
       const facts = this.pendingFacts.get(id);
       if (facts) {
         a.facts = facts;

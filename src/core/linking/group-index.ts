@@ -74,7 +74,7 @@ export class GroupIndex {
     // A band becomes a key when its use count reaches TPL_MIN_USES: checked for this exchange's bands only.
     if (a.keyCount(KIND_INDEX["tpl"]!) < MAX_TPL)
       for (const band of f.templateBands) if (a.bands.count(band) === TPL_MIN_USES) this.add(a, `tpl:${band}`);
-    if (f.ip && a.ipKeys.includes(f.ipHash)) this.add(a, `ip:${f.ip}`);
+    if (f.ip && a.hasIpKey(f.ipHash)) this.add(a, `ip:${f.ip}`);
     if (f.ipPrefix && a.keyCount(KIND_INDEX["pfx"]!) < MAX_PFX) this.add(a, `pfx:${f.ipPrefix}`);
   }
 
@@ -116,15 +116,15 @@ export class GroupIndex {
       this.singles.delete(hk);
       const value = key.slice(colon + 1);
       g = { key, kind, value, band: kind === "tpl" ? Number(value) : 0, members: [holder], evaluatedSize: 0, evaluatedAt: Number.NEGATIVE_INFINITY, dirty: true, score: 0, reasons: [], linked: false, campaignId: null, mark: 0, count: 0 };
-      holder.links.push(g);
+      holder.addLink(g);
       this.groups.set(key, g);
       g.members.push(a);
-      a.links.push(g);
+      a.addLink(g);
       return;
     }
     a.addKeyCount(KIND_INDEX[g.kind]!);
     g.members.push(a);
     g.dirty = true;
-    a.links.push(g);
+    a.addLink(g);
   }
 }
