@@ -13,7 +13,8 @@ import type { Upstream } from "./upstream.ts";
 
 /** Where exchanges go (the rotating traffic log in production). */
 export interface TrafficSink {
-  append(ev: TrafficEvent): void;
+  /** `requestJson`: the client's body `ev.request` was parsed from, which a file sink may write as it is (see `TrafficLogWriter.append`). */
+  append(ev: TrafficEvent, requestJson?: Buffer): void;
 }
 
 export interface GatewayContext {

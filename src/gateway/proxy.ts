@@ -13,7 +13,7 @@ import { degrades, rejects, type Decision, type DegradeCaps } from "./decision.t
 import { capRequest } from "./degrade-request.ts";
 import { clientIp, clientKey, EXCHANGE_PATHS, familyOf } from "./request-info.ts";
 import { createTap, type Usage } from "./response-taps.ts";
-import { clientHeaders, type Upstream } from "./upstream.ts";
+import { clientHeaders, rawHeader, type Upstream } from "./upstream.ts";
 import type { KeyInfo } from "./config.ts";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -142,7 +142,7 @@ function exchangeRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerR
     if (usage?.input != null) line.input_tokens = usage.input;
     if (usage?.output != null) line.output_tokens = usage.output;
     try {
-      ctx.trafficLog.append(line);
+      ctx.trafficLog.append(line, x.body);
     } catch {
       ctx.metrics.inc("moat_traffic_log_errors_total");
     }
@@ -208,10 +208,11 @@ function forward(
       sendReply(ctx, res, errorReply(family, "upstream_unavailable", "The upstream provider refused the gateway's credentials. The gateway operator must fix the provider key.", { requestId }));
       return finish(502, null);
     }
-    const enc = ur.headers["content-encoding"];
-    const tap = enc !== undefined && enc !== "identity" ? createTap(family, "application/octet-stream", status, null) : createTap(family, ur.headers["content-type"], status, caps);
+    const raw = ur.rawHeaders;
+    const enc = rawHeader(raw, "content-encoding");
+    const tap = enc !== undefined && enc !== "identity" ? createTap(family, "application/octet-stream", status, null) : createTap(family, rawHeader(raw, "content-type"), status, caps);
     ctx.metrics.inc("moat_responses_total", { code: String(status) });
-    res.writeHead(status, clientHeaders(ur.headers, tap.rewrites));
+    res.writeHead(status, clientHeaders(raw, tap.rewrites));
     ur.on("data", (c: Buffer) => {
       const o = tap.push(c);
       if (o.length > 0 && !res.write(o)) {

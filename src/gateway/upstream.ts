@@ -28,7 +28,10 @@ const DROP_RESPONSE = new Set([
 /** Headers to send upstream for a client request. `contentLength` is of the (possibly rewritten) body. */
 export function upstreamHeaders(family: ApiFamily, incoming: IncomingHttpHeaders, apiKey: string, contentLength: number | null): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(incoming)) if (v !== undefined && !DROP_REQUEST.has(k)) out[k] = v;
+  for (const k in incoming) {
+    const v = incoming[k];
+    if (v !== undefined && !DROP_REQUEST.has(k)) out[k] = v;
+  }
   if (family === "anthropic") out["x-api-key"] = apiKey;
   else out["authorization"] = `Bearer ${apiKey}`;
   out["accept-encoding"] = "identity";
@@ -36,15 +39,27 @@ export function upstreamHeaders(family: ApiFamily, incoming: IncomingHttpHeaders
   return out;
 }
 
-/** Response headers to pass to the client. `rewrites`: the body will change, so its length is not known. */
-export function clientHeaders(incoming: IncomingHttpHeaders, rewrites: boolean): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(incoming)) {
-    if (v === undefined || DROP_RESPONSE.has(k)) continue;
-    if (rewrites && k === "content-length") continue;
-    out[k] = v;
+/**
+ * Response headers to pass to the client, from the upstream response's raw header list (names as the
+ * provider sent them, repeated headers kept), as the flat `[name, value, …]` list `writeHead` takes.
+ * Working on the raw list spares building the response's header object. `rewrites`: the body will
+ * change, so its length is not known.
+ */
+export function clientHeaders(raw: readonly string[], rewrites: boolean): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const k = name.toLowerCase();
+    if (DROP_RESPONSE.has(k) || (rewrites && k === "content-length")) continue;
+    out.push(name, raw[i + 1] as string);
   }
   return out;
+}
+
+/** The first value of header `name` (lower case) in a raw header list, or undefined. */
+export function rawHeader(raw: readonly string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < raw.length; i += 2) if ((raw[i] as string).length === name.length && (raw[i] as string).toLowerCase() === name) return raw[i + 1];
+  return undefined;
 }
 
 /** One configured provider endpoint with its own connection pool. */

@@ -56,6 +56,32 @@ test("writes one JSON line per event that parses back to the same event", () => 
   assert.equal(basename(st.file), "traffic-20260422T000440Z-000001.jsonl");
 });
 
+test("a request body given as JSON text is written as it is and parses back to the same event", () => {
+  const dir = freshDir();
+  const log = TrafficLogWriter.open(dir, { now: clock().now });
+  const body = Buffer.from('{ "model":"gpt-x", "messages":[{"role":"user","content":"caf\\u00e9 \\"q\\" \\n ✓"}], "max_tokens":1.0 }');
+  const ev = { ...event(0), request: JSON.parse(body.toString("utf8")) as Record<string, unknown> };
+  log.append(ev, body);
+  // A body with a line break between tokens would split the line: the parsed object is serialised instead.
+  const pretty = Buffer.from('{\n  "model": "gpt-x",\r\n  "messages": []\n}');
+  const ev2 = { ...event(1), request: JSON.parse(pretty.toString("utf8")) as Record<string, unknown> };
+  log.append(ev2, pretty);
+  const st = log.stats();
+  log.close();
+  const lines = readLines(st.file);
+  assert.equal(lines.length, 2);
+  assert.ok((lines[0] ?? "").includes('"request":{ "model":"gpt-x"'), "the body's own bytes are in the line");
+  assert.deepEqual(lines.map((l) => JSON.parse(l) as unknown), [ev, ev2]);
+  assert.equal(st.bytes, statSync(st.file).size);
+});
+
+test("a request body given as JSON text does not bypass the event checks", () => {
+  const log = TrafficLogWriter.open(freshDir(), { now: clock().now });
+  assert.throws(() => log.append({ ts: "yesterday", account_id: "a", request: {} }, Buffer.from("{}")), (e: unknown) => e instanceof TrafficLogError && e.code === "TRAFFIC_LOG_BAD_EVENT");
+  assert.equal(log.stats().lines, 0);
+  log.close();
+});
+
 test("round-trips the contract's example events", (t) => {
   const examples = new URL("../../../shared/contracts/examples/events.jsonl", import.meta.url);
   if (!existsSync(examples)) {

@@ -114,18 +114,24 @@ export class TrafficLogWriter {
 
   /**
    * Write one exchange as one line.
+   *
+   * `requestJson`, when given, is the JSON text `ev.request` was parsed from (the client's body as it
+   * arrived): it is written in place of `ev.request` as it is, instead of serialising the parsed object a
+   * second time (a reader parses the same value). It is used only when it holds no line break (JSON allows
+   * them between tokens); otherwise `ev.request` is serialised as usual.
    * @throws TrafficLogError `TRAFFIC_LOG_BAD_EVENT` (not a contract §1 event: nothing written),
    *   `TRAFFIC_LOG_CLOSED`, `TRAFFIC_LOG_IO` (disk full…: the partial line is not left behind).
    */
-  append(ev: TrafficEvent): void {
+  append(ev: TrafficEvent, requestJson?: Buffer): void {
     if (this.#closed) throw new TrafficLogError("TRAFFIC_LOG_CLOSED", `traffic log in ${this.#dir} was closed; open a new TrafficLogWriter`);
-    const buf = Buffer.from(`${eventLine(ev)}\n`, "utf8");
+    const buf = requestJson !== undefined && ev.request !== undefined && isOneLine(requestJson) ? splicedLine(ev, requestJson) : Buffer.from(`${eventLine(ev)}\n`, "utf8");
+    const size = buf.length;
     const t = this.#now();
     const hour = Math.floor(t / HOUR_MS);
-    if (hour !== this.#hour || (this.#fileBytes > 0 && this.#fileBytes + buf.length > this.#maxBytes)) this.#rotate(t, hour);
+    if (hour !== this.#hour || (this.#fileBytes > 0 && this.#fileBytes + size > this.#maxBytes)) this.#rotate(t, hour);
     try {
       let done = 0;
-      while (done < buf.length) done += writeSync(this.#fd, buf, done, buf.length - done, this.#fileBytes + done);
+      while (done < size) done += writeSync(this.#fd, buf, done, size - done, this.#fileBytes + done);
     } catch (e: unknown) {
       try {
         ftruncateSync(this.#fd, this.#fileBytes);
@@ -134,8 +140,8 @@ export class TrafficLogWriter {
       }
       throw new TrafficLogError("TRAFFIC_LOG_IO", `could not write to traffic log ${this.#file}: ${errMessage(e)}; check free disk space`, { cause: e });
     }
-    this.#fileBytes += buf.length;
-    this.#bytes += buf.length;
+    this.#fileBytes += size;
+    this.#bytes += size;
     this.#lines++;
   }
 
@@ -218,16 +224,46 @@ function createFile(dir: string, t: number, seq: number): { fd: number; file: st
 
 /** Serialize a contract §1 event, refusing what a reader would count as a bad line. */
 function eventLine(ev: TrafficEvent): string {
+  checkEvent(ev);
+  return serialise(ev);
+}
+
+/** Throws what a contract reader would count as a bad line. */
+function checkEvent(ev: TrafficEvent): void {
   const e = ev as unknown as Record<string, unknown> | null;
   if (e === null || typeof e !== "object" || Array.isArray(e)) throw badEvent("is not an object");
   if (typeof e["ts"] !== "string" || Number.isNaN(Date.parse(e["ts"]))) throw badEvent(`has no RFC 3339 "ts" (got ${JSON.stringify(e["ts"])})`);
   if (typeof e["account_id"] !== "string" || e["account_id"].length === 0) throw badEvent('has no "account_id"');
   if (e["request"] === undefined && e["prompt"] === undefined) throw badEvent('has neither "request" nor "prompt" (contract §1 needs one)');
+}
+
+function serialise(e: object): string {
   try {
     return JSON.stringify(e);
   } catch (err: unknown) {
     throw badEvent(`cannot be serialized as JSON (${errMessage(err)})`);
   }
+}
+
+function isOneLine(buf: Buffer): boolean {
+  return buf.indexOf(0x0a) < 0 && buf.indexOf(0x0d) < 0;
+}
+
+const LINE_END = Buffer.from("}\n");
+
+/** The line for `ev` with `requestJson` copied in as its `request` member. */
+function splicedLine(ev: TrafficEvent, requestJson: Buffer): Buffer {
+  checkEvent(ev);
+  const { request: _request, ...rest } = ev;
+  const head = serialise(rest);
+  // `head` is `{…}` with at least ts and account_id: reopen it for one more member.
+  const open = `${head.slice(0, -1)},"request":`;
+  const n = Buffer.byteLength(open);
+  const buf = Buffer.allocUnsafe(n + requestJson.length + LINE_END.length);
+  buf.write(open, 0, "utf8");
+  requestJson.copy(buf, n);
+  LINE_END.copy(buf, n + requestJson.length);
+  return buf;
 }
 
 function badEvent(what: string): TrafficLogError {
