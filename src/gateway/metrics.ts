@@ -69,6 +69,8 @@ function labelKey(labels: Readonly<Record<string, string>> | undefined): string 
 /** The gateway's metrics. `gauges` is called at scrape time. */
 export class Metrics {
   private readonly counters = new Map<string, number>();
+  /** Counter keys already rendered, by name and labels as given (label sets are small and fixed: bounded anyway). */
+  private readonly keys = new Map<string, string>();
   /** Seconds spent in engine.observe per request. */
   readonly observeSeconds = new RecentSamples();
   /** Seconds the gateway added before forwarding (auth, parse, observe, decide). */
@@ -79,12 +81,25 @@ export class Metrics {
   readonly feedLagSeconds = new RecentSamples();
 
   inc(name: CounterName, labels?: Readonly<Record<string, string>>, by = 1): void {
-    const k = name + labelKey(labels);
+    const k = this.key(name, labels);
     this.counters.set(k, (this.counters.get(k) ?? 0) + by);
   }
 
   get(name: CounterName, labels?: Readonly<Record<string, string>>): number {
-    return this.counters.get(name + labelKey(labels)) ?? 0;
+    return this.counters.get(this.key(name, labels)) ?? 0;
+  }
+
+  /** `name{sorted, escaped labels}`, remembered: this runs a few times per request. */
+  private key(name: CounterName, labels: Readonly<Record<string, string>> | undefined): string {
+    if (!labels) return name;
+    let memo: string = name;
+    for (const l in labels) memo += `\u0000${l}\u0000${labels[l]}`;
+    let k = this.keys.get(memo);
+    if (k === undefined) {
+      k = name + labelKey(labels);
+      if (this.keys.size < 4096) this.keys.set(memo, k);
+    }
+    return k;
   }
 
   /** Sum of a counter over all its label sets. */
