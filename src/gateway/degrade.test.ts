@@ -78,6 +78,33 @@ test("a pass-through SSE tap returns the stream byte for byte and reads usage", 
   assert.deepEqual(r.usage, { input: 9, output: 42 });
 });
 
+test("a pass-through SSE tap reads usage whatever the chunking, including chunks that end on an event (skipped unread when they hold no usage)", () => {
+  const crlf = anthropicStream.replace(/\n/g, "\r\n");
+  for (const text of [anthropicStream, crlf]) {
+    const buf = Buffer.from(text);
+    for (const chunk of [1, 2, 3, 7, 64, 10_000]) {
+      const tap = createTap("anthropic", "text/event-stream", 200, null);
+      const out: Buffer[] = [];
+      for (let i = 0; i < buf.length; i += chunk) out.push(Buffer.from(tap.push(buf.subarray(i, i + chunk))));
+      out.push(Buffer.from(tap.end()));
+      assert.equal(Buffer.concat(out).toString(), text);
+      assert.deepEqual(tap.usage(), { input: 9, output: 42 }, `chunk ${chunk}`);
+    }
+    // One event per chunk, and the usage event split inside the word "usage" right after an event boundary.
+    const sep = text.includes("\r\n") ? "\r\n\r\n" : "\n\n";
+    const events = text.split(sep).filter((e) => e !== "").map((e) => e + sep);
+    const tap = createTap("anthropic", "text/event-stream", 200, null);
+    let out = "";
+    for (const e of events) {
+      const cut = e.indexOf("usa");
+      for (const part of cut > 0 ? [e.slice(0, cut + 2), e.slice(cut + 2)] : [e]) out += tap.push(Buffer.from(part)).toString();
+    }
+    out += tap.end().toString();
+    assert.equal(out, text);
+    assert.deepEqual(tap.usage(), { input: 9, output: 42 });
+  }
+});
+
 test("a degrading Anthropic SSE tap drops thinking blocks and renumbers later blocks, whatever the chunking", () => {
   for (const chunk of [1, 5, 64, 10_000]) {
     const r = runTap("anthropic", anthropicStream, caps(), chunk);

@@ -181,12 +181,12 @@ class SseTap implements ResponseTap {
   }
 
   push(chunk: Buffer): Buffer | string {
-    const events = this.parser.push(chunk);
     if (this.caps === null) {
-      for (const ev of events) this.watch(ev);
+      // Pass-through reads only usage: whole events without the word are not even decoded.
+      if (!(this.parser.idle && endsEvent(chunk) && chunk.indexOf("usage") < 0)) for (const ev of this.parser.push(chunk)) this.watch(ev);
       return chunk;
     }
-    return this.rewrite(events);
+    return this.rewrite(this.parser.push(chunk));
   }
 
   end(): Buffer | string {
@@ -265,6 +265,15 @@ class SseTap implements ResponseTap {
     if (!useful && d["usage"] == null) return "drop";
     return d;
   }
+}
+
+/** True when a chunk ends with a blank line (`\n\n`, `\r\n\r\n` or `\r\r`): the end of an event. */
+function endsEvent(c: Buffer): boolean {
+  const n = c.length;
+  if (n < 2) return false;
+  const a = c[n - 1];
+  const b = c[n - 2];
+  return (a === 0x0a && (b === 0x0a || (b === 0x0d && n >= 4 && c[n - 3] === 0x0a && c[n - 4] === 0x0d))) || (a === 0x0d && b === 0x0d);
 }
 
 /** Any other body (not JSON, not SSE): passed through untouched, nothing read. */

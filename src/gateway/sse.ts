@@ -15,10 +15,21 @@ export interface SseEvent {
 export class SseParser {
   private readonly decoder = new TextDecoder();
   private buf = "";
+  private lastByte = 0x0a;
 
   push(chunk: Uint8Array): SseEvent[] {
+    if (chunk.length > 0) this.lastByte = chunk[chunk.length - 1] as number;
     this.buf += this.decoder.decode(chunk, { stream: true });
     return this.drain(false);
+  }
+
+  /**
+   * True when nothing is pending: every byte pushed so far belonged to a complete event (and the last
+   * one was a line break, so no UTF-8 character is cut). A caller may then skip a chunk that itself ends
+   * an event, if it knows no event in it matters.
+   */
+  get idle(): boolean {
+    return this.buf === "" && (this.lastByte === 0x0a || this.lastByte === 0x0d);
   }
 
   /** Flushes a trailing event not followed by a blank line (a stream cut short). */
