@@ -24,9 +24,26 @@ export interface UpstreamStub {
 export interface StubOptions {
   readonly anthropicKey?: string;
   readonly openaiKey?: string;
-  /** Bench mode: keep nothing, answer a small fixed JSON as fast as possible. */
+  /** Bench mode: keep nothing, answer a small fixed JSON (or, for `"stream": true`, a short SSE stream) as fast as possible. */
   readonly light?: boolean;
+  /** Light mode only: answer like an LLM API instead of at once (see `LlmTiming`). */
+  readonly timing?: LlmTiming;
 }
+
+/**
+ * How slowly a light stub answers, to stand in for an LLM API. A JSON answer comes `firstByteMs` after the
+ * request; a stream's first event comes after `firstByteMs`, then `chunks` more events `chunkGapMs` apart.
+ * Real APIs take hundreds of ms to the first token and seconds to a full answer, with tokens tens of ms
+ * apart; the bench uses values well below those (`LLM_LIKE`), so moat's share of the time is overstated.
+ */
+export interface LlmTiming {
+  readonly firstByteMs: number;
+  readonly chunkGapMs: number;
+  readonly chunks: number;
+}
+
+/** The bench's LLM-like profile: 50 ms to the first byte; streams send 8 more events 5 ms apart (90 ms in all). */
+export const LLM_LIKE: LlmTiming = { firstByteMs: 50, chunkGapMs: 5, chunks: 8 };
 
 const THOUGHT = "Let me work through this step by step. 17*23 = 17*20 + 17*3 = 340 + 51 = 391.";
 const ANSWER = "The answer is 391.";
@@ -110,6 +127,37 @@ function openai(body: Record<string, unknown>, res: http.ServerResponse): void {
   sse(res, ev);
 }
 
+const LIGHT_CHUNK = (delta: string): string => `data: {"id":"chatcmpl-stub","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"${delta}"},"finish_reason":null}]}\n\n`;
+const LIGHT_LAST = `data: {"id":"chatcmpl-stub","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":30,"completion_tokens":12,"total_tokens":42}}\n\ndata: [DONE]\n\n`;
+
+/** Light mode: a fixed JSON answer, or for a streaming request a short OpenAI-shaped SSE stream, paced by `timing`. */
+function lightAnswer(res: http.ServerResponse, stream: boolean, timing: LlmTiming | undefined): void {
+  const first = timing?.firstByteMs ?? 0;
+  if (!stream) {
+    const send = (): void => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(LIGHT_BODY) });
+      res.end(LIGHT_BODY);
+    };
+    if (first > 0) setTimeout(send, first);
+    else send();
+    return;
+  }
+  const chunks = timing?.chunks ?? 4;
+  let sent = 0;
+  const next = (): void => {
+    if (res.destroyed) return;
+    if (sent === 0) res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    if (sent < chunks) {
+      res.write(LIGHT_CHUNK(`word${sent} `));
+      sent++;
+      if (timing && timing.chunkGapMs > 0) setTimeout(next, timing.chunkGapMs);
+      else next();
+    } else res.end(LIGHT_LAST);
+  };
+  if (first > 0) setTimeout(next, first);
+  else next();
+}
+
 const LIGHT_BODY = JSON.stringify({ id: "chatcmpl-stub", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, message: { role: "assistant", content: ANSWER }, finish_reason: "stop" }], usage: { prompt_tokens: 30, completion_tokens: 12, total_tokens: 42 } });
 
 /** Starts the stub on 127.0.0.1 (random port). */
@@ -120,8 +168,8 @@ export async function startUpstreamStub(opts: StubOptions = {}): Promise<Upstrea
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       if (opts.light) {
-        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(LIGHT_BODY) });
-        return void res.end(LIGHT_BODY);
+        const stream = chunks.length > 0 && Buffer.concat(chunks).includes('"stream":true');
+        return lightAnswer(res, stream, opts.timing);
       }
       const path = (req.url ?? "/").split("?")[0] ?? "/";
       let body: Record<string, unknown> | null = null;
