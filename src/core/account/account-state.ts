@@ -8,10 +8,8 @@ import type { RequestFeatures } from "../features/request-features.ts";
 import { CATEGORIES } from "../features/request-features.ts";
 import { BandHitters, DistinctCounter, RunningStats, TinyBloom } from "./sketches.ts";
 
-const HOUR = 3_600_000;
 /** Exchanges whose problems are checked for repeats (the Bloom filter's comfortable load). */
 export const REPEAT_SAMPLE = 200;
-const DAY = 24 * HOUR;
 
 /** Facts from the accounts file (contract §2), reduced to what detection uses. */
 export interface AccountFacts {
@@ -41,7 +39,8 @@ export function accountFacts(rec: AccountRecord, enricher: Enricher): AccountFac
   if (rec.email && rec.email.includes("@")) {
     const at = rec.email.lastIndexOf("@");
     domain = rec.email.slice(at + 1).toLowerCase();
-    pattern = `${emailShape(rec.email.slice(0, at))}@${domain}`;
+    // Joined, not a template literal: a flat string instead of a chain of concatenations (held per account).
+    pattern = [emailShape(rec.email.slice(0, at)), "@", domain].join("");
   }
   return {
     createdAt: Number.isFinite(created) ? created : null,
@@ -53,6 +52,16 @@ export function accountFacts(rec: AccountRecord, enricher: Enricher): AccountFac
     tier: rec.tier ?? null,
     signupPrefix: rec.signup_ip ? enricher.ip(rec.signup_ip).prefix : null,
   };
+}
+
+/**
+ * The facts an account keeps once its first exchange has joined its sign-up keys (payment, e-mail shape,
+ * sign-up network: see linking/group-index.ts): those three are read at that moment only, so they are
+ * dropped rather than held for the account's lifetime.
+ */
+export function settledFacts(f: AccountFacts): AccountFacts {
+  if (f.payment === null && f.emailPattern === null && f.signupPrefix === null) return f;
+  return { ...f, payment: null, emailPattern: null, signupPrefix: null };
 }
 
 /**
@@ -98,8 +107,7 @@ const BUCKETS = HOURS + 24; // last distinct 10-minute activity buckets (ring)
 const KEYCOUNTS = BUCKETS + 16; // linking keys held, per kind
 const KMV_IPS = KEYCOUNTS + 8;
 const KMV_PROBLEMS = KMV_IPS + DistinctCounter.slots(16);
-const KMV_SKELETONS = KMV_PROBLEMS + DistinctCounter.slots(16);
-const BLOOM = KMV_SKELETONS + DistinctCounter.slots(16);
+const BLOOM = KMV_PROBLEMS + DistinctCounter.slots(16);
 const BANDS = BLOOM + TinyBloom.SLOTS;
 const BAND_COUNT = 4;
 const BAND_K = 3;
@@ -118,17 +126,8 @@ export class AccountState {
   repeatN = 0;
   bigBudgetN = 0;
   anonNetN = 0;
-  activeDays = 0;
-  private dayIdx = -1;
-  dayCount = 0;
-  maxDayCount = 0;
   /** log10 of inter-arrival gaps in seconds. */
   readonly gaps = new RunningStats();
-  readonly ips: DistinctCounter;
-  readonly problems: DistinctCounter;
-  readonly skeletons: DistinctCounter;
-  private readonly seenProblems: TinyBloom;
-  readonly bands: BandHitters;
   lastModel: string | null = null;
   /**
    * When this account moved to a newly released model (the engine decides what is new; bounded to 2).
@@ -159,11 +158,24 @@ export class AccountState {
     maxIpKeys = 8,
   ) {
     this.store = new Uint32Array(IP_KEYS + maxIpKeys);
-    this.ips = new DistinctCounter(this.store, KMV_IPS, 16);
-    this.problems = new DistinctCounter(this.store, KMV_PROBLEMS, 16);
-    this.skeletons = new DistinctCounter(this.store, KMV_SKELETONS, 16);
-    this.seenProblems = new TinyBloom(this.store, BLOOM);
-    this.bands = new BandHitters(BAND_COUNT, BAND_K, this.store, BANDS);
+  }
+
+  // The sketches are views made on demand over the account's store: a view object per account and sketch
+  // would cost more than the 64-byte sketch it points at. The per-exchange path writes the store directly.
+
+  /** Distinct IPs seen (KMV). */
+  get ips(): DistinctCounter {
+    return new DistinctCounter(this.store, KMV_IPS, 16);
+  }
+
+  /** Distinct problems (normalised last user turns) seen (KMV). */
+  get problems(): DistinctCounter {
+    return new DistinctCounter(this.store, KMV_PROBLEMS, 16);
+  }
+
+  /** Heavy hitters of template bands. */
+  get bands(): BandHitters {
+    return new BandHitters(BAND_COUNT, BAND_K, this.store, BANDS);
   }
 
   /** Folds one exchange in. `maxIpKeys` bounds how many distinct IPs become linking keys. */
@@ -189,16 +201,9 @@ export class AccountState {
       this.store[BUCKETS + this.bucketPos] = bucket;
       this.bucketPos = (this.bucketPos + 1) & 15;
     }
-    const day = Math.floor(f.t / DAY);
-    if (day !== this.dayIdx) {
-      this.dayIdx = day;
-      this.activeDays++;
-      this.dayCount = 0;
-    }
-    this.dayCount++;
-    if (this.dayCount > this.maxDayCount) this.maxDayCount = this.dayCount;
+    const m = this.store;
     if (f.ip) {
-      this.ips.add(f.ipHash);
+      DistinctCounter.addAt(m, KMV_IPS, 16, f.ipHash);
       const held = this.store[IP_N]!;
       if (held < maxIpKeys && IP_KEYS + held < this.store.length && !this.hasIpKey(f.ipHash)) {
         this.store[IP_KEYS + held] = f.ipHash;
@@ -207,10 +212,9 @@ export class AccountState {
     }
     // The 512-bit filter answers well for its first REPEAT_SAMPLE problems; past that it would fill up and
     // call everything a repeat, so the repeat share is measured on that first sample.
-    if (this.n <= REPEAT_SAMPLE && this.seenProblems.addAndCheck(f.problemHash)) this.repeatN++;
-    this.problems.add(f.problemHash);
-    this.skeletons.add(f.skeletonHash);
-    this.bands.add(f.templateBands);
+    if (this.n <= REPEAT_SAMPLE && TinyBloom.addAndCheckAt(m, BLOOM, f.problemHash)) this.repeatN++;
+    DistinctCounter.addAt(m, KMV_PROBLEMS, 16, f.problemHash);
+    BandHitters.addAt(m, BANDS, BAND_COUNT, BAND_K, f.templateBands);
     this.switchedModel = false;
     if (f.model && f.model !== this.lastModel) {
       this.switchedModel = this.lastModel !== null;

@@ -33,22 +33,25 @@ export class DistinctCounter {
 
   /** Adds a 32-bit hash (callers hash their values; use well-mixed hashes). */
   add(h: number): void {
+    DistinctCounter.addAt(this.store, this.offset, this.k, h);
+  }
+
+  /** `add` on the counter at `offset` of `m`, without a counter object (the per-exchange path). */
+  static addAt(m: Uint32Array, o: number, k: number, h: number): void {
     const v = h >>> 0;
-    const m = this.store;
-    const o = this.offset;
-    const n = this.size;
+    const n = m[o + k]!;
     // Sorted ascending insert; skip duplicates.
     let i = 0;
     while (i < n && m[o + i]! < v) i++;
     if (i < n && m[o + i] === v) return;
-    if (n < this.k) {
+    if (n < k) {
       m.copyWithin(o + i + 1, o + i, o + n);
       m[o + i] = v;
-      m[o + this.k] = n + 1;
+      m[o + k] = n + 1;
       return;
     }
-    if (i >= this.k) return;
-    m.copyWithin(o + i + 1, o + i, o + this.k - 1);
+    if (i >= k) return;
+    m.copyWithin(o + i + 1, o + i, o + k - 1);
     m[o + i] = v;
   }
 
@@ -89,12 +92,16 @@ export class TinyBloom {
 
   /** Adds h and returns true when it was (probably) present already. */
   addAndCheck(h: number): boolean {
+    return TinyBloom.addAndCheckAt(this.bits, this.offset, h);
+  }
+
+  /** `addAndCheck` on the filter at `o` of `bits`, without a filter object (the per-exchange path). */
+  static addAndCheckAt(bits: Uint32Array, o: number, h: number): boolean {
     const a = h & 511;
     const b = (Math.imul(h, 0x9e3779b1) >>> 23) & 511;
-    const o = this.offset;
-    const hit = (this.bits[o + (a >>> 5)]! & (1 << (a & 31))) !== 0 && (this.bits[o + (b >>> 5)]! & (1 << (b & 31))) !== 0;
-    this.bits[o + (a >>> 5)]! |= 1 << (a & 31);
-    this.bits[o + (b >>> 5)]! |= 1 << (b & 31);
+    const hit = (bits[o + (a >>> 5)]! & (1 << (a & 31))) !== 0 && (bits[o + (b >>> 5)]! & (1 << (b & 31))) !== 0;
+    bits[o + (a >>> 5)]! |= 1 << (a & 31);
+    bits[o + (b >>> 5)]! |= 1 << (b & 31);
     return hit;
   }
 }
@@ -146,11 +153,13 @@ export class BandHitters {
 
   /** Adds the band ids of one exchange (one per band, in band order). */
   add(ids: readonly number[]): void {
-    const k = this.k;
-    const m = this.store;
-    const o = this.offset;
-    const ho = this.hashes;
-    for (let b = 0; b < ids.length && b < this.bands; b++) {
+    BandHitters.addAt(this.store, this.offset, this.bands, this.k, ids);
+  }
+
+  /** `add` on the summary at `o` of `m`, without a summary object (the per-exchange path). */
+  static addAt(m: Uint32Array, o: number, bands: number, k: number, ids: readonly number[]): void {
+    const ho = o + bands * k;
+    for (let b = 0; b < ids.length && b < bands; b++) {
       // The hash part of the id; an id of another band than its position would not fit 32 bits, so never matches.
       const h = ids[b]! - b * 4294967296;
       const base = b * k;

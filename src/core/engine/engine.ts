@@ -18,7 +18,7 @@ import { resolveEngineConfig } from "./config.ts";
 import type { EngineConfig, EngineConfigInput } from "./config.ts";
 import { analyseRequest } from "../features/request-features.ts";
 import type { RequestFeatures } from "../features/request-features.ts";
-import { AccountState, accountFacts } from "../account/account-state.ts";
+import { AccountState, accountFacts, settledFacts } from "../account/account-state.ts";
 import type { AccountFacts } from "../account/account-state.ts";
 import { ownScore } from "../account/account-score.ts";
 import type { OwnScore } from "../account/account-score.ts";
@@ -48,6 +48,7 @@ export class Engine {
   private readonly modelFirstSeen = new Map<string, number>();
   private firstEventAt: number | null = null;
   private lateEvents = 0;
+  private readonly strings = new Map<string, string>();
 
   constructor(opts: EngineOptions) {
     this.config = resolveEngineConfig(opts.config ?? {});
@@ -58,9 +59,12 @@ export class Engine {
 
   /** Adds or updates an account's sign-up facts (contract §2). Applied to its state from its next exchange on. */
   upsertAccount(rec: AccountRecord): void {
-    const facts = accountFacts(rec, this.enricher);
+    const raw = accountFacts(rec, this.enricher);
+    // Organisation ids and tiers repeat across accounts: one string each, not one per account.
+    const facts = raw.orgId === null && raw.tier === null ? raw : { ...raw, orgId: this.intern(raw.orgId), tier: this.intern(raw.tier) };
     const a = this.accounts.get(rec.account_id);
-    if (a) a.facts = facts;
+    // A seen account's sign-up keys were joined at its first exchange: only the facts scoring reads are kept.
+    if (a) a.facts = settledFacts(facts);
     else this.pendingFacts.set(rec.account_id, facts);
   }
 
@@ -91,6 +95,7 @@ export class Engine {
     a.update(f, this.config.maxIpKeysPerAccount);
     if (f.model !== null) this.noteModel(a, f.model, f.t, a.switchedModel);
     this.groups.join(a, f, first);
+    if (first) a.facts = settledFacts(a.facts);
     a.own = this.capOwn(ownScore(a, false));
     if (a.campaignId === null && a.n <= 5) {
       const attached = this.finder.fastPath(a, this.groups, f);
@@ -162,6 +167,15 @@ export class Engine {
     }
     const lag = (t - first) / 3_600_000;
     if (a.switchLagHours === null || lag < a.switchLagHours) a.switchLagHours = lag;
+  }
+
+  /** One copy of a repeated string (bounded: past the bound, strings are kept as given). */
+  private intern(s: string | null): string | null {
+    if (s === null) return null;
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    if (this.strings.size < 100_000) this.strings.set(s, s);
+    return s;
   }
 
   private account(id: string): AccountState {
