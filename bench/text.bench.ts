@@ -6,11 +6,17 @@
  * each figure is the fastest and the median round, so a busy machine disturbs the ratios
  * less than the absolute numbers. Prints numbers; asserts nothing.
  *
- *   node --import tsx bench/text.bench.ts [other/copy/of/src/core/text/index.ts ...]
+ *   node --import tsx bench/text.bench.ts [--events events.jsonl] [other/copy/of/src/core/text/index.ts ...]
  *
  * Extra arguments are other copies of the text module (e.g. an older commit exported with
  * `git archive`), measured in the same process, round by round, for before/after ratios.
+ *
+ * `--events`: also measure on real or simulated traffic (`moat simulate`): up to 4,000 events
+ * spread over the file, with JSON.parse of the same lines as their baseline. The six prompts
+ * above are short; simulated logs (corpus prompts, code, long templates) cost two to three
+ * times more per event, so this is the figure to hold against the scan budget.
  */
+import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -90,8 +96,8 @@ const bodies = PROMPTS.map((p) => JSON.stringify(p));
 const k = PROMPTS.length;
 
 /** What analyseRequest (src/core/features/request-features.ts) does with the text. */
-function analyse(t: TextModule, req: Record<string, unknown>): number {
-  const view = t.viewPrompt(req, undefined);
+function analyse(t: TextModule, req: Record<string, unknown> | undefined, prompt?: string): number {
+  const view = t.viewPrompt(req, prompt);
   const focus = view.system.length > 0 ? `${view.system}\n${view.lastUser}` : view.lastUser;
   const cot = t.cotElicitation(focus);
   const cat = t.categorize(view);
@@ -133,12 +139,40 @@ function once(fn: (i: number) => number, iters: number): number {
   return (c.user + c.system) / iters;
 }
 
+const argv = process.argv.slice(2);
+const at = argv.indexOf("--events");
+const eventsPath = at >= 0 ? argv[at + 1] : undefined;
+if (at >= 0 && eventsPath === undefined) throw new Error("--events needs a file (e.g. from: npx moat simulate --scenario quick --out /tmp/q)");
+const modulePaths = argv.filter((_, i) => at < 0 || (i !== at && i !== at + 1));
 const modules: [string, TextModule][] = [["now", current]];
-for (const [i, path] of process.argv.slice(2).entries()) {
+for (const [i, path] of modulePaths.entries()) {
   modules.push([`cmp${i + 1}`, (await import(pathToFileURL(resolve(path)).href)) as TextModule]);
 }
 const baseline: Case = { label: "baseline JSON.parse(body)", fn: (i) => (JSON.parse(bodies[i % k]!) as { model: string }).model.length, samples: [] };
 const all: Case[] = [baseline, ...modules.flatMap(([name, t]) => cases(name, t))];
+
+/** Events spread over the file (bad lines skipped), their lines, and the cases that run on them. */
+const eventLines: string[] = [];
+const events: { request?: Record<string, unknown>; prompt?: string }[] = [];
+let eventBaseline: Case | null = null;
+if (eventsPath !== undefined) {
+  const lines = readFileSync(eventsPath, "utf8").split("\n").filter((l) => l.length > 0);
+  const step = Math.max(1, Math.floor(lines.length / 4000));
+  for (let i = 0; i < lines.length && events.length < 4000; i += step) {
+    try {
+      events.push(JSON.parse(lines[i]!) as { request?: Record<string, unknown>; prompt?: string });
+      eventLines.push(lines[i]!);
+    } catch {
+      // a bad line: the simulator writes a few on purpose
+    }
+  }
+  const n = events.length;
+  eventBaseline = { label: "events: JSON.parse(line)", fn: (i) => (JSON.parse(eventLines[i % n]!) as { ts: string }).ts.length, samples: [] };
+  all.push(eventBaseline);
+  for (const [name, t] of modules) {
+    all.push({ label: `events: ${name} all`, fn: (i) => analyse(t, events[i % n]?.request, events[i % n]?.prompt), samples: [] });
+  }
+}
 
 const ROUNDS = 9;
 const ITERS = 6_000;
@@ -154,12 +188,14 @@ const chars = PROMPTS.map((p) => {
   return v.system.length + v.lastUser.length;
 });
 console.log(`prompts: ${k}, chars (system + last user): ${chars.join(", ")}`);
-for (const [i, path] of process.argv.slice(2).entries()) console.log(`cmp${i + 1}: ${path}`);
+for (const [i, path] of modulePaths.entries()) console.log(`cmp${i + 1}: ${path}`);
+if (eventsPath !== undefined) console.log(`events: ${events.length} from ${eventsPath} (ratios of the "events:" rows are to JSON.parse of the same lines)`);
 console.log(`cpus: ${availableParallelism()}, load average before ${load0.map((x) => x.toFixed(2)).join(" ")}, after ${load1.map((x) => x.toFixed(2)).join(" ")}`);
 console.log(`${ROUNDS} interleaved rounds of ${ITERS} calls; µs/call of CPU: fastest round, median round; ratio to the baseline's fastest / median`);
-const b0 = min(baseline.samples);
-const b1 = median(baseline.samples);
 for (const c of all) {
+  const base = eventBaseline !== null && c.label.startsWith("events:") ? eventBaseline : baseline;
+  const b0 = min(base.samples);
+  const b1 = median(base.samples);
   const m0 = min(c.samples);
   const m1 = median(c.samples);
   console.log(`${c.label.padEnd(32)} ${m0.toFixed(2).padStart(7)} ${m1.toFixed(2).padStart(7)}   ${(m0 / b0).toFixed(1).padStart(5)}x ${(m1 / b1).toFixed(1).padStart(5)}x`);
