@@ -151,6 +151,8 @@ export class AccountState {
   campaignId: string | null = null;
   flaggedAt: number | null = null;
   extractionAt: number | null = null;
+  /** This account's index in the linking index's table of single-holder keys (-1 until it holds one). */
+  keyHolderIndex = -1;
 
   /** `maxIpKeys`: how many distinct IPs can become linking keys (the engine's `maxIpKeysPerAccount`). */
   constructor(

@@ -37,13 +37,81 @@ function keyHash(key: string): number {
   return (hash32(key, 0x5bd1e995) & 0x1fffff) * 4294967296 + hash32(key, 0x9747b28c);
 }
 
+/**
+ * Keys held by one account so far: 53-bit key hash -> account, in an open-addressing table of two typed arrays
+ * (linear probing, deletion by backward shift). A Map costs ~60 bytes per entry (entry, boxed double key,
+ * table slack); this ~16. Accounts are stored as an index into `holders`, plus one (0 = empty slot).
+ */
+export class SingleKeys {
+  private keys = new Float64Array(1024);
+  private vals = new Int32Array(1024);
+  private count = 0;
+
+  get(k: number): number {
+    const mask = this.keys.length - 1;
+    for (let i = (k >>> 0) & mask; ; i = (i + 1) & mask) {
+      const v = this.vals[i]!;
+      if (v === 0) return -1;
+      if (this.keys[i] === k) return v - 1;
+    }
+  }
+
+  set(k: number, holder: number): void {
+    if ((this.count + 1) * 10 > this.keys.length * 7) this.grow();
+    const mask = this.keys.length - 1;
+    let i = (k >>> 0) & mask;
+    while (this.vals[i] !== 0 && this.keys[i] !== k) i = (i + 1) & mask;
+    if (this.vals[i] === 0) this.count++;
+    this.keys[i] = k;
+    this.vals[i] = holder + 1;
+  }
+
+  delete(k: number): void {
+    const mask = this.keys.length - 1;
+    let i = (k >>> 0) & mask;
+    while (this.keys[i] !== k) {
+      if (this.vals[i] === 0) return;
+      i = (i + 1) & mask;
+    }
+    if (this.vals[i] === 0) return;
+    // Backward shift: pull later entries of the probe run into the hole, so lookups never stop early.
+    for (let j = (i + 1) & mask; this.vals[j] !== 0; j = (j + 1) & mask) {
+      const home = (this.keys[j]! >>> 0) & mask;
+      // Entry j may fill hole i when its home is not cyclically within (i, j].
+      if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+        this.keys[i] = this.keys[j]!;
+        this.vals[i] = this.vals[j]!;
+        i = j;
+      }
+    }
+    this.vals[i] = 0;
+    this.keys[i] = 0;
+    this.count--;
+  }
+
+  size(): number {
+    return this.count;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const vals = this.vals;
+    this.keys = new Float64Array(keys.length * 2);
+    this.vals = new Int32Array(keys.length * 2);
+    this.count = 0;
+    for (let i = 0; i < keys.length; i++) if (vals[i] !== 0) this.set(keys[i]!, vals[i]! - 1);
+  }
+}
+
 export class GroupIndex {
   private readonly groups = new Map<string, Group>();
   /**
    * Keys held by exactly one account so far. Most keys never get a second holder (94% on the quick preset:
    * one person's card, IP, sign-up minute), so a group object is only made when a second account joins.
    */
-  private readonly singles = new Map<number, AccountState>();
+  private readonly singles = new SingleKeys();
+  /** Accounts that hold a single key, by the index the table stores (an account's `keyHolderIndex`). */
+  private readonly holders: AccountState[] = [];
   private readonly touched = new Set<AccountState>();
 
   constructor(private readonly config: EngineConfig) {}
@@ -104,13 +172,18 @@ export class GroupIndex {
     } else {
       // Keyed by a 53-bit hash, not the string: the key is spelled again by whoever joins second.
       const hk = keyHash(key);
-      const holder = this.singles.get(hk);
+      const at = this.singles.get(hk);
+      const holder = at < 0 ? undefined : this.holders[at]!;
       if (holder === a) return;
       const colon = key.indexOf(":");
       const kind = key.slice(0, colon);
       a.addKeyCount(KIND_INDEX[kind]!);
       if (holder === undefined) {
-        this.singles.set(hk, a);
+        if (a.keyHolderIndex < 0) {
+          a.keyHolderIndex = this.holders.length;
+          this.holders.push(a);
+        }
+        this.singles.set(hk, a.keyHolderIndex);
         return;
       }
       this.singles.delete(hk);
