@@ -114,9 +114,40 @@ const BAND_K = 3;
 const IP_N = BANDS + BandHitters.slots(BAND_COUNT, BAND_K); // how many IP keys are held
 const IP_KEYS = IP_N + 1; // the first distinct IP hashes (linking keys), as many as the account was sized for
 
+/**
+ * Hands out slices of large shared Uint32Arrays for account stores: a typed array of its own costs an account
+ * ~190 bytes of wrapper objects on top of its slots. A chunk lives while any of its accounts does.
+ */
+export class StoreArena {
+  private current = new Uint32Array(0);
+  private used = 0;
+
+  constructor(private readonly chunkSlots = 1 << 13) {}
+
+  /** Reserves `slots` zeroed slots and returns their start in `chunk()` (valid until the next `take`). */
+  take(slots: number): number {
+    if (this.used + slots > this.current.length) {
+      this.current = new Uint32Array(Math.max(this.chunkSlots, slots));
+      this.used = 0;
+    }
+    const base = this.used;
+    this.used += slots;
+    return base;
+  }
+
+  /** The chunk the last `take` reserved from. */
+  chunk(): Uint32Array {
+    return this.current;
+  }
+}
+
 export class AccountState {
   facts: AccountFacts = NO_FACTS;
+  /** The account's slots are `store[base, base + slots)`: a slice of an engine-wide arena, or a store of its own. */
   private readonly store: Uint32Array;
+  private readonly base: number;
+  /** How many IP keys fit in the slots. */
+  private readonly ipCap: number;
   n = 0;
   firstT = 0;
   lastT = 0;
@@ -154,12 +185,24 @@ export class AccountState {
   /** This account's index in the linking index's table of single-holder keys (-1 until it holds one). */
   keyHolderIndex = -1;
 
-  /** `maxIpKeys`: how many distinct IPs can become linking keys (the engine's `maxIpKeysPerAccount`). */
+  /**
+   * `maxIpKeys`: how many distinct IPs can become linking keys (the engine's `maxIpKeysPerAccount`).
+   * `arena`: where the slots come from (the engine's; without one the account gets a store of its own).
+   */
   constructor(
     readonly id: string,
     maxIpKeys = 8,
+    arena?: StoreArena,
   ) {
-    this.store = new Uint32Array(IP_KEYS + maxIpKeys);
+    this.ipCap = maxIpKeys;
+    const slots = IP_KEYS + maxIpKeys;
+    if (arena) {
+      this.base = arena.take(slots);
+      this.store = arena.chunk();
+    } else {
+      this.base = 0;
+      this.store = new Uint32Array(slots);
+    }
   }
 
   // The sketches are views made on demand over the account's store: a view object per account and sketch
@@ -167,17 +210,17 @@ export class AccountState {
 
   /** Distinct IPs seen (KMV). */
   get ips(): DistinctCounter {
-    return new DistinctCounter(this.store, KMV_IPS, 16);
+    return new DistinctCounter(this.store, this.base + KMV_IPS, 16);
   }
 
   /** Distinct problems (normalised last user turns) seen (KMV). */
   get problems(): DistinctCounter {
-    return new DistinctCounter(this.store, KMV_PROBLEMS, 16);
+    return new DistinctCounter(this.store, this.base + KMV_PROBLEMS, 16);
   }
 
   /** Heavy hitters of template bands. */
   get bands(): BandHitters {
-    return new BandHitters(BAND_COUNT, BAND_K, this.store, BANDS);
+    return new BandHitters(BAND_COUNT, BAND_K, this.store, this.base + BANDS);
   }
 
   /** Folds one exchange in. `maxIpKeys` bounds how many distinct IPs become linking keys. */
@@ -190,33 +233,34 @@ export class AccountState {
     this.n++;
     this.lastT = Math.max(this.lastT, f.t);
     if (f.cot >= 0.5) this.cotN++;
-    this.store[CAT + CATEGORIES.indexOf(f.category)]!++;
+    this.store[this.base + CAT + CATEGORIES.indexOf(f.category)]!++;
     // A tool loop is turns of machine output, not a person following up: it is not a conversation.
     if (f.turns > 1 && !f.agenticLoop) this.multiTurnN++;
     if (f.agenticLoop) this.agenticN++;
     if ((f.thinkingBudget ?? 0) >= 8000 || (f.maxTokens ?? 0) >= 16000) this.bigBudgetN++;
     if (f.netClass === "hosting" || f.netClass === "vpn" || f.netClass === "tor") this.anonNetN++;
-    this.store[HOURS + new Date(f.t).getUTCHours()]!++;
+    this.store[this.base + HOURS + new Date(f.t).getUTCHours()]!++;
     const bucket = Math.floor(f.t / 600_000);
-    const lastBucket = this.store[BUCKETS + ((this.bucketPos + 15) & 15)]!;
+    const lastBucket = this.store[this.base + BUCKETS + ((this.bucketPos + 15) & 15)]!;
     if (bucket !== lastBucket) {
-      this.store[BUCKETS + this.bucketPos] = bucket;
+      this.store[this.base + BUCKETS + this.bucketPos] = bucket;
       this.bucketPos = (this.bucketPos + 1) & 15;
     }
     const m = this.store;
+    const o = this.base;
     if (f.ip) {
-      DistinctCounter.addAt(m, KMV_IPS, 16, f.ipHash);
-      const held = this.store[IP_N]!;
-      if (held < maxIpKeys && IP_KEYS + held < this.store.length && !this.hasIpKey(f.ipHash)) {
-        this.store[IP_KEYS + held] = f.ipHash;
-        this.store[IP_N] = held + 1;
+      DistinctCounter.addAt(m, o + KMV_IPS, 16, f.ipHash);
+      const held = this.store[this.base + IP_N]!;
+      if (held < maxIpKeys && held < this.ipCap && !this.hasIpKey(f.ipHash)) {
+        this.store[this.base + IP_KEYS + held] = f.ipHash;
+        this.store[this.base + IP_N] = held + 1;
       }
     }
     // The 512-bit filter answers well for its first REPEAT_SAMPLE problems; past that it would fill up and
     // call everything a repeat, so the repeat share is measured on that first sample.
-    if (this.n <= REPEAT_SAMPLE && TinyBloom.addAndCheckAt(m, BLOOM, f.problemHash)) this.repeatN++;
-    DistinctCounter.addAt(m, KMV_PROBLEMS, 16, f.problemHash);
-    BandHitters.addAt(m, BANDS, BAND_COUNT, BAND_K, f.templateBands);
+    if (this.n <= REPEAT_SAMPLE && TinyBloom.addAndCheckAt(m, o + BLOOM, f.problemHash)) this.repeatN++;
+    DistinctCounter.addAt(m, o + KMV_PROBLEMS, 16, f.problemHash);
+    BandHitters.addAt(m, o + BANDS, BAND_COUNT, BAND_K, f.templateBands);
     this.switchedModel = false;
     if (f.model && f.model !== this.lastModel) {
       this.switchedModel = this.lastModel !== null;
@@ -227,8 +271,8 @@ export class AccountState {
   /** Whether this IP (by its 32-bit hash) is one of the account's first distinct IPs, which are linking keys. */
   hasIpKey(ipHash: number): boolean {
     const v = ipHash >>> 0;
-    const end = IP_KEYS + this.store[IP_N]!;
-    for (let i = IP_KEYS; i < end; i++) if (this.store[i] === v) return true;
+    const end = IP_KEYS + this.store[this.base + IP_N]!;
+    for (let i = IP_KEYS; i < end; i++) if (this.store[this.base + i] === v) return true;
     return false;
   }
 
@@ -245,7 +289,7 @@ export class AccountState {
     let c = 0;
     const floor = this.n / 72;
     for (let i = 0; i < 24; i++) {
-      const h = this.store[HOURS + i]!;
+      const h = this.store[this.base + HOURS + i]!;
       if (h > 0 && h >= floor) c++;
     }
     return c;
@@ -256,25 +300,25 @@ export class AccountState {
   }
 
   categoryShare(i: number): number {
-    return this.share(this.store[CAT + i]!);
+    return this.share(this.store[this.base + CAT + i]!);
   }
 
   /** Exchanges in content category `i` (index into CATEGORIES). */
   category(i: number): number {
-    return this.store[CAT + i]!;
+    return this.store[this.base + CAT + i]!;
   }
 
   /** The i-th of the last 16 distinct 10-minute activity buckets (0 = empty), for synchronised-activity checks. */
   recentBucket(i: number): number {
-    return this.store[BUCKETS + (i & 15)]!;
+    return this.store[this.base + BUCKETS + (i & 15)]!;
   }
 
   /** How many linking keys of kind index `i` this account holds (groups and not-yet-shared keys alike). */
   keyCount(i: number): number {
-    return this.store[KEYCOUNTS + i]!;
+    return this.store[this.base + KEYCOUNTS + i]!;
   }
 
   addKeyCount(i: number): void {
-    this.store[KEYCOUNTS + i]!++;
+    this.store[this.base + KEYCOUNTS + i]!++;
   }
 }

@@ -18,7 +18,7 @@ import { resolveEngineConfig } from "./config.ts";
 import type { EngineConfig, EngineConfigInput } from "./config.ts";
 import { analyseRequest } from "../features/request-features.ts";
 import type { RequestFeatures } from "../features/request-features.ts";
-import { AccountState, accountFacts, settledFacts } from "../account/account-state.ts";
+import { AccountState, StoreArena, accountFacts, settledFacts } from "../account/account-state.ts";
 import type { AccountFacts } from "../account/account-state.ts";
 import { ownScore } from "../account/account-score.ts";
 import type { OwnScore } from "../account/account-score.ts";
@@ -49,6 +49,8 @@ export class Engine {
   private firstEventAt: number | null = null;
   private lateEvents = 0;
   private readonly strings = new Map<string, string>();
+  /** Where account stores are carved from (one 32 KB typed array per ~50 accounts). */
+  private readonly arena = new StoreArena();
 
   constructor(opts: EngineOptions) {
     this.config = resolveEngineConfig(opts.config ?? {});
@@ -181,7 +183,7 @@ export class Engine {
   private account(id: string): AccountState {
     let a = this.accounts.get(id);
     if (!a) {
-      a = new AccountState(id, this.config.maxIpKeysPerAccount);
+      a = new AccountState(id, this.config.maxIpKeysPerAccount, this.arena);
       const facts = this.pendingFacts.get(id);
       if (facts) {
         a.facts = facts;
