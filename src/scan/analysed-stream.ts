@@ -5,17 +5,23 @@
  */
 import { Worker } from "node:worker_threads";
 import type { RequestFeatures } from "../core/features/request-features.ts";
+import { analyseRequest } from "../core/features/request-features.ts";
+import type { TimedEvent } from "../core/model/traffic.ts";
 import type { IngestStats } from "../ingest/index.ts";
+import { createEnricher } from "../enrich/index.ts";
 import { UserError } from "../cli/user-error.ts";
 
 export interface WorkerInput {
   readonly sources: readonly string[];
   readonly reorderWindowMs?: number;
   readonly cwd: string;
+  /** Let the main thread analyse batches itself when it would otherwise wait (see analyse-worker.ts). */
+  readonly shareAnalysis: boolean;
 }
 
 export type WorkerMessage =
   | { readonly kind: "batch"; readonly features: RequestFeatures[]; readonly stats: IngestStats }
+  | { readonly kind: "batch"; readonly events: TimedEvent[]; readonly stats: IngestStats }
   | { readonly kind: "done"; readonly stats: IngestStats }
   | { readonly kind: "error"; readonly message: string; readonly code: string | null; readonly user: boolean };
 
@@ -23,9 +29,11 @@ export type WorkerMessage =
  * Starts the worker. `stats` is updated in place as batches arrive. Only for file sources analysed with the
  * default enricher (the worker builds its own: functions cannot cross threads).
  */
-export function openAnalysed(sources: readonly string[], opts: { reorderWindowMs?: number } = {}): { batches: AsyncIterable<RequestFeatures[]>; stats: IngestStats } {
+export function openAnalysed(sources: readonly string[], opts: { reorderWindowMs?: number; shareAnalysis?: boolean } = {}): { batches: AsyncIterable<RequestFeatures[]>; stats: IngestStats } {
   const stats: IngestStats = { lines: 0, events: 0, badLines: 0, badReasons: {}, lateEvents: 0, bytesRead: 0, totalBytes: null };
-  const input: WorkerInput = { sources, cwd: process.cwd(), ...(opts.reorderWindowMs !== undefined ? { reorderWindowMs: opts.reorderWindowMs } : {}) };
+  const input: WorkerInput = { sources, cwd: process.cwd(), shareAnalysis: opts.shareAnalysis ?? true, ...(opts.reorderWindowMs !== undefined ? { reorderWindowMs: opts.reorderWindowMs } : {}) };
+  // The same default enricher the worker builds, for the batches this thread analyses itself.
+  let enricher: ReturnType<typeof createEnricher> | null = null;
   async function* batches(): AsyncGenerator<RequestFeatures[]> {
     const worker = new Worker(new URL("./analyse-worker.mjs", import.meta.url), { workerData: input });
     const queue: WorkerMessage[] = [];
@@ -55,7 +63,12 @@ export function openAnalysed(sources: readonly string[], opts: { reorderWindowMs
         Object.assign(stats, m.stats);
         if (m.kind === "done") return;
         worker.postMessage("ack");
-        yield m.features;
+        if ("features" in m) yield m.features;
+        else {
+          enricher ??= createEnricher();
+          const e = enricher;
+          yield m.events.map((ev) => analyseRequest(ev, e));
+        }
       }
     } finally {
       await worker.terminate();

@@ -12,6 +12,7 @@ import type { IngestStats } from "../ingest/index.ts";
 import { UserError } from "../cli/user-error.ts";
 import { resolveSources } from "../ingest/sources.ts";
 import { openAnalysed } from "./analysed-stream.ts";
+import { analyseRequest } from "../core/features/request-features.ts";
 
 export interface ScanOptions {
   readonly events: readonly string[];
@@ -67,7 +68,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
       for (const f of batch) {
         if (f.t < from) from = f.t;
         if (f.t > to) to = f.t;
-        engine.observeAnalysed(f);
+        engine.ingestAnalysed(f);
       }
   } else {
     const opened = openEvents(opts.events, { ...windowOpt, ...(opts.stdin ? { stdin: opts.stdin } : {}) });
@@ -76,7 +77,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     for await (const ev of opened.events) {
       if (ev.t < from) from = ev.t;
       if (ev.t > to) to = ev.t;
-      engine.observe(ev);
+      engine.ingestAnalysed(analyseRequest(ev, opts.enricher));
     }
   }
   if (stats.events === 0 && stats.badLines === 0) throw new UserError("EMPTY_INPUT", `the traffic log has no events (${opts.events.join(", ")}): check the path, or that the file is not empty`);

@@ -88,6 +88,22 @@ export class Engine {
    * or to measure the engine apart from text analysis). The features carry the event time and account.
    */
   observeAnalysed(f: RequestFeatures): Assessment {
+    const a = this.fold(f);
+    const quick = this.assessState(a, false);
+    // Reasons are formatted only for accounts that are flagged: the common case stays cheap.
+    return quick.verdict === "benign" ? quick : this.assessState(a, true);
+  }
+
+  /**
+   * Same as `observeAnalysed` without building the assessment (a replay reads the state at the end):
+   * nothing is allocated per exchange beyond the account's own state.
+   */
+  ingestAnalysed(f: RequestFeatures): void {
+    this.fold(f);
+  }
+
+  /** Folds one analysed exchange into the state, records first flag times, and returns its account. */
+  private fold(f: RequestFeatures): AccountState {
     if (f.t < this.clock) this.lateEvents++;
     const now = Math.max(this.clock, f.t);
     this.advance(now);
@@ -103,9 +119,8 @@ export class Engine {
       const attached = this.finder.fastPath(a, this.groups, f);
       if (attached) a.campaignId = attached;
     }
-    const quick = this.assessState(a, now, false);
-    // Reasons are formatted only for accounts that are flagged: the common case stays cheap.
-    return quick.verdict === "benign" ? quick : this.assessState(a, now, true, false);
+    this.record(a, now);
+    return a;
   }
 
   /**
@@ -124,14 +139,14 @@ export class Engine {
     // time: the state holds exactly the events before it, so a log cut at any T reproduces every run <= T.
     this.nextRun = (Math.floor(t / this.config.clusterEveryMs) + 1) * this.config.clusterEveryMs;
     const touched = this.finder.run(t, this.groups, this.accounts.size);
-    for (const a of touched) this.assessState(a, t, false);
+    for (const a of touched) this.record(a, t);
   }
 
   /** Read-only: the current assessment of an account (benign and empty when never seen). */
   assess(accountId: string): Assessment {
     const a = this.accounts.get(accountId);
     if (!a) return { accountId, verdict: "benign", score: 0, campaignId: null, campaignScore: 0, reasons: [], exchanges: 0, flaggedAt: null, extractionAt: null };
-    return this.assessState(a, this.clock, true, false);
+    return this.assessState(a, true);
   }
 
   /** Campaigns found so far (score at or above `suspicious`), largest first. */
@@ -217,17 +232,26 @@ export class Engine {
     return { ...o, score, reasons: [...o.reasons, cap] };
   }
 
-  /** Combines own score and campaign evidence, records first flag times (causal: `now` is event time). */
-  private assessState(a: AccountState, now: number, withReasons: boolean, record = true): Assessment {
+  /**
+   * Records first flag times from the current scores (causal: `now` is event time). The same arithmetic as
+   * `assessState`, without building an assessment.
+   */
+  private record(a: AccountState, now: number): void {
+    const c = this.campaignOf(a);
+    const cScore = c && c.score >= this.config.suspiciousAt ? c.score : 0;
+    const score = cScore > 0 ? 1 - (1 - a.own) * (1 - CAMPAIGN_LIFT * cScore) : a.own;
+    const extraction = score >= this.config.extractionAt;
+    if ((extraction || score >= this.config.suspiciousAt) && a.flaggedAt === null) a.flaggedAt = now;
+    if (extraction && a.extractionAt === null) a.extractionAt = now;
+  }
+
+  /** Combines own score and campaign evidence into an assessment (read-only: flag times are kept by `record`). */
+  private assessState(a: AccountState, withReasons: boolean): Assessment {
     const own = withReasons ? this.withCap(ownScore(a, true)) : { score: a.own, reasons: [] as Reason[] };
     const c = this.campaignOf(a);
     const cScore = c && c.score >= this.config.suspiciousAt ? c.score : 0;
     const score = cScore > 0 ? 1 - (1 - own.score) * (1 - CAMPAIGN_LIFT * cScore) : own.score;
     const verdict: Verdict = score >= this.config.extractionAt ? "extraction" : score >= this.config.suspiciousAt ? "suspicious" : "benign";
-    if (record) {
-      if (verdict !== "benign" && a.flaggedAt === null) a.flaggedAt = now;
-      if (verdict === "extraction" && a.extractionAt === null) a.extractionAt = now;
-    }
     let reasons: readonly Reason[] = own.reasons;
     if (withReasons && c && cScore > 0) {
       const campaignReason: Reason = {
