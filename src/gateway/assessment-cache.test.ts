@@ -35,11 +35,12 @@ function replay(cached: boolean, withSink: boolean, policyYaml = DEFAULT_POLICY_
   };
   const store = new MemoryStateStore();
   const decisions: Decision[] = [];
+  const overrides = new OverrideBook(store);
   const detector = new LiveDetector({
     detection: port,
     store,
     metrics: new Metrics(),
-    overrides: new OverrideBook(store),
+    overrides,
     policy: compilePolicy(parseYaml(policyYaml)),
     mode: "enforce",
     verificationUrl: "https://verify.example",
@@ -74,6 +75,37 @@ test("without a decision log, cached decisions carry the same action, verdict, s
   assert.deepEqual(cached.decisions.map(essentials), plain.decisions.map(essentials));
   // Sparse traffic (an exchange per account every couple of hours) often crosses a 15-minute run cell in between.
   assert.ok(cached.hits > 100, `requests answered from the cache: ${cached.hits} of ${world.events.length}`);
+});
+
+test("an operator's override applies to the very next request even when the account's last decision is reused", () => {
+  const engine = new Engine({ enricher: new MemoryEnricher() });
+  const store = new MemoryStateStore();
+  const overrides = new OverrideBook(store);
+  const detector = new LiveDetector({
+    detection: engine,
+    store,
+    metrics: new Metrics(),
+    overrides,
+    policy: compilePolicy(parseYaml(DEFAULT_POLICY_YAML)),
+    mode: "enforce",
+    verificationUrl: "https://verify.example",
+    accounts: new Map(),
+    engineClock: { now: () => engine.now(), runEveryMs: resolveEngineConfig({}).clusterEveryMs },
+  });
+  const t0 = Date.parse("2026-04-22T00:00:00Z");
+  const ev = (i: number) => ({ t: t0 + i * 1000, event: { ts: new Date(t0 + i * 1000).toISOString(), account_id: "acct_x", endpoint: "/v1/messages", request: { model: "m", messages: [{ role: "user", content: `question ${i}` }] } } });
+  for (let i = 0; i < 8; i++) {
+    detector.observe(ev(i), null);
+    detector.flush();
+  }
+  // Two requests with nothing fed in between: the second reuses the first's decision unless something changed.
+  assert.equal(detector.observe(ev(8), null).action, "allow");
+  overrides.apply("account", "acct_x", "block", "test", "2026-04-22T00:01:00Z", null, null);
+  const d = detector.observe(ev(9), null);
+  assert.equal(d.action, "block");
+  assert.equal(d.source, "override");
+  overrides.apply("account", "acct_x", "clear", "test", "2026-04-22T00:02:00Z", null, null);
+  assert.equal(detector.observe(ev(10), null).action, "allow");
 });
 
 test("a policy that matches on reason codes still sees the engine's reasons for benign accounts", () => {

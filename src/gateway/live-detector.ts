@@ -3,15 +3,13 @@
  * and the policy into a `Decision`, and feeds each exchange to the engine.
  *
  * Off the critical path: an account the engine already knows (at least `syncObserveBelow` exchanges) is
- * decided from `engine.assess` (read-only: what was known before this request, so causal), the request
- * is forwarded at once, and the exchange is fed to the engine afterwards in a batch (`DeferredFeed`).
+ * decided from the engine's assessment (what was known before this request, so causal: `engine.assess`,
+ * or the same answer kept since the account's last exchange, see `AssessmentCache`), the request is
+ * forwarded at once, and the exchange is fed to the engine afterwards in a batch (`DeferredFeed`).
  * A new account is observed synchronously before its decision, so the engine's fast path can attach it
  * to a known campaign on its first exchanges and the campaign's action applies at once.
  *
- * Order of precedence (most specific first): account override allow/block, campaign override
- * allow/block, allowlist (account, org), benign marks, then the first matching policy rule.
- * Overrides are an operator's explicit word and are enforced even in shadow mode; everything the
- * policy decides is shadowed in shadow mode (decided, logged, never enforced).
+ * Order of precedence and shadow mode: see `decide` (decide.ts).
  *
  * If the engine throws, the request passes: the decision says `failedOpen`, and a counter goes up.
  * Decision changes, campaign memberships and the engine's view are written through to the state store.
@@ -23,11 +21,12 @@ import type { Reason, Verdict } from "../core/model/report.ts";
 import type { DetectionPort } from "./detection-port.ts";
 import type { Decision, DecisionSource } from "./decision.ts";
 import type { Metrics } from "./metrics.ts";
-import type { OverrideBook, OverrideState } from "./overrides.ts";
-import { evaluatePolicy, type CompiledPolicy, type RuleAction } from "./policy.ts";
-import { TokenBuckets, type BucketSpec } from "./token-buckets.ts";
+import type { OverrideBook } from "./overrides.ts";
+import type { CompiledPolicy } from "./policy.ts";
+import { TokenBuckets } from "./token-buckets.ts";
 import { DeferredFeed } from "./deferred-feed.ts";
 import { AssessmentCache } from "./assessment-cache.ts";
+import { decide, decisionBase, emptyAssessment, type DecideInputs } from "./decide.ts";
 
 export const DECISIONS_NS = "decisions";
 export const CAMPAIGNS_NS = "campaigns";
@@ -51,13 +50,6 @@ export interface StoredDecision {
   readonly since: string;
 }
 
-const VERDICT_RANK: Readonly<Record<Verdict, number>> = { benign: 0, suspicious: 1, extraction: 2 };
-// A benign mark holds until the score rises this much above the score an analyst judged a false positive.
-const BENIGN_MARGIN = 0.1;
-
-function emptyAssessment(accountId: string): Assessment {
-  return { accountId, verdict: "benign", score: 0, campaignId: null, campaignScore: 0, reasons: [], exchanges: 0, flaggedAt: null, extractionAt: null };
-}
 
 export interface LiveDetectorDeps {
   readonly detection: DetectionPort;
@@ -84,13 +76,24 @@ export interface LiveDetectorDeps {
   readonly engineClock?: { readonly now: () => number; readonly runEveryMs: number };
 }
 
+interface DecidedFrom {
+  readonly a: Assessment;
+  readonly policy: CompiledPolicy;
+  readonly overrides: number;
+  readonly rec: AccountRecord | undefined;
+  readonly orgId: string | null;
+  readonly endpoint: string;
+  readonly d: Decision;
+}
+
 /** See `LiveDetectorDeps.syncObserveBelow`. */
 export const DEFAULT_SYNC_OBSERVE_BELOW = 5;
 
 /** See the module comment. One instance per gateway; not thread-shared (Node is single-threaded). */
 export class LiveDetector {
-  policy: CompiledPolicy;
   readonly buckets = new TokenBuckets();
+  /** What `decide` reads besides the assessment (rebuilt when the policy is replaced). */
+  private decideInputs: DecideInputs;
   private readonly latest = new Map<string, Assessment>();
   private readonly standing = new Map<string, StoredDecision>();
   private readonly campaignScore = new Map<string, number>();
@@ -98,9 +101,12 @@ export class LiveDetector {
   private readonly feed: DeferredFeed;
   private readonly syncBelow: number;
   private readonly cache: AssessmentCache;
+  /** The last decision per account and everything it was taken from (see `decideKnown`). */
+  private readonly decided = new Map<string, DecidedFrom>();
 
   constructor(private readonly deps: LiveDetectorDeps) {
-    this.policy = deps.policy;
+    const { overrides, accounts, mode, verificationUrl, policy } = deps;
+    this.decideInputs = { overrides, accounts, policy, mode, verificationUrl, buckets: this.buckets };
     this.syncBelow = deps.syncObserveBelow ?? DEFAULT_SYNC_OBSERVE_BELOW;
     this.cache = new AssessmentCache(deps.engineClock?.now ?? null, deps.engineClock?.runEveryMs ?? 1);
     this.feed = new DeferredFeed({
@@ -180,11 +186,27 @@ export class LiveDetector {
       // Reasons left out by the engine are fetched only if the policy or the decision's record reads them.
       const partialNow = a.reasons.length === 0;
       if (partialNow && this.policy.readsReasons) a = this.fullAssessment(a);
-      return this.finish(this.decide(a, orgId, ev.event.endpoint ?? "", ev.t, true), ev.t, requestId, partialNow && !this.policy.readsReasons);
+      return this.finish(decide(this.inputs(), a, orgId, ev.event.endpoint ?? "", ev.t, true), ev.t, requestId, partialNow && !this.policy.readsReasons);
     }
     this.trackCampaign(a, ev.t);
-    const d = this.finish(this.decide(a, orgId, ev.event.endpoint ?? "", ev.t, true), ev.t, requestId, partial);
+    const d = this.finish(this.decideKnown(a, orgId, ev.event.endpoint ?? "", ev.t), ev.t, requestId, partial);
     this.feed.push(ev);
+    return d;
+  }
+
+  /**
+   * `decide` for a known account, reusing the account's last decision when it was taken from the very same
+   * assessment object, policy, override version, account record, org and endpoint (the same inputs give
+   * the same decision). Throttle decisions spend tokens, so they are always taken afresh.
+   */
+  private decideKnown(a: Assessment, orgId: string | null, endpoint: string, t: number): Decision {
+    const from = this.decided.get(a.accountId);
+    const ov = this.deps.overrides.version;
+    const rec = this.deps.accounts.get(a.accountId);
+    if (from !== undefined && from.a === a && from.policy === this.policy && from.overrides === ov && from.rec === rec && from.orgId === orgId && from.endpoint === endpoint) return from.d;
+    const d = decide(this.inputs(), a, orgId, endpoint, t, true);
+    if (d.action !== "throttle") this.decided.set(a.accountId, { a, policy: this.policy, overrides: ov, rec, orgId, endpoint, d });
+    else this.decided.delete(a.accountId);
     return d;
   }
 
@@ -220,7 +242,20 @@ export class LiveDetector {
     } catch (e: unknown) {
       return this.failOpen(accountId, t, e, undefined);
     }
-    return this.decide(a, orgId, endpoint, t, false);
+    return decide(this.inputs(), a, orgId, endpoint, t, false);
+  }
+
+  /** The policy decisions are taken with; replaced on reload. */
+  get policy(): CompiledPolicy {
+    return this.decideInputs.policy;
+  }
+
+  set policy(p: CompiledPolicy) {
+    this.decideInputs = { ...this.decideInputs, policy: p };
+  }
+
+  private inputs(): DecideInputs {
+    return this.decideInputs;
   }
 
   /** Saves bucket state (called on shutdown and periodically). */
@@ -232,81 +267,12 @@ export class LiveDetector {
     this.deps.metrics.inc("moat_fail_open_total");
     const detail = `detection failed, request let through: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300);
     const d: Decision = {
-      ...this.base(emptyAssessment(accountId), "fail-open", null, [{ code: "engine_error", weight: 0, detail }]),
+      ...decisionBase(emptyAssessment(accountId), "fail-open", null, [{ code: "engine_error", weight: 0, detail }]),
       action: "allow",
       shadow: false,
       failedOpen: true,
     };
     return this.finish(d, t, requestId);
-  }
-
-  private base(a: Assessment, source: DecisionSource, rule: string | null, reasons: readonly Reason[]) {
-    return {
-      accountId: a.accountId,
-      source,
-      rule,
-      reasons,
-      verdict: a.verdict,
-      score: a.score,
-      campaignId: a.campaignId,
-      campaignScore: a.campaignScore,
-      failedOpen: false,
-    };
-  }
-
-  private override(a: Assessment, o: OverrideState, action: "allow" | "block"): Decision {
-    const why: Reason = { code: `override_${action}`, weight: 1, detail: `${o.target} ${o.id} set to ${action} by ${o.updatedBy} at ${o.updatedAt}${o.note ? ` (${o.note})` : ""}` };
-    return { ...this.base(a, "override", `override:${o.target}:${action}`, [why, ...a.reasons]), action, shadow: false };
-  }
-
-  private decide(assessment: Assessment, orgId: string | null, endpoint: string, t: number, spend: boolean): Decision {
-    const { overrides } = this.deps;
-    let a = assessment;
-    const ao = overrides.get("account", a.accountId);
-    const co = a.campaignId !== null ? overrides.get("campaign", a.campaignId) : undefined;
-    if (ao?.status === "allow" || ao?.status === "block") return this.override(a, ao, ao.status);
-    if (co?.status === "allow" || co?.status === "block") return this.override(a, co, co.status);
-    const rec = this.deps.accounts.get(a.accountId);
-    const org = orgId ?? rec?.org_id ?? null;
-    if (this.policy.allowAccounts.has(a.accountId) || (org !== null && this.policy.allowOrgs.has(org))) {
-      const why: Reason = { code: "allowlisted", weight: 1, detail: this.policy.allowAccounts.has(a.accountId) ? "account is on the policy allowlist" : `organisation ${org} is on the policy allowlist` };
-      return { ...this.base(a, "allowlist", "allowlist", [why, ...a.reasons]), action: "allow", shadow: false };
-    }
-    if (ao?.status === "benign" && ao.benignAt && !(VERDICT_RANK[a.verdict] > VERDICT_RANK[ao.benignAt.verdict] || a.score > ao.benignAt.score + BENIGN_MARGIN)) {
-      const why: Reason = { code: "override_benign", weight: 1, detail: `marked benign by ${ao.updatedBy} at ${ao.updatedAt}; evidence has not grown since` };
-      return { ...this.base(a, "override", "override:account:benign", [why, ...a.reasons]), action: "allow", shadow: false };
-    }
-    if (co?.status === "benign" && co.benignAt && a.campaignScore <= co.benignAt.score + BENIGN_MARGIN) {
-      a = { ...a, campaignId: null, campaignScore: 0 };
-    }
-    const verified = (rec?.verified ?? false) || (ao?.verified ?? false);
-    const match = evaluatePolicy(this.policy, { assessment: a, tier: rec?.tier ?? null, verified, endpoint });
-    if (match === null) return { ...this.base(a, "default", null, a.reasons), action: "allow", shadow: false };
-    const shadow = this.deps.mode === "shadow" || match.shadow;
-    const detail = `policy rule "${match.name}" matched: verdict ${a.verdict}, score ${a.score.toFixed(2)}${a.campaignId ? `, campaign ${a.campaignId} at ${a.campaignScore.toFixed(2)}` : ""}${shadow ? " (shadow: not enforced)" : ""}`;
-    const b = { ...this.base(a, "policy", match.name, [{ code: `rule:${match.name}`, weight: 1, detail }, ...a.reasons]), shadow };
-    return this.act(b, match.action, a, t, spend);
-  }
-
-  private act(b: Omit<Decision, "action">, action: RuleAction, a: Assessment, t: number, spend: boolean): Decision {
-    switch (action.type) {
-      case "allow":
-      case "block":
-        return { ...b, action: action.type };
-      case "challenge":
-        return { ...b, action: "challenge", verificationUrl: this.deps.verificationUrl };
-      case "degrade":
-        return { ...b, action: "degrade", caps: action.caps };
-      case "throttle": {
-        const wants: Array<{ key: string; spec: BucketSpec }> = [];
-        if (action.account) wants.push({ key: `a:${a.accountId}`, spec: action.account });
-        if (action.campaign && a.campaignId !== null) wants.push({ key: `c:${a.campaignId}`, spec: action.campaign });
-        if (!spend) return { ...b, action: "throttle", limited: false, retryAfterS: 0, scope: null };
-        const r = this.buckets.takeAll(wants, t);
-        if (r.ok) return { ...b, action: "throttle", limited: false, retryAfterS: 0, scope: null };
-        return { ...b, action: "throttle", limited: true, retryAfterS: r.retryAfterS, scope: r.key.startsWith("c:") ? "campaign" : "account" };
-      }
-    }
   }
 
   /**

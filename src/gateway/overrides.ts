@@ -35,6 +35,7 @@ export class OverrideError extends Error {
 /** In-memory view of the overrides, written through to the store. */
 export class OverrideBook {
   private readonly byKey = new Map<string, OverrideState>();
+  private changes = 0;
 
   /** `onChange` runs after every applied override (the gateway pushes verification marks into the engine). */
   constructor(
@@ -50,6 +51,11 @@ export class OverrideBook {
 
   list(): OverrideState[] {
     return [...this.byKey.values()];
+  }
+
+  /** Goes up with every applied override: a decision taken at one version holds until the next. */
+  get version(): number {
+    return this.changes;
   }
 
   /**
@@ -95,6 +101,7 @@ export class OverrideBook {
     this.store.put(OVERRIDES_NS, key, next);
     this.store.appendAudit({ at, actor, action, target: key, detail: { before: prev ?? null, after: next, note } });
     this.byKey.set(key, next);
+    this.changes++;
     this.onChange(next, action);
     return next;
   }
