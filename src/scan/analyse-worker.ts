@@ -15,6 +15,7 @@ import { analyseRequest } from "../core/features/request-features.ts";
 import type { RequestFeatures } from "../core/features/request-features.ts";
 import type { TimedEvent } from "../core/model/traffic.ts";
 import type { WorkerInput, WorkerMessage } from "./analysed-stream.ts";
+import { FeaturePacker, transfer } from "./feature-batch.ts";
 
 const BATCH = 2000;
 /** Batches the main thread may have unconsumed before this thread waits: bounds memory. */
@@ -30,7 +31,7 @@ async function run(port: NonNullable<typeof parentPort>, input: WorkerInput): Pr
     wake?.();
   });
   const send = async (m: WorkerMessage): Promise<void> => {
-    port.postMessage(m);
+    port.postMessage(m, m.kind === "batch" && "packed" in m ? transfer(m.packed) : []);
     if (m.kind !== "batch") return;
     inFlight++;
     while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
@@ -38,6 +39,7 @@ async function run(port: NonNullable<typeof parentPort>, input: WorkerInput): Pr
   };
   try {
     const enricher = createEnricher();
+    const packer = new FeaturePacker();
     const { events, stats } = openEvents(input.sources, { ...(input.reorderWindowMs !== undefined ? { reorderWindowMs: input.reorderWindowMs } : {}), cwd: input.cwd });
     let features: RequestFeatures[] = [];
     // Decided at the start of each batch: unanalysed when the main thread has nothing queued.
@@ -48,13 +50,13 @@ async function run(port: NonNullable<typeof parentPort>, input: WorkerInput): Pr
       if (raw !== null) raw.push(ev);
       else features.push(analyseRequest(ev, enricher));
       if (++size >= BATCH) {
-        await send(raw !== null ? { kind: "batch", events: raw, stats: snapshot(stats) } : { kind: "batch", features, stats: snapshot(stats) });
+        await send(raw !== null ? { kind: "batch", events: raw, stats: snapshot(stats) } : { kind: "batch", packed: packer.pack(features), stats: snapshot(stats) });
         features = [];
         raw = null;
         size = 0;
       }
     }
-    if (size > 0) await send(raw !== null ? { kind: "batch", events: raw, stats: snapshot(stats) } : { kind: "batch", features, stats: snapshot(stats) });
+    if (size > 0) await send(raw !== null ? { kind: "batch", events: raw, stats: snapshot(stats) } : { kind: "batch", packed: packer.pack(features), stats: snapshot(stats) });
     await send({ kind: "done", stats: snapshot(stats) });
   } catch (e: unknown) {
     const err = e as { message?: unknown; code?: unknown; name?: unknown };

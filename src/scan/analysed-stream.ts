@@ -10,6 +10,17 @@ import type { TimedEvent } from "../core/model/traffic.ts";
 import type { IngestStats } from "../ingest/index.ts";
 import { createEnricher } from "../enrich/index.ts";
 import { UserError } from "../cli/user-error.ts";
+import { FeatureUnpacker } from "./feature-batch.ts";
+import type { PackedFeatures } from "./feature-batch.ts";
+
+/**
+ * Analysed exchanges in log order: `get(i)` for i = 0..length-1, in that order. The object `get` returns
+ * may be reused by the next call: read it, do not keep it.
+ */
+export interface FeatureBatch {
+  readonly length: number;
+  get(i: number): RequestFeatures;
+}
 
 export interface WorkerInput {
   readonly sources: readonly string[];
@@ -20,7 +31,7 @@ export interface WorkerInput {
 }
 
 export type WorkerMessage =
-  | { readonly kind: "batch"; readonly features: RequestFeatures[]; readonly stats: IngestStats }
+  | { readonly kind: "batch"; readonly packed: PackedFeatures; readonly stats: IngestStats }
   | { readonly kind: "batch"; readonly events: TimedEvent[]; readonly stats: IngestStats }
   | { readonly kind: "done"; readonly stats: IngestStats }
   | { readonly kind: "error"; readonly message: string; readonly code: string | null; readonly user: boolean };
@@ -29,12 +40,13 @@ export type WorkerMessage =
  * Starts the worker. `stats` is updated in place as batches arrive. Only for file sources analysed with the
  * default enricher (the worker builds its own: functions cannot cross threads).
  */
-export function openAnalysed(sources: readonly string[], opts: { reorderWindowMs?: number; shareAnalysis?: boolean } = {}): { batches: AsyncIterable<RequestFeatures[]>; stats: IngestStats } {
+export function openAnalysed(sources: readonly string[], opts: { reorderWindowMs?: number; shareAnalysis?: boolean } = {}): { batches: AsyncIterable<FeatureBatch>; stats: IngestStats } {
   const stats: IngestStats = { lines: 0, events: 0, badLines: 0, badReasons: {}, lateEvents: 0, bytesRead: 0, totalBytes: null };
   const input: WorkerInput = { sources, cwd: process.cwd(), shareAnalysis: opts.shareAnalysis ?? true, ...(opts.reorderWindowMs !== undefined ? { reorderWindowMs: opts.reorderWindowMs } : {}) };
   // The same default enricher the worker builds, for the batches this thread analyses itself.
   let enricher: ReturnType<typeof createEnricher> | null = null;
-  async function* batches(): AsyncGenerator<RequestFeatures[]> {
+  async function* batches(): AsyncGenerator<FeatureBatch> {
+    const unpacker = new FeatureUnpacker();
     const worker = new Worker(new URL("./analyse-worker.mjs", import.meta.url), { workerData: input });
     const queue: WorkerMessage[] = [];
     let wake: (() => void) | null = null;
@@ -63,11 +75,14 @@ export function openAnalysed(sources: readonly string[], opts: { reorderWindowMs
         Object.assign(stats, m.stats);
         if (m.kind === "done") return;
         worker.postMessage("ack");
-        if ("features" in m) yield m.features;
-        else {
+        if ("packed" in m) {
+          unpacker.load(m.packed);
+          yield { length: m.packed.length, get: (i) => unpacker.get(i) };
+        } else {
           enricher ??= createEnricher();
           const e = enricher;
-          yield m.events.map((ev) => analyseRequest(ev, e));
+          const features = m.events.map((ev) => analyseRequest(ev, e));
+          yield { length: features.length, get: (i) => features[i]! };
         }
       }
     } finally {

@@ -65,7 +65,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     stats = analysed.stats;
     opts.onStart?.(stats, engine);
     for await (const batch of analysed.batches)
-      for (const f of batch) {
+      for (let i = 0; i < batch.length; i++) {
+        const f = batch.get(i);
         if (f.t < from) from = f.t;
         if (f.t > to) to = f.t;
         engine.ingestAnalysed(f);

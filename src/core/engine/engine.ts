@@ -96,7 +96,8 @@ export class Engine {
 
   /**
    * Same as `observeAnalysed` without building the assessment (a replay reads the state at the end):
-   * nothing is allocated per exchange beyond the account's own state.
+   * nothing is allocated per exchange beyond the account's own state. Like `observeAnalysed`, it reads `f`
+   * and keeps none of it but its strings, so a caller may reuse one features object.
    */
   ingestAnalysed(f: RequestFeatures): void {
     this.fold(f);
