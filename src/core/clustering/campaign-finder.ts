@@ -44,6 +44,8 @@ const SWEEP_FIT_OWN_SCORE = 0.2;
 export class CampaignFinder {
   private readonly campaigns = new Map<string, CampaignRecord>();
   private readonly linked = new Set<Group>();
+  /** The strongest template sweep each template group has shown (group-score.ts keeps it as evidence). */
+  private readonly sweepPeaks = new WeakMap<Group, number>();
   private nextNo = 1;
   private lastRebuild = Number.NEGATIVE_INFINITY;
 
@@ -64,7 +66,9 @@ export class CampaignFinder {
     let linkedChanged = false;
     for (const g of groups.due(at)) {
       const grew = g.members.length !== g.evaluatedSize;
-      const v = scoreGroup(g.key, sampleMembers(g.members), g.members.length, (k) => groups.get(k)?.members.length ?? 0, activeAccounts);
+      const peak = this.sweepPeaks.get(g) ?? 0;
+      const v = scoreGroup(g.key, sampleMembers(g.members), g.members.length, (k) => groups.get(k)?.members.length ?? 0, activeAccounts, peak);
+      if (v.sweep > peak) this.sweepPeaks.set(g, v.sweep);
       g.score = v.score;
       g.reasons = v.reasons;
       g.evaluatedSize = g.members.length;
@@ -118,17 +122,49 @@ export class CampaignFinder {
       const r = uf.find(ids.get(a)!);
       sizeOf.set(r, (sizeOf.get(r) ?? 0) + 1);
     }
+    // A template mostly used by accounts no control link holds is a content-only operation of its own: its
+    // unattached members are joined among themselves, and the few members of a control campaign that also
+    // use it (two operations sharing a public paraphrase pool) stay in theirs.
+    const min = this.config.minCampaignAccounts;
+    const contentHome = new Map<Group, AccountState>();
+    // Which accounts a control link already holds (in a component of campaign size), judged before any content union.
+    const held = new Set<AccountState>();
+    for (const a of accs) if ((sizeOf.get(uf.find(ids.get(a)!)) ?? 0) >= min) held.add(a);
+    const homed = new Set<AccountState>();
+    const shared: Group[] = [];
     for (const g of contentGroups) {
-      const bigRoots = new Set<number>();
-      for (const a of g.members) {
-        const i = ids.get(a);
-        if (i === undefined) continue;
-        const r = uf.find(i);
-        if ((sizeOf.get(r) ?? 0) >= this.config.minCampaignAccounts) bigRoots.add(r);
+      let attached = 0;
+      for (const a of g.members) if (held.has(a)) attached++;
+      if (2 * attached >= g.members.length) {
+        shared.push(g);
+        continue;
       }
+      let first = -1;
+      for (const a of g.members) {
+        if (held.has(a)) continue;
+        const j = idOf(a);
+        homed.add(a);
+        if (first < 0) {
+          first = j;
+          contentHome.set(g, a);
+        } else uf.union(first, j);
+      }
+    }
+    // A template mostly used by one control campaign joins its other users to it, unless it would bridge two
+    // campaigns, and except accounts that already belong to a content-only operation of their own.
+    for (const g of shared) {
+      const bigRoots = new Set<number>();
+      for (const a of g.members) if (held.has(a)) bigRoots.add(uf.find(ids.get(a)!));
       if (bigRoots.size >= 2) continue;
-      const first = idOf(g.members[0]!);
-      for (let i = 1; i < g.members.length; i++) uf.union(first, idOf(g.members[i]!));
+      let first = -1;
+      for (const a of g.members) {
+        if (homed.has(a)) continue;
+        const j = idOf(a);
+        if (first < 0) {
+          first = j;
+          contentHome.set(g, a);
+        } else uf.union(first, j);
+      }
     }
     const comps = new Map<number, AccountState[]>();
     for (const a of accs) {
@@ -139,7 +175,7 @@ export class CampaignFinder {
     }
     const compGroups = new Map<number, Group[]>();
     for (const g of this.linked) {
-      const id0 = ids.get(g.members[0]!);
+      const id0 = ids.get(contentHome.get(g) ?? g.members[0]!);
       if (id0 === undefined) continue;
       const r = uf.find(id0);
       const list = compGroups.get(r);

@@ -101,3 +101,20 @@ test("a new account that only shares a campaign's prompt wording is not attached
   assert.equal(a.campaignId, null);
   assert.notEqual(a.verdict, "extraction");
 });
+
+test("a low-and-slow campaign linked only by the problem set it splits is found as its own campaign, and its accounts come out as extraction", () => {
+  const w = miniWorld(11, 40, 300, 20, 3, 30);
+  const report = scan(w);
+  const verdict = (id: string): string => report.accounts.find((a) => a.account_id === id)?.verdict ?? "benign";
+  const of = (prefix: string): string[] => Object.keys(w.labels).filter((id) => id.startsWith(prefix));
+  const slow = of("slw_");
+  const caught = slow.filter((id) => verdict(id) === "extraction");
+  assert.ok(caught.length >= 0.9 * slow.length, `caught ${caught.length} of ${slow.length}`);
+  const legit = [...of("usr_"), ...of("stu_")].filter((id) => verdict(id) === "extraction");
+  assert.deepEqual(legit, []);
+  // Its own campaign: the hydra accounts that borrowed its template stay in theirs.
+  const home = report.campaigns.find((c) => c.accounts.filter((id) => id.startsWith("slw_")).length >= 0.9 * slow.length);
+  assert.ok(home, "no campaign holds the slow accounts");
+  assert.ok(home.accounts.every((id) => id.startsWith("slw_")), `mixed campaign: ${home.accounts.filter((id) => !id.startsWith("slw_")).join(", ")}`);
+  assert.ok(home.reasons.some((r) => r.code === "template_sweep"), "the campaign's reasons do not name the template sweep");
+});

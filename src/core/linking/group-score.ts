@@ -11,6 +11,8 @@ import { DistinctCounter } from "../account/sketches.ts";
 import { CATEGORIES } from "../features/request-features.ts";
 
 const OTHER = CATEGORIES.indexOf("other");
+/** Kinds whose coordinated groups join accounts into a campaign by control (campaign-finder.ts): card, address, sign-up network, client set-up. */
+const CONTROL: ReadonlySet<string> = new Set(["pay", "ip", "sip", "pfp"]);
 const AGENTIC = CATEGORIES.indexOf("agentic");
 import { KIND_LABEL, KIND_WEIGHT, keyKind } from "./keys.ts";
 import type { KeyKind } from "./keys.ts";
@@ -24,6 +26,8 @@ export interface GroupVerdict {
   /** Members that share at least one other strong key with another member of the group. */
   readonly coherence: number;
   readonly behaviour: number;
+  /** The template sweep measured now on at least 20 unattached members (0 otherwise): the caller keeps its peak. */
+  readonly sweep: number;
 }
 
 /** Scratch-field epoch for co-membership counting; only ever compared for equality, never read as data. */
@@ -48,9 +52,11 @@ export function scoreGroup(
   totalMembers: number,
   holders: (key: string) => number,
   activeAccounts: number,
+  sweepPeak = 0,
 ): GroupVerdict {
   const kind = keyKind(key);
   const m = members.length;
+  let measuredSweep = 0;
   const reasons: Reason[] = [];
   const add = (code: string, weight: number, detail: string): void => {
     reasons.push({ code, weight: Math.round(weight * 1000) / 1000, detail });
@@ -141,19 +147,31 @@ export function scoreGroup(
     // Paraphrased templates split one family over several skeletons: count the member's traffic through this
     // key and through the same band of the other templates this group concentrates (its template family).
     let reliance = 0;
-    let targeted = 0;
+    // The sweep is judged on the members no control link holds: accounts of another operation that share a
+    // public paraphrase pool (they already belong to their own campaign) must not blur this one's split.
+    const free: AccountState[] = [];
+    let freeReliance = 0;
+    let freeTargeted = 0;
     let distinctSum = 0;
     for (const a of members) {
       if (a.n === 0) continue;
       let fam = 0;
-      for (const l of a.links) if (inFamily(l)) fam += a.bands.count(l.band);
-      reliance += Math.min(1, fam / a.n);
+      let held = false;
+      for (const l of a.links) {
+        if (inFamily(l)) fam += a.bands.count(l.band);
+        else if (l.linked && CONTROL.has(l.kind)) held = true;
+      }
+      const rel = Math.min(1, fam / a.n);
       // Agentic tool loops are left out: every agent user's loop shares scaffolding without a problem set.
-      targeted += 1 - a.categoryShare(OTHER) - a.categoryShare(AGENTIC);
+      const tgt = 1 - a.categoryShare(OTHER) - a.categoryShare(AGENTIC);
+      reliance += rel;
+      if (held) continue;
+      free.push(a);
+      freeReliance += rel;
+      freeTargeted += tgt;
       distinctSum += a.problems.estimate();
     }
     reliance /= m;
-    targeted /= m;
     const popularity = activeAccounts > 0 ? totalMembers / activeAccounts : 0;
     const rarity = Math.max(0, Math.min(1, (0.3 - popularity) / 0.25));
     if (reliance >= 0.15 && rarity > 0)
@@ -161,13 +179,33 @@ export function scoreGroup(
     // Sweep: many unrelated accounts splitting one problem set between them (their problems barely overlap),
     // through one rare template family, aimed at skills. Students share their homework problems (high
     // overlap); a SaaS app or an enterprise is one account or one organisation.
-    if (m >= 10 && reliance >= 0.1 && targeted >= 0.6 && rarity > 0 && distinctSum > 0) {
-      const union = DistinctCounter.unionEstimate(members.map((a) => a.problems));
+    // Ordinary chat mixed in as cover lowers the members' targeted share, not the template's: the chat does
+    // not go through the template. The template family's own targeted share is estimated as targeted /
+    // reliance (all targeted traffic through the family, the rest off-target), and the members' traffic must
+    // still be at least half aimed at skills.
+    const f = free.length;
+    const fRel = f > 0 ? freeReliance / f : 0;
+    const fTgt = f > 0 ? freeTargeted / f : 0;
+    const familyTargeted = Math.min(1, fTgt / Math.max(fRel, 0.3));
+    let sweep = 0;
+    let detail = "";
+    if (f >= 10 && fRel >= 0.1 && fTgt >= 0.5 && familyTargeted >= 0.6 && rarity > 0 && distinctSum > 0) {
+      const union = DistinctCounter.unionEstimate(free.map((a) => a.problems));
       const overlap = Math.max(0, 1 - union / distinctSum);
-      const sweep = Math.min(1, reliance / 0.3) * targeted * (1 - overlap) * rarity * Math.min(1, m / 20);
-      if (sweep >= 0.2)
-        add("template_sweep", 0.35 * sweep, `${totalMembers} accounts split a problem set between them through one rare template family (${pct(overlap)} of their problems overlap, ${pct(targeted)} of traffic targets skills)`);
+      // Disjointness: a campaign re-sends some problems (rejection sampling, a finite problem set drawn at
+      // random), so up to ~30% overlap still reads as a split; classmates asking the same homework overlap far more.
+      const disjoint = Math.max(0, Math.min(1, (0.8 - overlap) / 0.5));
+      sweep = Math.min(1, fRel / 0.3) * familyTargeted * disjoint * rarity * Math.min(1, f / 20);
+      if (f >= 20) measuredSweep = sweep;
+      detail = `${f === m ? totalMembers : `${f} of ${m}`} accounts split a problem set between them through one rare template family (${pct(overlap)} of their problems overlap; ${pct(fTgt)} of their traffic, about ${pct(familyTargeted)} of the family's, targets skills)`;
     }
+    // A split seen once on enough accounts stays evidence while the template is still rare: as a finite problem
+    // set wears out, overlap grows and the (lower-bound) template counts fade, but the accounts did split it.
+    if (rarity > 0 && sweepPeak > sweep) {
+      sweep = sweepPeak;
+      detail = `${totalMembers} accounts split a problem set between them through one rare template family (the split measured earlier on at least 20 of them, sweep ${sweepPeak.toFixed(2)})`;
+    }
+    if (sweep >= 0.2) add("template_sweep", 0.4 * sweep, detail);
   }
   add("member_behaviour", 0.5 * behaviour, `members' own behaviour scores average ${behaviour.toFixed(2)}`);
 
@@ -219,5 +257,5 @@ export function scoreGroup(
 
   reasons.sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight));
   const score = Math.max(0, Math.min(1, reasons.reduce((s, r) => s + r.weight, 0)));
-  return { score, reasons, coherence, behaviour };
+  return { score, reasons, coherence, behaviour, sweep: measuredSweep };
 }

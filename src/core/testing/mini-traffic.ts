@@ -51,8 +51,16 @@ function msg(model: string, system: string | null, user: string, maxTokens: numb
   };
 }
 
-/** Builds the world. `campaignAccounts` hydra accounts, `users` ordinary users, `students` one course. */
-export function miniWorld(seed = 7, campaignAccounts = 40, users = 60, students = 20, days = 3): MiniWorld {
+const SUBJECTS = ["budgeting", "gardening", "chess", "photography", "rust", "sql", "baking", "geology", "sailing", "poetry", "statistics", "first aid", "negotiation", "astronomy", "knitting", "typography", "linear algebra", "beekeeping", "cycling", "opera"];
+const ANGLES = ["for beginners", "common mistakes", "history", "advanced tips", "ethics", "careers", "tools", "myths", "in small towns", "on a budget", "for kids", "at work", "in winter", "with friends", "step by step", "for seniors", "in 10 minutes", "vocabulary", "debates", "trivia"];
+
+/**
+ * Builds the world. `campaignAccounts` hydra accounts, `users` ordinary users, `students` one course, and
+ * `slowAccounts` of a low-and-slow instruction-generation campaign (aged accounts, one home address and card
+ * each, human hours, chat mixed in: linked by nothing but the problem set they split through one template).
+ * With slow accounts, ten hydra accounts also send some of the same template (a shared prompt pool).
+ */
+export function miniWorld(seed = 7, campaignAccounts = 40, users = 60, students = 20, days = 3, slowAccounts = 0): MiniWorld {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const accounts: AccountRecord[] = [];
@@ -81,7 +89,8 @@ export function miniWorld(seed = 7, campaignAccounts = 40, users = 60, students 
       const b = Math.floor(r() * 90) + 3;
       const lang = r() < 0.3 ? "请一步一步地思考，并把最终答案放在 \\boxed{} 中。" : "Think step by step and put the final answer in \\boxed{}.";
       const q = `${pick(NAMES)} has ${a} marbles and gives ${b} to each of ${pick(["3", "4", "5", "6"])} friends. How many marbles are left?`;
-      push(t, { account_id: id, ip: pick(proxyPool), user_agent: "python-httpx/0.27.0", endpoint: "/v1/messages", model: "claude-sonnet-4", request: msg("claude-sonnet-4", "You are a meticulous reasoning assistant.", `${q}\n${lang}`, 16000, 12000) });
+      const prompt = slowAccounts > 0 && i < 10 && r() < 0.1 ? instructionPrompt(pick(SUBJECTS), pick(ANGLES), r() < 0.5) : `${q}\n${lang}`;
+      push(t, { account_id: id, ip: pick(proxyPool), user_agent: "python-httpx/0.27.0", endpoint: "/v1/messages", model: "claude-sonnet-4", request: msg("claude-sonnet-4", "You are a meticulous reasoning assistant.", prompt, 16000, 12000) });
     }
   }
 
@@ -120,6 +129,31 @@ export function miniWorld(seed = 7, campaignAccounts = 40, users = 60, students 
     }
   }
 
+  for (let i = 0; i < slowAccounts; i++) {
+    const id = `slw_${i}`;
+    const name = pick(NAMES).toLowerCase();
+    accounts.push({ account_id: id, created_at: new Date(T0 - (60 + 7 * i) * 24 * HOUR).toISOString(), email: `${name}.${pick(NAMES).toLowerCase()}${i}@gmail.com`, payment_fingerprint: `pm_s${i}`, verified: false, tier: "standard" });
+    labels[id] = "attack:slow";
+    const ip = `100.64.${i}.20`;
+    const tz = Math.floor(r() * 24);
+    for (let d = 0; d < days; d++) {
+      const n = 12 + Math.floor(r() * 5);
+      for (let k = 0; k < n; k++) {
+        const t = T0 + d * 24 * HOUR + ((tz + 8 + Math.floor(r() * 14)) % 24) * HOUR + Math.floor(r() * HOUR);
+        const chat = r() < 0.45;
+        const user = chat ? pick(CHAT) : instructionPrompt(pick(SUBJECTS), pick(ANGLES), r() < 0.5);
+        push(t, { account_id: id, ip, user_agent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/126.0", endpoint: "/v1/messages", model: "claude-sonnet-4", request: msg("claude-sonnet-4", null, user, chat ? 1024 : 16000, chat ? null : 8000) });
+      }
+    }
+  }
+
   events.sort((a, b) => a.t - b.t);
   return { accounts, events, labels };
+}
+
+/** A low-and-slow campaign's instruction-generation prompt (two wordings of one template). */
+function instructionPrompt(subject: string, angle: string, alt: boolean): string {
+  return alt
+    ? `Create 20 varied tasks about ${subject} (${angle}) that a user might ask an AI assistant. For each, write a detailed, high-quality response that explains its reasoning. Return JSON lines with "instruction" and "output".`
+    : `Generate 20 diverse instructions about ${subject} (${angle}) that a user might ask an AI assistant. For each, write a detailed, high-quality response that explains its reasoning. Return JSON lines with "instruction" and "output".`;
 }
