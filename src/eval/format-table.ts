@@ -21,7 +21,7 @@ function render(rows: string[][], rightFrom: number): string[] {
 }
 
 function overallLine(name: DetectorName, o: OverallStats): string {
-  return `${name.padEnd(10)}  precision ${o.precision === null ? "-" : o.precision.toFixed(3)}  recall ${pct(o.recall)}  FPR ${pct(o.fpr)}  leakage ${pct(o.leakage)}  (${int(o.truePositives)} of ${int(o.attackAccounts)} attack accounts caught, ${int(o.falsePositives)} of ${int(o.benignAccounts)} legitimate accounts at extraction, ${int(o.leaked)} of ${int(o.attackExchanges)} attack exchanges leaked)`;
+  return `${name.padEnd(10)}  precision ${o.precision === null ? "-" : o.precision.toFixed(3)}  recall ${pct(o.recall)}  FPR ${pct(o.fpr)}  leakage ${pct(o.leakage)}${o.leakageBeforeFlag === null ? "" : ` (${pct(o.leakageBeforeFlag)} before flagged)`}  (${int(o.truePositives)} of ${int(o.attackAccounts)} attack accounts caught, ${int(o.falsePositives)} of ${int(o.benignAccounts)} legitimate accounts at extraction, ${int(o.leaked)} of ${int(o.attackExchanges)} attack exchanges leaked)`;
 }
 
 /**

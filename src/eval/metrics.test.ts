@@ -142,3 +142,26 @@ test("accounts without a label are counted apart and left out of every metric; i
   assert.equal(r.overall.moat.precision, null);
   assert.equal(r.overall.moat.recall, 0);
 });
+
+test("leakage before flagged counts the exchanges served before flagged_at, apart from those before extraction_at", () => {
+  const labels = { a1: "attack:slow", a2: "attack:slow", b1: "benign:casual" };
+  const flagged = (h: number): string => new Date(T0 + h * H).toISOString();
+  const acc = new EvalAccumulator(labels, [
+    { ...rep("a1", "extraction", 7), flagged_at: flagged(3) },
+    { ...rep("a2", "suspicious", null), flagged_at: flagged(2) },
+  ]);
+  const events: [number, TrafficEvent][] = [];
+  for (let h = 0; h < 10; h++) events.push([T0 + h * H, ev("a1")]);
+  for (let h = 0; h < 5; h++) events.push([T0 + h * H + 1, ev("a2")]);
+  events.push([T0, ev("b1")]);
+  feed(acc, events);
+  const r = acc.result();
+  const g = r.groups.find((x) => x.group === "attack:slow");
+  assert.ok(g);
+  // a1: 7 before extraction (hours 0..6), 3 before flagged (0..2); a2: never extraction (5), flagged at hour 2 (2).
+  assert.equal(g.detectors.moat.leaked, 12);
+  assert.equal(g.moatLeakedBeforeFlag, 5);
+  assert.equal(r.overall.moat.leakedBeforeFlag, 5);
+  assert.equal(r.overall.moat.leakageBeforeFlag, 5 / 15);
+  assert.equal(r.overall["rate-limit"].leakageBeforeFlag, null);
+});

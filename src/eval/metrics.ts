@@ -4,7 +4,8 @@
  * - caught: accounts with verdict `extraction` (baselines: flagged); `suspicious` reported apart;
  * - caught share: recall for a campaign, false-positive rate for a legitimate persona;
  * - leakage: exchanges served before the account's action time (moat: `extraction_at`; baselines:
- *   flag time), counted from the events themselves, over the group's exchanges;
+ *   flag time), counted from the events themselves, over the group's exchanges; for moat also before
+ *   `flagged_at` (first `suspicious`, where a gateway policy can already throttle or challenge);
  * - hours from the group's first exchange to its first caught account and to half its accounts caught.
  * Accounts count when they sent at least one exchange or appear in the report.
  */
@@ -47,6 +48,8 @@ export interface GroupResult {
   /** Labelled accounts with no exchange and no report entry (not counted in `accounts`). */
   readonly idle: number;
   readonly exchanges: number;
+  /** Moat: exchanges served before the account's `flagged_at` (first `suspicious` or `extraction`). */
+  readonly moatLeakedBeforeFlag: number;
   readonly firstSeen: string | null;
   readonly detectors: Readonly<Record<DetectorName, DetectorStats>>;
 }
@@ -63,6 +66,9 @@ export interface OverallStats {
   readonly attackExchanges: number;
   readonly leaked: number;
   readonly leakage: number | null;
+  /** Moat only (null for the baselines, whose flag is their action): attack exchanges served before `flagged_at`. */
+  readonly leakedBeforeFlag: number | null;
+  readonly leakageBeforeFlag: number | null;
   /** Legitimate exchanges at or after a false positive's action time (the cost of mistakes). */
   readonly benignExchangesHit: number;
 }
@@ -85,6 +91,7 @@ interface AccountState {
   exchanges: number;
   first: number;
   leaked: PerDetector<number>;
+  beforeFlag: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -93,6 +100,7 @@ const HOUR_MS = 3_600_000;
 export class EvalAccumulator {
   private readonly accounts = new Map<string, AccountState>();
   private readonly extractionAt = new Map<string, number | null>();
+  private readonly flaggedAt = new Map<string, number | null>();
   private readonly verdict = new Map<string, string>();
   private readonly baselines: Readonly<Record<"rate-limit" | "cot-rule", Baseline>>;
   private readonly opts: EvalResult["options"];
@@ -100,7 +108,7 @@ export class EvalAccumulator {
 
   constructor(
     private readonly labels: Readonly<Record<string, string>>,
-    reportAccounts: readonly Pick<AccountReport, "account_id" | "verdict" | "extraction_at">[],
+    reportAccounts: readonly (Pick<AccountReport, "account_id" | "verdict" | "extraction_at"> & Partial<Pick<AccountReport, "flagged_at">>)[],
     options: EvalOptions = {},
   ) {
     this.opts = { rateLimitPerDay: options.rateLimitPerDay ?? 200, cotMinPrompts: options.cotMinPrompts ?? 5, cotShare: options.cotShare ?? 0.5 };
@@ -112,6 +120,8 @@ export class EvalAccumulator {
       this.verdict.set(a.account_id, a.verdict);
       const t = a.extraction_at === null ? null : Date.parse(a.extraction_at);
       this.extractionAt.set(a.account_id, t !== null && Number.isFinite(t) ? t : null);
+      const f = a.flagged_at === undefined || a.flagged_at === null ? null : Date.parse(a.flagged_at);
+      this.flaggedAt.set(a.account_id, f !== null && Number.isFinite(f) ? f : null);
     }
   }
 
@@ -121,13 +131,15 @@ export class EvalAccumulator {
     const id = event.account_id;
     let s = this.accounts.get(id);
     if (s === undefined) {
-      s = { exchanges: 0, first: t, leaked: { moat: 0, "rate-limit": 0, "cot-rule": 0 } };
+      s = { exchanges: 0, first: t, leaked: { moat: 0, "rate-limit": 0, "cot-rule": 0 }, beforeFlag: 0 };
       this.accounts.set(id, s);
     }
     s.exchanges++;
     if (t < s.first) s.first = t;
     const ext = this.extractionAt.get(id) ?? null;
     if (ext === null || t < ext) s.leaked.moat++;
+    const flag = this.flaggedAt.get(id) ?? null;
+    if (flag === null || t < flag) s.beforeFlag++;
     for (const name of ["rate-limit", "cot-rule"] as const) {
       const flagged = this.baselines[name].observe(t, event);
       if (flagged === null || t < flagged) s.leaked[name]++;
@@ -150,6 +162,7 @@ export class EvalAccumulator {
       caught: PerDetector<number>;
       suspicious: number;
       leaked: PerDetector<number>;
+      beforeFlag: number;
       times: PerDetector<number[]>;
     }
     const groups = new Map<string, Acc>();
@@ -164,6 +177,7 @@ export class EvalAccumulator {
           caught: { moat: 0, "rate-limit": 0, "cot-rule": 0 },
           suspicious: 0,
           leaked: { moat: 0, "rate-limit": 0, "cot-rule": 0 },
+          beforeFlag: 0,
           times: { moat: [], "rate-limit": [], "cot-rule": [] },
         };
         groups.set(g, a);
@@ -180,6 +194,7 @@ export class EvalAccumulator {
       }
       a.accounts++;
       a.exchanges += s?.exchanges ?? 0;
+      a.beforeFlag += s?.beforeFlag ?? 0;
       if (s !== undefined && s.first < a.first) a.first = s.first;
       if (this.verdict.get(id) === "suspicious") a.suspicious++;
       const times = this.actionTimes(id);
@@ -229,6 +244,7 @@ export class EvalAccumulator {
         accounts: a.accounts,
         idle: a.idle,
         exchanges: a.exchanges,
+        moatLeakedBeforeFlag: a.beforeFlag,
         firstSeen: Number.isFinite(a.first) ? new Date(a.first).toISOString() : null,
         detectors,
       });
@@ -247,6 +263,7 @@ export function overallOf(groups: readonly GroupResult[], name: DetectorName): O
   let benign = 0;
   let attackEx = 0;
   let leaked = 0;
+  let beforeFlag = 0;
   let hit = 0;
   for (const g of groups) {
     const d = g.detectors[name];
@@ -255,6 +272,7 @@ export function overallOf(groups: readonly GroupResult[], name: DetectorName): O
       attack += g.accounts;
       attackEx += g.exchanges;
       leaked += d.leaked;
+      beforeFlag += g.moatLeakedBeforeFlag;
     } else {
       fp += d.caught;
       benign += g.accounts;
@@ -272,6 +290,8 @@ export function overallOf(groups: readonly GroupResult[], name: DetectorName): O
     attackExchanges: attackEx,
     leaked,
     leakage: attackEx === 0 ? null : leaked / attackEx,
+    leakedBeforeFlag: name === "moat" ? beforeFlag : null,
+    leakageBeforeFlag: name === "moat" && attackEx > 0 ? beforeFlag / attackEx : null,
     benignExchangesHit: hit,
   };
 }
