@@ -30,11 +30,52 @@ const MAX_PFX = 2;
 /** A template band becomes a key once the account has used it this many times (a template, not a one-off). */
 const TPL_MIN_USES = 2;
 
-const KIND_INDEX: Readonly<Record<string, number>> = { pay: 0, pfp: 1, tpl: 2, ip: 3, pfx: 4, mail: 5, signup: 6, sip: 7 };
+const KIND_NAMES = ["pay", "pfp", "tpl", "ip", "pfx", "mail", "signup", "sip"] as const;
+const KIND_INDEX: Readonly<Record<string, number>> = Object.fromEntries(KIND_NAMES.map((k, i) => [k, i]));
+const PAY = 0;
+const PFP = 1;
+const TPL = 2;
+const IP = 3;
+const PFX = 4;
+const MAIL = 5;
+const SIGNUP = 6;
+const SIP = 7;
 
-/** 53-bit hash of a key (two seeded 32-bit hashes): collisions among millions of keys are negligible. */
-function keyHash(key: string): number {
-  return (hash32(key, 0x5bd1e995) & 0x1fffff) * 4294967296 + hash32(key, 0x9747b28c);
+function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * 53-bit hash of the key "<kind>:<value>" from its kind and value, without spelling the key (two seeded 32-bit
+ * hashes): collisions among millions of keys are negligible. Numeric values (template bands, sign-up windows)
+ * are hashed as numbers; `keyHashOf` maps a spelled key to the same hash.
+ */
+function keyHash(kind: number, value: string): number {
+  return (hash32(value, 0x5bd1e995 + kind) & 0x1fffff) * 4294967296 + hash32(value, 0x9747b28c + kind * 0x10001);
+}
+
+function keyHashNum(kind: number, x: number): number {
+  const lo = x >>> 0;
+  const hi = Math.floor(x / 4294967296) | 0;
+  const h1 = mix32(Math.imul(mix32(lo ^ (0x5bd1e995 + kind)), 31) ^ hi);
+  const h2 = mix32(Math.imul(mix32(hi ^ (0x9747b28c + kind)), 17) ^ lo ^ 0x27d4eb2f);
+  return (h1 & 0x1fffff) * 4294967296 + h2;
+}
+
+const NUMERIC: readonly boolean[] = KIND_NAMES.map((k) => k === "tpl" || k === "signup");
+
+/** The hash of a spelled key ("tpl:123"), or -1 when its kind is unknown. */
+function keyHashOf(key: string): number {
+  const colon = key.indexOf(":");
+  const kind = KIND_INDEX[key.slice(0, colon)];
+  if (kind === undefined) return -1;
+  const value = key.slice(colon + 1);
+  return NUMERIC[kind] ? keyHashNum(kind, Number(value)) : keyHash(kind, value);
 }
 
 /**
@@ -104,7 +145,8 @@ export class SingleKeys {
 }
 
 export class GroupIndex {
-  private readonly groups = new Map<string, Group>();
+  /** Groups by key hash (see `keyHash`): the key is only spelled when a group is made. */
+  private readonly groups = new Map<number, Group>();
   /**
    * Keys held by exactly one account so far. Most keys never get a second holder (94% on the quick preset:
    * one person's card, IP, sign-up minute), so a group object is only made when a second account joins.
@@ -117,7 +159,7 @@ export class GroupIndex {
   constructor(private readonly config: EngineConfig) {}
 
   get(key: string): Group | undefined {
-    return this.groups.get(key);
+    return this.groups.get(keyHashOf(key));
   }
 
   size(): number {
@@ -133,17 +175,23 @@ export class GroupIndex {
     this.touched.add(a);
     if (first) {
       const facts = a.facts;
-      if (facts.payment) this.add(a, `pay:${facts.payment}`);
-      if (facts.emailPattern) this.add(a, `mail:${facts.emailPattern}`);
-      if (facts.createdAt !== null) this.add(a, `signup:${Math.floor(facts.createdAt / SIGNUP_BUCKET_MS)}`);
-      if (facts.signupPrefix) this.add(a, `sip:${facts.signupPrefix}`);
+      if (facts.payment) this.add(a, PAY, keyHash(PAY, facts.payment), facts.payment);
+      if (facts.emailPattern) this.add(a, MAIL, keyHash(MAIL, facts.emailPattern), facts.emailPattern);
+      if (facts.createdAt !== null) {
+        const bucket = Math.floor(facts.createdAt / SIGNUP_BUCKET_MS);
+        this.add(a, SIGNUP, keyHashNum(SIGNUP, bucket), bucket);
+      }
+      if (facts.signupPrefix) this.add(a, SIP, keyHash(SIP, facts.signupPrefix), facts.signupPrefix);
     }
-    if (a.keyCount(KIND_INDEX["pfp"]!) < MAX_PFP) this.add(a, `pfp:${f.paramFp}`);
+    // Keys are hashed from kind and value, not spelled: this runs for every exchange.
+    if (a.keyCount(PFP) < MAX_PFP) this.add(a, PFP, keyHash(PFP, f.paramFp), f.paramFp);
     // A band becomes a key when its use count reaches TPL_MIN_USES: checked for this exchange's bands only.
-    if (a.keyCount(KIND_INDEX["tpl"]!) < MAX_TPL)
-      for (const band of f.templateBands) if (a.bands.count(band) === TPL_MIN_USES) this.add(a, `tpl:${band}`);
-    if (f.ip && a.hasIpKey(f.ipHash)) this.add(a, `ip:${f.ip}`);
-    if (f.ipPrefix && a.keyCount(KIND_INDEX["pfx"]!) < MAX_PFX) this.add(a, `pfx:${f.ipPrefix}`);
+    if (a.keyCount(TPL) < MAX_TPL) {
+      const bands = a.bands;
+      for (const band of f.templateBands) if (bands.count(band) === TPL_MIN_USES) this.add(a, TPL, keyHashNum(TPL, band), band);
+    }
+    if (f.ip && a.hasIpKey(f.ipHash)) this.add(a, IP, keyHash(IP, f.ip), f.ip);
+    if (f.ipPrefix && a.keyCount(PFX) < MAX_PFX) this.add(a, PFX, keyHash(PFX, f.ipPrefix), f.ipPrefix);
   }
 
   /** Marks the groups of accounts that changed since the last run, and returns the groups due for evaluation. */
@@ -165,19 +213,16 @@ export class GroupIndex {
     return out;
   }
 
-  private add(a: AccountState, key: string): void {
-    let g = this.groups.get(key);
+  /** Joins key `hk` (kind index `kind`, value `value`, spelled only if a group is made). */
+  private add(a: AccountState, kind: number, hk: number, value: string | number): void {
+    let g = this.groups.get(hk);
     if (g) {
       if (a.links.includes(g)) return;
     } else {
-      // Keyed by a 53-bit hash, not the string: the key is spelled again by whoever joins second.
-      const hk = keyHash(key);
       const at = this.singles.get(hk);
       const holder = at < 0 ? undefined : this.holders[at]!;
       if (holder === a) return;
-      const colon = key.indexOf(":");
-      const kind = key.slice(0, colon);
-      a.addKeyCount(KIND_INDEX[kind]!);
+      a.addKeyCount(kind);
       if (holder === undefined) {
         if (a.keyHolderIndex < 0) {
           a.keyHolderIndex = this.holders.length;
@@ -187,15 +232,16 @@ export class GroupIndex {
         return;
       }
       this.singles.delete(hk);
-      const value = key.slice(colon + 1);
-      g = { key, kind, value, band: kind === "tpl" ? Number(value) : 0, members: [holder], evaluatedSize: 0, evaluatedAt: Number.NEGATIVE_INFINITY, dirty: true, score: 0, reasons: [], linked: false, campaignId: null, mark: 0, count: 0 };
+      const kindName = KIND_NAMES[kind]!;
+      const v = String(value);
+      g = { key: `${kindName}:${v}`, kind: kindName, value: v, band: kind === TPL ? Number(value) : 0, members: [holder], evaluatedSize: 0, evaluatedAt: Number.NEGATIVE_INFINITY, dirty: true, score: 0, reasons: [], linked: false, campaignId: null, mark: 0, count: 0 };
       holder.addLink(g);
-      this.groups.set(key, g);
+      this.groups.set(hk, g);
       g.members.push(a);
       a.addLink(g);
       return;
     }
-    a.addKeyCount(KIND_INDEX[g.kind]!);
+    a.addKeyCount(kind);
     g.members.push(a);
     g.dirty = true;
     a.addLink(g);
