@@ -330,7 +330,9 @@ async function main(): Promise<void> {
   });
   if (values.role === "stub") return runStubRole(values.profile ?? "instant");
   if (values.role === "bare") return runBareRole(values.upstream ?? "");
-  const profiles = (values.profiles ?? "").split(",").filter((p): p is "instant" | "llm" => p === "instant" || p === "llm");
+  const asked = (values.profiles ?? "").split(",").map((p) => p.trim());
+  const profiles = asked.filter((p): p is "instant" | "llm" => p === "instant" || p === "llm");
+  if (profiles.length === 0 || profiles.length !== asked.length) throw new Error(`--profiles takes instant, llm or both (comma-separated), got ${JSON.stringify(values.profiles)}`);
   const dir = mkdtempSync(join(tmpdir(), "moat-bench-"));
   try {
     const cpus = availableParallelism();
