@@ -101,7 +101,20 @@ export const NO_FACTS: AccountFacts = {
  * each typed array costs ~200 bytes of object overhead on top of its data, which is most of an account's
  * budget (bench/scan.bench.ts measures bytes per account).
  */
-const CAT = 0; // exchanges per content category
+// Doubles first, read through a Float64Array over the same buffer (slot pairs; bases are kept even).
+const D_FIRST_T = 0;
+const D_LAST_T = 2;
+const D_OWN = 4;
+const D_GAPS = 6; // RunningStats: n, mean, M2
+const COUNTERS = D_GAPS + 2 * RunningStats.SLOTS; // cot, multi-turn, agentic, repeat, big-budget, anonymised-network exchanges; ring position
+const C_COT = COUNTERS;
+const C_MULTI = COUNTERS + 1;
+const C_AGENTIC = COUNTERS + 2;
+const C_REPEAT = COUNTERS + 3;
+const C_BIG = COUNTERS + 4;
+const C_ANON = COUNTERS + 5;
+const C_BUCKET_POS = COUNTERS + 6;
+const CAT = COUNTERS + 7; // exchanges per content category
 const HOURS = CAT + CATEGORIES.length; // exchanges per hour of day (UTC)
 const BUCKETS = HOURS + 24; // last distinct 10-minute activity buckets (ring)
 const KEYCOUNTS = BUCKETS + 16; // linking keys held, per kind
@@ -111,7 +124,8 @@ const BLOOM = KMV_PROBLEMS + DistinctCounter.slots(16);
 const BANDS = BLOOM + TinyBloom.SLOTS;
 const BAND_COUNT = 4;
 const BAND_K = 3;
-const IP_N = BANDS + BandHitters.slots(BAND_COUNT, BAND_K); // how many IP keys are held
+const IP_CAP = BANDS + BandHitters.slots(BAND_COUNT, BAND_K); // how many IP keys fit (the account was sized for)
+const IP_N = IP_CAP + 1; // how many IP keys are held
 const IP_KEYS = IP_N + 1; // the first distinct IP hashes (linking keys), as many as the account was sized for
 
 /**
@@ -120,18 +134,22 @@ const IP_KEYS = IP_N + 1; // the first distinct IP hashes (linking keys), as man
  */
 export class StoreArena {
   private current = new Uint32Array(0);
+  private currentF64 = new Float64Array(0);
   private used = 0;
 
   constructor(private readonly chunkSlots = 1 << 13) {}
 
   /** Reserves `slots` zeroed slots and returns their start in `chunk()` (valid until the next `take`). */
   take(slots: number): number {
-    if (this.used + slots > this.current.length) {
-      this.current = new Uint32Array(Math.max(this.chunkSlots, slots));
+    // Even sizes keep every base even, so an account's leading slot pairs are aligned doubles.
+    const even = slots + (slots & 1);
+    if (this.used + even > this.current.length) {
+      this.current = new Uint32Array(Math.max(this.chunkSlots, even));
+      this.currentF64 = new Float64Array(this.current.buffer);
       this.used = 0;
     }
     const base = this.used;
-    this.used += slots;
+    this.used += even;
     return base;
   }
 
@@ -139,26 +157,21 @@ export class StoreArena {
   chunk(): Uint32Array {
     return this.current;
   }
+
+  /** The same chunk read as doubles (index = u32 index / 2). */
+  chunkF64(): Float64Array {
+    return this.currentF64;
+  }
 }
 
 export class AccountState {
   facts: AccountFacts = NO_FACTS;
   /** The account's slots are `store[base, base + slots)`: a slice of an engine-wide arena, or a store of its own. */
   private readonly store: Uint32Array;
+  /** The same buffer as doubles; the account's doubles start at `base / 2`. */
+  private readonly f64: Float64Array;
   private readonly base: number;
-  /** How many IP keys fit in the slots. */
-  private readonly ipCap: number;
   n = 0;
-  firstT = 0;
-  lastT = 0;
-  cotN = 0;
-  multiTurnN = 0;
-  agenticN = 0;
-  repeatN = 0;
-  bigBudgetN = 0;
-  anonNetN = 0;
-  /** log10 of inter-arrival gaps in seconds. */
-  readonly gaps = new RunningStats();
   lastModel: string | null = null;
   /**
    * When this account moved to a newly released model (the engine decides what is new; bounded to 2).
@@ -175,9 +188,6 @@ export class AccountState {
    * keeps 16+ spare slots per account.
    */
   links: readonly LinkRef[] = NO_LINKS;
-  private bucketPos = 0;
-  /** Own-behaviour score as of the last update (cached for group evaluation). */
-  own = 0;
   /** Campaign membership, set by campaign detection or the fast path. */
   campaignId: string | null = null;
   flaggedAt: number | null = null;
@@ -194,15 +204,73 @@ export class AccountState {
     maxIpKeys = 8,
     arena?: StoreArena,
   ) {
-    this.ipCap = maxIpKeys;
     const slots = IP_KEYS + maxIpKeys;
     if (arena) {
       this.base = arena.take(slots);
       this.store = arena.chunk();
+      this.f64 = arena.chunkF64();
     } else {
       this.base = 0;
-      this.store = new Uint32Array(slots);
+      this.store = new Uint32Array(slots + (slots & 1));
+      this.f64 = new Float64Array(this.store.buffer);
     }
+    this.store[this.base + IP_CAP] = maxIpKeys;
+  }
+
+  // Counters and doubles live in the store (see the layout above); these read and write them.
+
+  /** Event time of the first exchange. */
+  get firstT(): number {
+    return this.f64[(this.base + D_FIRST_T) >> 1]!;
+  }
+
+  /** Latest event time seen. */
+  get lastT(): number {
+    return this.f64[(this.base + D_LAST_T) >> 1]!;
+  }
+
+  /** Own-behaviour score as of the last update (cached for group evaluation). */
+  get own(): number {
+    return this.f64[(this.base + D_OWN) >> 1]!;
+  }
+
+  set own(v: number) {
+    this.f64[(this.base + D_OWN) >> 1] = v;
+  }
+
+  /** log10 of inter-arrival gaps in seconds. */
+  get gaps(): RunningStats {
+    return new RunningStats(this.f64, (this.base + D_GAPS) >> 1);
+  }
+
+  /** Exchanges that demand step-by-step reasoning. */
+  get cotN(): number {
+    return this.store[this.base + C_COT]!;
+  }
+
+  /** Exchanges that continue a conversation (not tool loops). */
+  get multiTurnN(): number {
+    return this.store[this.base + C_MULTI]!;
+  }
+
+  /** Exchanges inside an agentic tool loop. */
+  get agenticN(): number {
+    return this.store[this.base + C_AGENTIC]!;
+  }
+
+  /** Exchanges among the first REPEAT_SAMPLE that re-send a problem already asked. */
+  get repeatN(): number {
+    return this.store[this.base + C_REPEAT]!;
+  }
+
+  /** Exchanges with large thinking budgets or outputs. */
+  get bigBudgetN(): number {
+    return this.store[this.base + C_BIG]!;
+  }
+
+  /** Exchanges from data-centre, VPN or Tor addresses. */
+  get anonNetN(): number {
+    return this.store[this.base + C_ANON]!;
   }
 
   // The sketches are views made on demand over the account's store: a view object per account and sketch
@@ -225,40 +293,43 @@ export class AccountState {
 
   /** Folds one exchange in. `maxIpKeys` bounds how many distinct IPs become linking keys. */
   update(f: RequestFeatures, maxIpKeys: number): void {
-    if (this.n === 0) this.firstT = f.t;
-    else {
-      const gap = Math.max(1, (f.t - this.lastT) / 1000);
-      this.gaps.add(Math.log10(gap));
-    }
-    this.n++;
-    this.lastT = Math.max(this.lastT, f.t);
-    if (f.cot >= 0.5) this.cotN++;
-    this.store[this.base + CAT + CATEGORIES.indexOf(f.category)]!++;
-    // A tool loop is turns of machine output, not a person following up: it is not a conversation.
-    if (f.turns > 1 && !f.agenticLoop) this.multiTurnN++;
-    if (f.agenticLoop) this.agenticN++;
-    if ((f.thinkingBudget ?? 0) >= 8000 || (f.maxTokens ?? 0) >= 16000) this.bigBudgetN++;
-    if (f.netClass === "hosting" || f.netClass === "vpn" || f.netClass === "tor") this.anonNetN++;
-    this.store[this.base + HOURS + new Date(f.t).getUTCHours()]!++;
-    const bucket = Math.floor(f.t / 600_000);
-    const lastBucket = this.store[this.base + BUCKETS + ((this.bucketPos + 15) & 15)]!;
-    if (bucket !== lastBucket) {
-      this.store[this.base + BUCKETS + this.bucketPos] = bucket;
-      this.bucketPos = (this.bucketPos + 1) & 15;
-    }
     const m = this.store;
     const o = this.base;
+    const d = this.f64;
+    const dLast = (o + D_LAST_T) >> 1;
+    if (this.n === 0) d[(o + D_FIRST_T) >> 1] = f.t;
+    else {
+      const gap = Math.max(1, (f.t - d[dLast]!) / 1000);
+      RunningStats.addAt(d, (o + D_GAPS) >> 1, Math.log10(gap));
+    }
+    this.n++;
+    d[dLast] = Math.max(d[dLast]!, f.t);
+    if (f.cot >= 0.5) m[o + C_COT]!++;
+    this.store[this.base + CAT + CATEGORIES.indexOf(f.category)]!++;
+    // A tool loop is turns of machine output, not a person following up: it is not a conversation.
+    if (f.turns > 1 && !f.agenticLoop) m[o + C_MULTI]!++;
+    if (f.agenticLoop) m[o + C_AGENTIC]!++;
+    if ((f.thinkingBudget ?? 0) >= 8000 || (f.maxTokens ?? 0) >= 16000) m[o + C_BIG]!++;
+    if (f.netClass === "hosting" || f.netClass === "vpn" || f.netClass === "tor") m[o + C_ANON]!++;
+    this.store[this.base + HOURS + new Date(f.t).getUTCHours()]!++;
+    const bucket = Math.floor(f.t / 600_000);
+    const pos = m[o + C_BUCKET_POS]!;
+    const lastBucket = m[o + BUCKETS + ((pos + 15) & 15)]!;
+    if (bucket !== lastBucket) {
+      m[o + BUCKETS + pos] = bucket;
+      m[o + C_BUCKET_POS] = (pos + 1) & 15;
+    }
     if (f.ip) {
       DistinctCounter.addAt(m, o + KMV_IPS, 16, f.ipHash);
       const held = this.store[this.base + IP_N]!;
-      if (held < maxIpKeys && held < this.ipCap && !this.hasIpKey(f.ipHash)) {
+      if (held < maxIpKeys && held < m[o + IP_CAP]! && !this.hasIpKey(f.ipHash)) {
         this.store[this.base + IP_KEYS + held] = f.ipHash;
         this.store[this.base + IP_N] = held + 1;
       }
     }
     // The 512-bit filter answers well for its first REPEAT_SAMPLE problems; past that it would fill up and
     // call everything a repeat, so the repeat share is measured on that first sample.
-    if (this.n <= REPEAT_SAMPLE && TinyBloom.addAndCheckAt(m, o + BLOOM, f.problemHash)) this.repeatN++;
+    if (this.n <= REPEAT_SAMPLE && TinyBloom.addAndCheckAt(m, o + BLOOM, f.problemHash)) m[o + C_REPEAT]!++;
     DistinctCounter.addAt(m, o + KMV_PROBLEMS, 16, f.problemHash);
     BandHitters.addAt(m, o + BANDS, BAND_COUNT, BAND_K, f.templateBands);
     this.switchedModel = false;

@@ -106,21 +106,44 @@ export class TinyBloom {
   }
 }
 
-/** Running mean/variance (Welford). */
+/**
+ * Running mean/variance (Welford) kept as n, mean and M2 in 3 slots of a Float64Array it is given (an
+ * account's doubles share one buffer with its counters: boxed number fields cost 16 bytes each).
+ */
 export class RunningStats {
-  n = 0;
-  mean = 0;
-  private m2 = 0;
+  static readonly SLOTS = 3;
+
+  constructor(
+    private readonly store: Float64Array = new Float64Array(RunningStats.SLOTS),
+    private readonly offset = 0,
+  ) {}
+
+  get n(): number {
+    return this.store[this.offset]!;
+  }
+
+  get mean(): number {
+    return this.store[this.offset + 1]!;
+  }
 
   add(x: number): void {
-    this.n++;
-    const d = x - this.mean;
-    this.mean += d / this.n;
-    this.m2 += d * (x - this.mean);
+    RunningStats.addAt(this.store, this.offset, x);
+  }
+
+  /** `add` on the stats at `o` of `m`, without a stats object (the per-exchange path). */
+  static addAt(m: Float64Array, o: number, x: number): void {
+    const n = m[o]! + 1;
+    m[o] = n;
+    const mean = m[o + 1]!;
+    const d = x - mean;
+    const next = mean + d / n;
+    m[o + 1] = next;
+    m[o + 2] = m[o + 2]! + d * (x - next);
   }
 
   variance(): number {
-    return this.n > 1 ? this.m2 / (this.n - 1) : 0;
+    const n = this.store[this.offset]!;
+    return n > 1 ? this.store[this.offset + 2]! / (n - 1) : 0;
   }
 }
 
