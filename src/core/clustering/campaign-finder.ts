@@ -39,7 +39,7 @@ const INFRASTRUCTURE: ReadonlySet<KeyKind> = new Set<KeyKind>(["pay", "ip", "sig
 /** An account linked only by weak kinds must also look like an extractor on its own. */
 const FIT_OWN_SCORE = 0.45;
 /** A member of a template sweep must still show some extraction-like behaviour of its own. */
-const SWEEP_FIT_OWN_SCORE = 0.2;
+const SWEEP_FIT_OWN_SCORE = 0.1;
 
 export class CampaignFinder {
   private readonly campaigns = new Map<string, CampaignRecord>();
@@ -285,7 +285,10 @@ export class CampaignFinder {
     // campaign also has control links, members must show them: sharing its template is not enough (a
     // developer's tool loop looks like an agentic campaign's).
     if (!contentOnly) return false;
-    for (const l of a.links) if (l.linked && l.kind === "tpl" && (l as Group).reasons.some((r) => r.code === "template_sweep")) return a.own >= SWEEP_FIT_OWN_SCORE;
+    // Or, young in the campaign, it already sends most of its traffic through the swept template.
+    for (const l of a.links)
+      if (l.linked && l.kind === "tpl" && (l as Group).reasons.some((r) => r.code === "template_sweep"))
+        return a.own >= SWEEP_FIT_OWN_SCORE || (a.n >= 3 && a.bands.count(l.band) >= 0.5 * a.n);
     return false;
   }
 

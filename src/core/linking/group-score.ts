@@ -10,10 +10,10 @@ import type { AccountState, LinkRef } from "../account/account-state.ts";
 import { DistinctCounter } from "../account/sketches.ts";
 import { CATEGORIES } from "../features/request-features.ts";
 
-const OTHER = CATEGORIES.indexOf("other");
 /** Kinds whose coordinated groups join accounts into a campaign by control (campaign-finder.ts): card, address, sign-up network, client set-up. */
 const CONTROL: ReadonlySet<string> = new Set(["pay", "ip", "sip", "pfp"]);
-const AGENTIC = CATEGORIES.indexOf("agentic");
+const REASONING = CATEGORIES.indexOf("reasoning");
+const INSTRUCTION = CATEGORIES.indexOf("instruction");
 import { KIND_LABEL, KIND_WEIGHT, keyKind } from "./keys.ts";
 import type { KeyKind } from "./keys.ts";
 
@@ -162,8 +162,10 @@ export function scoreGroup(
         else if (l.linked && CONTROL.has(l.kind)) held = true;
       }
       const rel = Math.min(1, fam / a.n);
-      // Agentic tool loops are left out: every agent user's loop shares scaffolding without a problem set.
-      const tgt = 1 - a.categoryShare(OTHER) - a.categoryShare(AGENTIC);
+      // Coding and agentic work are left out: every user of a coding assistant or an agent framework sends its
+      // scaffolding around their own code (and CI re-sends the same tasks), so the users of one popular tool
+      // look like a split problem set. Content alone counts for reasoning problems and instruction generation.
+      const tgt = a.categoryShare(REASONING) + a.categoryShare(INSTRUCTION);
       reliance += rel;
       if (held) continue;
       free.push(a);
