@@ -278,6 +278,7 @@ async function runProfile(profile: "instant" | "llm", o: RunOptions): Promise<Pr
     }
     const metrics = await (await fetch(`${gwUrl}/admin/metrics`, { headers: { authorization: "Bearer bench-admin-token-0000000000" } })).text();
     const metric = (re: RegExp) => Number(re.exec(metrics)?.[1] ?? NaN) * 1000;
+    const late = (q: string) => metric(new RegExp(`^moat_event_loop_delay_seconds\\{quantile="${q}"\\} (\\S+)$`, "m")) - 10;
     const res: ProfileResult = {
       label,
       direct: side(direct),
@@ -302,6 +303,7 @@ async function runProfile(profile: "instant" | "llm", o: RunOptions): Promise<Pr
         `engine.observe inside moat (new accounts, last 2048): p50 ${metric(/^moat_engine_observe_seconds\{quantile="0.5"\} (\S+)$/m).toFixed(3)} ms, p99 ${metric(/^moat_engine_observe_seconds\{quantile="0.99"\} (\S+)$/m).toFixed(3)} ms`,
         `CPU per request: moat ${res.moatCpuUs.toFixed(0)} us, bare proxy ${res.bareCpuUs.toFixed(0)} us, upstream stub ${res.stubCpuUs.toFixed(0)} us (during moat's rounds)`,
         `engine work deferred after forwarding (last 2048 batches): p50 ${metric(/^moat_engine_deferred_seconds\{quantile="0.5"\} (\S+)$/m).toFixed(3)} ms per exchange`,
+        `moat's event loop ran a 10 ms timer late (since start, warm-up included) by: p50 ${late("0.5").toFixed(2)} ms, p99 ${late("0.99").toFixed(2)} ms, max ${late("1").toFixed(1)} ms`,
         `load average: ${(load1 ?? 0).toFixed(2)} before, ${(loadAfter ?? 0).toFixed(2)} after (${o.cpus} CPUs)`,
         "",
       ].join("\n"),

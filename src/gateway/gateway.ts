@@ -205,6 +205,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  metrics.watchEventLoop();
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   return {
     url: `http://${host}:${port}`,
@@ -213,6 +214,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     replay,
     close: async () => {
       clearInterval(timer);
+      metrics.stopWatching();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

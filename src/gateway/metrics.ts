@@ -4,6 +4,8 @@
  * when scraped. Label sets are small and fixed so cardinality stays bounded.
  */
 
+import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
+
 /** Counter names (without labels). */
 export type CounterName =
   | "moat_requests_total"
@@ -79,6 +81,19 @@ export class Metrics {
   readonly deferredSeconds = new RecentSamples();
   /** Seconds from a decision to the engine having seen its exchange (oldest exchange of each batch). */
   readonly feedLagSeconds = new RecentSamples();
+  /** Event-loop delay, sampled with a 10 ms timer once `watchEventLoop` ran: every stall of the process shows here. */
+  private loopDelay: IntervalHistogram | null = null;
+
+  /** Starts sampling event-loop delay (10 ms resolution); `stopWatching` ends it. */
+  watchEventLoop(): void {
+    if (this.loopDelay !== null) return;
+    this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    this.loopDelay.enable();
+  }
+
+  stopWatching(): void {
+    this.loopDelay?.disable();
+  }
 
   inc(name: CounterName, labels?: Readonly<Record<string, string>>, by = 1): void {
     const k = this.key(name, labels);
@@ -140,6 +155,12 @@ export class Metrics {
     q("moat_engine_deferred_seconds", "Engine time per exchange fed after forwarding (batch average; recent samples).", this.deferredSeconds);
     q("moat_engine_feed_lag_seconds", "Time from a decision until the engine has seen its exchange (recent batches).", this.feedLagSeconds);
     q("moat_decide_seconds", "Time from request body received to forwarding decision (recent samples).", this.decideSeconds);
+    const h = this.loopDelay;
+    if (h !== null && h.count > 0) {
+      const name = "moat_event_loop_delay_seconds";
+      lines.push(`# HELP ${name} Interval between runs of a 10 ms timer since start (10 ms plus any stall of the event loop, which delays every request in flight).`, `# TYPE ${name} summary`);
+      lines.push(`${name}{quantile="0.5"} ${h.percentile(50) / 1e9}`, `${name}{quantile="0.99"} ${h.percentile(99) / 1e9}`, `${name}{quantile="1"} ${h.max / 1e9}`);
+    }
     for (const [name, g] of Object.entries(gauges)) lines.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${g.value}`);
     return `${lines.join("\n")}\n`;
   }
