@@ -24,7 +24,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { AccountRecord } from "../src/core/model/traffic.ts";
-import { AccountState, accountFacts } from "../src/core/account/account-state.ts";
+import { AccountState, StoreArena, accountFacts, settledFacts } from "../src/core/account/account-state.ts";
 import { resolveEngineConfig } from "../src/core/engine/config.ts";
 import type { Engine } from "../src/core/engine/engine.ts";
 import { analyseRequest } from "../src/core/features/request-features.ts";
@@ -155,15 +155,17 @@ async function buildAccountStates(path: string, accountsPath: string | undefined
   const records = new Map<string, AccountRecord>();
   if (accountsPath !== undefined) for (const r of (await readAccounts(accountsPath)).accounts) records.set(r.account_id, r);
   const states = new Map<string, AccountState>();
+  // Stores carved from an arena and facts settled after the first exchange, as the engine does.
+  const arena = new StoreArena();
   const { events } = openEvents([path]);
   let n = 0;
   for await (const ev of events) {
     const f = analyseRequest(ev, enricher);
     let a = states.get(f.accountId);
     if (a === undefined) {
-      a = new AccountState(f.accountId, maxIpKeys);
+      a = new AccountState(f.accountId, maxIpKeys, arena);
       const rec = records.get(f.accountId);
-      if (rec) a.facts = accountFacts(rec, enricher);
+      if (rec) a.facts = settledFacts(accountFacts(rec, enricher));
       states.set(f.accountId, a);
     }
     a.update(f, maxIpKeys);

@@ -5,10 +5,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { RequestFeatures } from "../core/features/request-features.ts";
-import { analyseRequest } from "../core/features/request-features.ts";
-import type { TimedEvent } from "../core/model/traffic.ts";
 import type { IngestStats } from "../ingest/index.ts";
-import { createEnricher } from "../enrich/index.ts";
 import { UserError } from "../cli/user-error.ts";
 import { FeatureUnpacker } from "./feature-batch.ts";
 import type { PackedFeatures } from "./feature-batch.ts";
@@ -26,13 +23,10 @@ export interface WorkerInput {
   readonly sources: readonly string[];
   readonly reorderWindowMs?: number;
   readonly cwd: string;
-  /** Let the main thread analyse batches itself when it would otherwise wait (see analyse-worker.ts). */
-  readonly shareAnalysis: boolean;
 }
 
 export type WorkerMessage =
   | { readonly kind: "batch"; readonly packed: PackedFeatures; readonly stats: IngestStats }
-  | { readonly kind: "batch"; readonly events: TimedEvent[]; readonly stats: IngestStats }
   | { readonly kind: "done"; readonly stats: IngestStats }
   | { readonly kind: "error"; readonly message: string; readonly code: string | null; readonly user: boolean };
 
@@ -40,11 +34,9 @@ export type WorkerMessage =
  * Starts the worker. `stats` is updated in place as batches arrive. Only for file sources analysed with the
  * default enricher (the worker builds its own: functions cannot cross threads).
  */
-export function openAnalysed(sources: readonly string[], opts: { reorderWindowMs?: number; shareAnalysis?: boolean } = {}): { batches: AsyncIterable<FeatureBatch>; stats: IngestStats } {
+export function openAnalysed(sources: readonly string[], opts: { reorderWindowMs?: number } = {}): { batches: AsyncIterable<FeatureBatch>; stats: IngestStats } {
   const stats: IngestStats = { lines: 0, events: 0, badLines: 0, badReasons: {}, lateEvents: 0, bytesRead: 0, totalBytes: null };
-  const input: WorkerInput = { sources, cwd: process.cwd(), shareAnalysis: opts.shareAnalysis ?? true, ...(opts.reorderWindowMs !== undefined ? { reorderWindowMs: opts.reorderWindowMs } : {}) };
-  // The same default enricher the worker builds, for the batches this thread analyses itself.
-  let enricher: ReturnType<typeof createEnricher> | null = null;
+  const input: WorkerInput = { sources, cwd: process.cwd(), ...(opts.reorderWindowMs !== undefined ? { reorderWindowMs: opts.reorderWindowMs } : {}) };
   async function* batches(): AsyncGenerator<FeatureBatch> {
     const unpacker = new FeatureUnpacker();
     const worker = new Worker(new URL("./analyse-worker.mjs", import.meta.url), { workerData: input });
@@ -75,15 +67,8 @@ export function openAnalysed(sources: readonly string[], opts: { reorderWindowMs
         Object.assign(stats, m.stats);
         if (m.kind === "done") return;
         worker.postMessage("ack");
-        if ("packed" in m) {
-          unpacker.load(m.packed);
-          yield { length: m.packed.length, get: (i) => unpacker.get(i) };
-        } else {
-          enricher ??= createEnricher();
-          const e = enricher;
-          const features = m.events.map((ev) => analyseRequest(ev, e));
-          yield { length: features.length, get: (i) => features[i]! };
-        }
+        unpacker.load(m.packed);
+        yield { length: m.packed.length, get: (i) => unpacker.get(i) };
       }
     } finally {
       await worker.terminate();
