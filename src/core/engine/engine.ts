@@ -31,8 +31,12 @@ export interface EngineOptions {
   readonly config?: EngineConfigInput;
 }
 
-/** How much a campaign's score lifts a member: noisy-or of own behaviour and campaign evidence. */
-const CAMPAIGN_LIFT = 0.9;
+/**
+ * How much a campaign's score lifts a member: noisy-or of own behaviour and campaign evidence. At 1, a member of
+ * a campaign judged at `extraction` is at `extraction` too, whatever its own traffic shows so far (its first
+ * exchanges, or a quiet account of the operation): the campaign is the evidence.
+ */
+const CAMPAIGN_LIFT = 1;
 
 export class Engine {
   readonly config: EngineConfig;
