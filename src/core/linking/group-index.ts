@@ -8,7 +8,7 @@ import type { AccountState, LinkRef } from "../account/account-state.ts";
 import type { RequestFeatures } from "../features/request-features.ts";
 import type { EngineConfig } from "../engine/config.ts";
 import { SIGNUP_BUCKET_MS } from "./keys.ts";
-import { hash32 } from "../text/index.ts";
+import { fmix32, hash32 } from "../text/index.ts";
 
 export interface Group extends LinkRef {
   readonly key: string;
@@ -41,15 +41,6 @@ const MAIL = 5;
 const SIGNUP = 6;
 const SIP = 7;
 
-function mix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 /**
  * 53-bit hash of the key "<kind>:<value>" from its kind and value, without spelling the key (two seeded 32-bit
  * hashes): collisions among millions of keys are negligible. Numeric values (template bands, sign-up windows)
@@ -62,8 +53,8 @@ function keyHash(kind: number, value: string): number {
 function keyHashNum(kind: number, x: number): number {
   const lo = x >>> 0;
   const hi = Math.floor(x / 4294967296) | 0;
-  const h1 = mix32(Math.imul(mix32(lo ^ (0x5bd1e995 + kind)), 31) ^ hi);
-  const h2 = mix32(Math.imul(mix32(hi ^ (0x9747b28c + kind)), 17) ^ lo ^ 0x27d4eb2f);
+  const h1 = fmix32(Math.imul(fmix32(lo ^ (0x5bd1e995 + kind)), 31) ^ hi);
+  const h2 = fmix32(Math.imul(fmix32(hi ^ (0x9747b28c + kind)), 17) ^ lo ^ 0x27d4eb2f);
   return (h1 & 0x1fffff) * 4294967296 + h2;
 }
 
