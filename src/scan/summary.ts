@@ -29,7 +29,10 @@ export function formatScanSummary(r: ScanReport, maxCampaigns = 20): string {
     const rows: string[][] = [["campaign", "accounts", "exchanges", "score", "targets", "detected at", "top reasons"]];
     for (const c of r.campaigns.slice(0, maxCampaigns)) {
       const t = c.targets;
-      const targets = Object.entries(t).filter(([, v]) => v >= 0.1).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${pct(v)}`).join(", ");
+      // The contract folds instruction generation into "other"; the indicators keep its share apart.
+      const instr = typeof c.indicators["instruction_share"] === "number" ? c.indicators["instruction_share"] : 0;
+      const shares: Array<[string, number]> = [...Object.entries(t).map(([k, v]): [string, number] => [k, k === "other" ? v - instr : v]), ["instruction generation", instr]];
+      const targets = shares.filter(([, v]) => v >= 0.1).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${pct(v)}`).join(", ");
       rows.push([c.campaign_id, String(c.accounts.length), c.exchanges.toLocaleString("en-US"), c.score.toFixed(2), targets, c.detected_at.slice(0, 16).replace("T", " "), c.reasons.slice(0, 2).map((x) => x.code).join(", ")]);
     }
     lines.push("", table(rows));
