@@ -285,11 +285,14 @@ export class CampaignFinder {
     // campaign also has control links, members must show them: sharing its template is not enough (a
     // developer's tool loop looks like an agentic campaign's).
     if (!contentOnly) return false;
-    // Or, young in the campaign, it already sends most of its traffic through the swept template.
+    // Or, young in the campaign, it already sends most of its traffic through one swept template.
+    let swept = false;
     for (const l of a.links)
-      if (l.linked && l.kind === "tpl" && (l as Group).reasons.some((r) => r.code === "template_sweep"))
-        return a.own >= SWEEP_FIT_OWN_SCORE || (a.n >= 3 && a.bands.count(l.band) >= 0.5 * a.n);
-    return false;
+      if (l.linked && l.kind === "tpl" && (l as Group).reasons.some((r) => r.code === "template_sweep")) {
+        swept = true;
+        if (a.n >= 3 && a.bands.count(l.band) >= 0.5 * a.n) return true;
+      }
+    return swept && a.own >= SWEEP_FIT_OWN_SCORE;
   }
 
   private pickId(members: readonly AccountState[], claimed: ReadonlySet<string>): string {
