@@ -11,7 +11,7 @@ import type { EngineConfig } from "../engine/config.ts";
 import type { CampaignView } from "../engine/types.ts";
 import type { GroupIndex, Group } from "../linking/group-index.ts";
 import { scoreGroup, sampleMembers } from "../linking/group-score.ts";
-import { keyKind } from "../linking/keys.ts";
+import { CONTROL_KINDS, keyKind } from "../linking/keys.ts";
 import type { KeyKind } from "../linking/keys.ts";
 import { UnionFind } from "./union-find.ts";
 import { scoreCampaign } from "./campaign-score.ts";
@@ -107,9 +107,8 @@ export class CampaignFinder {
     // two operators using one mail generator, signing up the same half hour or renting from one cloud stay two.
     const contentGroups: Group[] = [];
     for (const g of this.linked) {
-      if (g.kind === "mail" || g.kind === "pfx" || g.kind === "signup") continue;
-      if (g.kind === "tpl") {
-        contentGroups.push(g);
+      if (!CONTROL_KINDS.has(g.kind)) {
+        if (g.kind === "tpl") contentGroups.push(g);
         continue;
       }
       const first = idOf(g.members[0]!);
@@ -190,7 +189,7 @@ export class CampaignFinder {
     for (const [root, members] of comps) {
       const linkedGroups = compGroups.get(root) ?? [];
       // A campaign held together by content alone (no shared card, address, network or client set-up).
-      const contentOnly = linkedGroups.every((g) => g.kind === "tpl" || g.kind === "mail" || g.kind === "pfx" || g.kind === "signup");
+      const contentOnly = linkedGroups.every((g) => !CONTROL_KINDS.has(g.kind));
       const fit = members.filter((a) => this.fits(a, contentOnly));
       if (fit.length < this.config.minCampaignAccounts) {
         for (const g of linkedGroups) g.campaignId = null;

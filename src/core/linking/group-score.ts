@@ -10,11 +10,9 @@ import type { AccountState, LinkRef } from "../account/account-state.ts";
 import { DistinctCounter } from "../account/sketches.ts";
 import { CATEGORIES } from "../features/request-features.ts";
 
-/** Kinds whose coordinated groups join accounts into a campaign by control (campaign-finder.ts): card, address, sign-up network, client set-up. */
-const CONTROL: ReadonlySet<string> = new Set(["pay", "ip", "sip", "pfp"]);
 const REASONING = CATEGORIES.indexOf("reasoning");
 const INSTRUCTION = CATEGORIES.indexOf("instruction");
-import { KIND_LABEL, KIND_WEIGHT, keyKind } from "./keys.ts";
+import { CONTROL_KINDS, KIND_LABEL, KIND_WEIGHT, keyKind } from "./keys.ts";
 import type { KeyKind } from "./keys.ts";
 
 /** Groups larger than this are judged on a deterministic sample of members: bounded work per run. */
@@ -159,7 +157,7 @@ export function scoreGroup(
       let held = false;
       for (const l of a.links) {
         if (inFamily(l)) fam += a.bands.count(l.band);
-        else if (l.linked && CONTROL.has(l.kind)) held = true;
+        else if (l.linked && CONTROL_KINDS.has(l.kind)) held = true;
       }
       const rel = Math.min(1, fam / a.n);
       // Coding and agentic work are left out: every user of a coding assistant or an agent framework sends its

@@ -28,6 +28,13 @@ export const KIND_LABEL: Readonly<Record<KeyKind, string>> = {
   pfx: "network prefix",
 };
 
+/**
+ * Kinds whose coordinated groups join accounts into one campaign by themselves: evidence of common control (a
+ * card, an address, a sign-up network, a client set-up). Templates join only where they bridge nothing; e-mail
+ * shapes, sign-up windows and network prefixes never join on their own (campaign-finder.ts).
+ */
+export const CONTROL_KINDS: ReadonlySet<string> = new Set<KeyKind>(["pay", "ip", "sip", "pfp"]);
+
 export function keyKind(key: string): KeyKind {
   return key.slice(0, key.indexOf(":")) as KeyKind;
 }
