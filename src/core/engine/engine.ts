@@ -38,6 +38,11 @@ export interface EngineOptions {
  */
 const CAMPAIGN_LIFT = 1;
 
+/** An account's score: noisy-or of its own score and its campaign's evidence (0: no campaign). */
+function lifted(own: number, campaignEvidence: number): number {
+  return campaignEvidence > 0 ? 1 - (1 - own) * (1 - CAMPAIGN_LIFT * campaignEvidence) : own;
+}
+
 export class Engine {
   readonly config: EngineConfig;
   private readonly enricher: Enricher;
@@ -237,14 +242,17 @@ export class Engine {
     return { ...o, score, reasons: [...o.reasons, cap] };
   }
 
+  /** A campaign's score as evidence for its members: counted from `suspicious` up, 0 below or without one. */
+  private evidence(c: CampaignRecord | null): number {
+    return c && c.score >= this.config.suspiciousAt ? c.score : 0;
+  }
+
   /**
    * Records first flag times from the current scores (causal: `now` is event time). The same arithmetic as
-   * `assessState`, without building an assessment.
+   * `assessState` (`evidence`, `lifted`), without building an assessment.
    */
   private record(a: AccountState, now: number): void {
-    const c = this.campaignOf(a);
-    const cScore = c && c.score >= this.config.suspiciousAt ? c.score : 0;
-    const score = cScore > 0 ? 1 - (1 - a.own) * (1 - CAMPAIGN_LIFT * cScore) : a.own;
+    const score = lifted(a.own, this.evidence(this.campaignOf(a)));
     const extraction = score >= this.config.extractionAt;
     if ((extraction || score >= this.config.suspiciousAt) && a.flaggedAt === null) a.flaggedAt = now;
     if (extraction && a.extractionAt === null) a.extractionAt = now;
@@ -254,8 +262,8 @@ export class Engine {
   private assessState(a: AccountState, withReasons: boolean): Assessment {
     const own = withReasons ? this.withCap(ownScore(a, true)) : { score: a.own, reasons: [] as Reason[] };
     const c = this.campaignOf(a);
-    const cScore = c && c.score >= this.config.suspiciousAt ? c.score : 0;
-    const score = cScore > 0 ? 1 - (1 - own.score) * (1 - CAMPAIGN_LIFT * cScore) : own.score;
+    const cScore = this.evidence(c);
+    const score = lifted(own.score, cScore);
     const verdict: Verdict = score >= this.config.extractionAt ? "extraction" : score >= this.config.suspiciousAt ? "suspicious" : "benign";
     let reasons: readonly Reason[] = own.reasons;
     if (withReasons && c && cScore > 0) {
