@@ -13,7 +13,10 @@ import type { Upstream } from "./upstream.ts";
 
 /** Where exchanges go (the rotating traffic log in production). */
 export interface TrafficSink {
-  /** `requestJson`: the client's body `ev.request` was parsed from, which a file sink may write as it is (see `TrafficLogWriter.append`). */
+  /**
+   * `requestJson`: the request's JSON text (the client's body), which a file sink writes as it is (see
+   * `TrafficLogWriter.append`); when it is given, `ev.request` is left out and the sink takes the request from it.
+   */
   append(ev: TrafficEvent, requestJson?: Buffer): void;
 }
 

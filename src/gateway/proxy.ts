@@ -124,21 +124,23 @@ function exchangeRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerR
     return sendReply(ctx, res, errorReply(family, "invalid_request", "Request body must be a JSON object.", { requestId }));
   }
   const request = parsed as Record<string, unknown>;
-  const ev: Mutable<TrafficEvent> = { ts: new Date(x.t).toISOString(), request_id: requestId, account_id: x.info.accountId, api_key_id: x.info.keyId };
-  if (x.info.orgId !== null) ev.org_id = x.info.orgId;
+  // What the log line keeps until the response ends: everything but the parsed body (the raw bytes are
+  // spliced in). A long stream must not hold the parsed object graph: it would outlive young-generation
+  // collections and be copied (and promoted) by each one, which is the gateway's GC pause.
+  const meta: Mutable<TrafficEvent> = { ts: new Date(x.t).toISOString(), request_id: requestId, account_id: x.info.accountId, api_key_id: x.info.keyId };
+  if (x.info.orgId !== null) meta.org_id = x.info.orgId;
   const ip = clientIp(req.socket.remoteAddress, req.headers, ctx.config.trustedProxies);
-  if (ip !== null) ev.ip = ip;
+  if (ip !== null) meta.ip = ip;
   const ua = req.headers["user-agent"];
-  if (ua !== undefined) ev.user_agent = ua;
-  ev.endpoint = x.path;
-  if (typeof request["model"] === "string") ev.model = request["model"];
-  ev.request = request;
+  if (ua !== undefined) meta.user_agent = ua;
+  meta.endpoint = x.path;
+  if (typeof request["model"] === "string") meta.model = request["model"];
 
-  const decision = ctx.detector.observe({ t: x.t, event: ev }, x.info.orgId, requestId);
+  const decision = ctx.detector.observe({ t: x.t, event: { ...meta, request } }, x.info.orgId, requestId);
   ctx.metrics.decideSeconds.add((performance.now() - x.started) / 1000);
 
   const log = (status: number, usage: Usage | null): void => {
-    const line: Mutable<TrafficEvent> = { ...ev, status, latency_ms: Math.round((performance.now() - x.started) * 100) / 100 };
+    const line: Mutable<TrafficEvent> = { ...meta, status, latency_ms: Math.round((performance.now() - x.started) * 100) / 100 };
     if (usage?.input != null) line.input_tokens = usage.input;
     if (usage?.output != null) line.output_tokens = usage.output;
     try {

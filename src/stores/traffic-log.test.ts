@@ -75,6 +75,28 @@ test("a request body given as JSON text is written as it is and parses back to t
   assert.equal(st.bytes, statSync(st.file).size);
 });
 
+test("an event without its parsed request takes the request from the JSON text, on one line either way", () => {
+  const dir = freshDir();
+  const log = TrafficLogWriter.open(dir, { now: clock().now });
+  const { request: _r, ...meta } = event(0);
+  const body = Buffer.from('{"model":"gpt-x","messages":[{"role":"user","content":"hi"}]}');
+  const pretty = Buffer.from('{\n  "model": "gpt-x",\r\n  "messages": []\n}');
+  log.append(meta, body);
+  log.append(meta, pretty);
+  assert.throws(() => log.append(meta, Buffer.from("{\n not json")), (e: unknown) => e instanceof TrafficLogError && e.code === "TRAFFIC_LOG_BAD_EVENT");
+  const st = log.stats();
+  log.close();
+  const lines = readLines(st.file);
+  assert.equal(lines.length, 2);
+  assert.deepEqual(
+    lines.map((l) => JSON.parse(l) as unknown),
+    [
+      { ...meta, request: { model: "gpt-x", messages: [{ role: "user", content: "hi" }] } },
+      { ...meta, request: { model: "gpt-x", messages: [] } },
+    ],
+  );
+});
+
 test("a request body given as JSON text does not bypass the event checks", () => {
   const log = TrafficLogWriter.open(freshDir(), { now: clock().now });
   assert.throws(() => log.append({ ts: "yesterday", account_id: "a", request: {} }, Buffer.from("{}")), (e: unknown) => e instanceof TrafficLogError && e.code === "TRAFFIC_LOG_BAD_EVENT");

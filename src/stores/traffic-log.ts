@@ -115,16 +115,22 @@ export class TrafficLogWriter {
   /**
    * Write one exchange as one line.
    *
-   * `requestJson`, when given, is the JSON text `ev.request` was parsed from (the client's body as it
-   * arrived): it is written in place of `ev.request` as it is, instead of serialising the parsed object a
-   * second time (a reader parses the same value). It is used only when it holds no line break (JSON allows
-   * them between tokens); otherwise `ev.request` is serialised as usual.
+   * `requestJson`, when given, is the JSON text of the request (the client's body as it arrived): it is
+   * written as the line's `request` as it is, instead of serialising a parsed object a second time (a
+   * reader parses the same value), and `ev.request` may then be left out (the gateway does not keep the
+   * parsed body alive until the response ends). Text with a line break (JSON allows them between tokens)
+   * is parsed and written on one line.
    * @throws TrafficLogError `TRAFFIC_LOG_BAD_EVENT` (not a contract §1 event: nothing written),
    *   `TRAFFIC_LOG_CLOSED`, `TRAFFIC_LOG_IO` (disk full…: the partial line is not left behind).
    */
   append(ev: TrafficEvent, requestJson?: Buffer): void {
     if (this.#closed) throw new TrafficLogError("TRAFFIC_LOG_CLOSED", `traffic log in ${this.#dir} was closed; open a new TrafficLogWriter`);
-    const buf = requestJson !== undefined && ev.request !== undefined && isOneLine(requestJson) ? splicedLine(ev, requestJson) : Buffer.from(`${eventLine(ev)}\n`, "utf8");
+    const buf =
+      requestJson === undefined
+        ? Buffer.from(`${eventLine(ev)}\n`, "utf8")
+        : isOneLine(requestJson)
+          ? splicedLine(ev, requestJson)
+          : Buffer.from(`${eventLine(ev.request !== undefined ? ev : { ...ev, request: parsedRequest(requestJson) })}\n`, "utf8");
     const size = buf.length;
     const t = this.#now();
     const hour = Math.floor(t / HOUR_MS);
@@ -245,6 +251,18 @@ function serialise(e: object): string {
   }
 }
 
+/** The request object in `requestJson` (multi-line JSON text, rare). */
+function parsedRequest(requestJson: Buffer): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(requestJson.toString("utf8"));
+  } catch (err: unknown) {
+    throw badEvent(`has a request that is not JSON (${errMessage(err)})`);
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw badEvent("has a request that is not a JSON object");
+  return v as Record<string, unknown>;
+}
+
 function isOneLine(buf: Buffer): boolean {
   return buf.indexOf(0x0a) < 0 && buf.indexOf(0x0d) < 0;
 }
@@ -253,7 +271,7 @@ const LINE_END = Buffer.from("}\n");
 
 /** The line for `ev` with `requestJson` copied in as its `request` member. */
 function splicedLine(ev: TrafficEvent, requestJson: Buffer): Buffer {
-  checkEvent(ev);
+  checkEvent(ev.request === undefined ? { ...ev, request: {} } : ev);
   const { request: _request, ...rest } = ev;
   const head = serialise(rest);
   // `head` is `{…}` with at least ts and account_id: reopen it for one more member.

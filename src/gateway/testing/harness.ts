@@ -64,7 +64,8 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     config,
     detection: o.detection,
     store,
-    trafficLog: { append: (ev) => void log.push(ev) },
+    // In memory, as a file sink would read back: the request comes from the client's bytes when given.
+    trafficLog: { append: (ev, requestJson) => void log.push(requestJson !== undefined && ev.request === undefined ? { ...ev, request: JSON.parse(requestJson.toString("utf8")) as Record<string, unknown> } : ev) },
     ...(o.accounts ? { accounts: o.accounts } : {}),
     ...(o.now ? { now: o.now } : {}),
   });
