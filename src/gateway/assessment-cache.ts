@@ -18,10 +18,11 @@
  */
 import type { Assessment } from "../core/engine/types.ts";
 
+/** Updated in place on each exchange: one object per account, not one per exchange (it would outlive young-generation GCs). */
 interface Entry {
-  readonly a: Assessment;
-  readonly cell: number;
-  readonly partial: boolean;
+  a: Assessment;
+  cell: number;
+  partial: boolean;
 }
 
 /** A cached assessment; `partial` means its reasons were left out (see the module comment). */
@@ -98,6 +99,13 @@ export class AssessmentCache {
 
   private put(a: Assessment, partial: boolean): void {
     if (this.clock === null) return;
+    const e = this.entries.get(a.accountId);
+    if (e !== undefined && e.a.campaignId === a.campaignId) {
+      e.a = a;
+      e.cell = this.cell();
+      e.partial = partial;
+      return;
+    }
     this.forget(a.accountId);
     this.entries.set(a.accountId, { a, cell: this.cell(), partial });
     if (a.campaignId !== null) {
