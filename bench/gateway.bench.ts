@@ -13,14 +13,15 @@
  * alternating rounds, and prints the added p50/p99 latency, the throughput ratios, CPU time per request of
  * each process and the load average (the machine may be shared: CPU per request is steadier than wall
  * time), then a summary table of both profiles. Loopback only; bounded counts.
- * Profile moat with MOAT_BENCH_PROF=<private dir>.
+ * Profile moat with MOAT_BENCH_PROF=<private dir>; pass it more node flags with MOAT_BENCH_NODE_FLAGS (e.g.
+ * "--trace-gc-nvp") and send its stdout to a file with MOAT_BENCH_STDOUT=<file>.
  *
- * Usage: npm run bench:gateway [-- --requests 20000 --llm-requests 6000 --rounds 2 --concurrency 64 --accounts 500 --profiles instant,llm]
+ * Usage: npm run bench:gateway [-- --requests 20000 --llm-requests 6000 --rounds 3 --concurrency 64 --accounts 500 --profiles instant,llm]
  */
 import http from "node:http";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -234,8 +235,8 @@ async function runProfile(profile: "instant" | "llm", o: RunOptions): Promise<Pr
       join(dir, "moat.yaml"),
       `listen: { host: 127.0.0.1, port: 0 }\nmode: enforce\nupstreams:\n  openai: { url: "${stubUrl}", apiKey: sk-bench }\nkeys:\n${keys}\nadmin: { token: bench-admin-token-0000000000 }\ndataDir: data\n`,
     );
-    const prof = process.env["MOAT_BENCH_PROF"] ? ["--cpu-prof", "--cpu-prof-dir", process.env["MOAT_BENCH_PROF"]] : [];
-    const gw = spawn(...onCpu(1, process.execPath, [...prof, join(root, "bin/moat.mjs"), "serve", "-c", join(dir, "moat.yaml")]), { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+    const prof = [...(process.env["MOAT_BENCH_PROF"] ? ["--cpu-prof", "--cpu-prof-dir", process.env["MOAT_BENCH_PROF"]] : []), ...(process.env["MOAT_BENCH_NODE_FLAGS"] ?? "").split(" ").filter(Boolean)];
+    const gw = spawn(...onCpu(1, process.execPath, [...prof, join(root, "bin/moat.mjs"), "serve", "-c", join(dir, "moat.yaml")]), { cwd: dir, stdio: ["ignore", process.env["MOAT_BENCH_STDOUT"] ? openSync(process.env["MOAT_BENCH_STDOUT"], "w") : "ignore", "pipe"] });
     children.push(gw);
     const gwUrl = await waitFor(gw, "stderr", /listening on (http:\/\/\S+)/);
 
@@ -278,6 +279,13 @@ async function runProfile(profile: "instant" | "llm", o: RunOptions): Promise<Pr
     }
     const metrics = await (await fetch(`${gwUrl}/admin/metrics`, { headers: { authorization: "Bearer bench-admin-token-0000000000" } })).text();
     const metric = (re: RegExp) => Number(re.exec(metrics)?.[1] ?? NaN) * 1000;
+    const gcLine = (kind: string): string => {
+      const n = metric(new RegExp(`^moat_gc_pause_seconds_count\\{kind="${kind}"\\} (\\S+)$`, "m")) / 1000;
+      if (!(n > 0)) return `no ${kind} GC`;
+      const q = (x: string) => metric(new RegExp(`^moat_gc_pause_seconds\\{kind="${kind}",quantile="${x}"\\} (\\S+)$`, "m")).toFixed(2);
+      const sum = metric(new RegExp(`^moat_gc_pause_seconds_sum\\{kind="${kind}"\\} (\\S+)$`, "m"));
+      return `${n} ${kind === "minor" ? "scavenges" : "major"} (total ${sum.toFixed(0)} ms), p50 ${q("0.5")} ms, p99 ${q("0.99")} ms, max ${q("1")} ms`;
+    };
     const late = (q: string) => metric(new RegExp(`^moat_event_loop_delay_seconds\\{quantile="${q}"\\} (\\S+)$`, "m")) - 10;
     const res: ProfileResult = {
       label,
@@ -304,6 +312,8 @@ async function runProfile(profile: "instant" | "llm", o: RunOptions): Promise<Pr
         `CPU per request: moat ${res.moatCpuUs.toFixed(0)} us, bare proxy ${res.bareCpuUs.toFixed(0)} us, upstream stub ${res.stubCpuUs.toFixed(0)} us (during moat's rounds)`,
         `engine work deferred after forwarding (last 2048 batches): p50 ${metric(/^moat_engine_deferred_seconds\{quantile="0.5"\} (\S+)$/m).toFixed(3)} ms per exchange`,
         `moat's event loop ran a 10 ms timer late (since start, warm-up included) by: p50 ${late("0.5").toFixed(2)} ms, p99 ${late("0.99").toFixed(2)} ms, max ${late("1").toFixed(1)} ms`,
+        `moat's GC pauses (since start): ${gcLine("minor")}; ${gcLine("major")}`,
+        `added p99 per round (moat minus direct of the same round): ${moat.map((m, i) => (quantile(m.latenciesMs, 0.99) - quantile((direct[i] as Round).latenciesMs, 0.99)).toFixed(2)).join(", ")} ms`,
         `load average: ${(load1 ?? 0).toFixed(2)} before, ${(loadAfter ?? 0).toFixed(2)} after (${o.cpus} CPUs)`,
         "",
       ].join("\n"),
@@ -327,7 +337,7 @@ async function main(): Promise<void> {
       "llm-requests": { type: "string", default: "6000" },
       concurrency: { type: "string", default: "64" },
       accounts: { type: "string", default: "500" },
-      rounds: { type: "string", default: "2" },
+      rounds: { type: "string", default: "3" },
     },
   });
   if (values.role === "stub") return runStubRole(values.profile ?? "instant");

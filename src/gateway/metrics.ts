@@ -4,7 +4,7 @@
  * when scraped. Label sets are small and fixed so cardinality stays bounded.
  */
 
-import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
+import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from "node:perf_hooks";
 
 /** Counter names (without labels). */
 export type CounterName =
@@ -41,6 +41,20 @@ const HELP: Readonly<Record<CounterName, string>> = {
   moat_overrides_total: "Admin overrides applied, by action.",
   moat_policy_reloads_total: "Policy reloads, by result.",
 };
+
+/** GC pauses of one kind: count and total since start, and the latest ones for quantiles. */
+export class GcPauses {
+  count = 0;
+  totalSeconds = 0;
+  maxSeconds = 0;
+  readonly recent = new RecentSamples(1024);
+  add(seconds: number): void {
+    this.count++;
+    this.totalSeconds += seconds;
+    if (seconds > this.maxSeconds) this.maxSeconds = seconds;
+    this.recent.add(seconds);
+  }
+}
 
 /** A tiny quantile sketch: a ring of the latest samples (enough for p50/p99 of a live gauge). */
 export class RecentSamples {
@@ -83,16 +97,28 @@ export class Metrics {
   readonly feedLagSeconds = new RecentSamples();
   /** Event-loop delay, sampled with a 10 ms timer once `watchEventLoop` ran: every stall of the process shows here. */
   private loopDelay: IntervalHistogram | null = null;
+  /** Garbage-collection pauses since `watchEventLoop`, young generation (scavenges) apart from the rest (mark-compact, incremental steps…). */
+  readonly gcMinor = new GcPauses();
+  readonly gcMajor = new GcPauses();
+  private gcObserver: PerformanceObserver | null = null;
 
-  /** Starts sampling event-loop delay (10 ms resolution); `stopWatching` ends it. */
+  /** Starts sampling event-loop delay (10 ms resolution) and recording GC pauses; `stopWatching` ends both. */
   watchEventLoop(): void {
     if (this.loopDelay !== null) return;
     this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
     this.loopDelay.enable();
+    this.gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const kind = (e as { detail?: { kind?: number } }).detail?.kind;
+        (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR ? this.gcMinor : this.gcMajor).add(e.duration / 1000);
+      }
+    });
+    this.gcObserver.observe({ entryTypes: ["gc"] });
   }
 
   stopWatching(): void {
     this.loopDelay?.disable();
+    this.gcObserver?.disconnect();
   }
 
   inc(name: CounterName, labels?: Readonly<Record<string, string>>, by = 1): void {
@@ -160,6 +186,19 @@ export class Metrics {
       const name = "moat_event_loop_delay_seconds";
       lines.push(`# HELP ${name} Interval between runs of a 10 ms timer since start (10 ms plus any stall of the event loop, which delays every request in flight).`, `# TYPE ${name} summary`);
       lines.push(`${name}{quantile="0.5"} ${h.percentile(50) / 1e9}`, `${name}{quantile="0.99"} ${h.percentile(99) / 1e9}`, `${name}{quantile="1"} ${h.max / 1e9}`);
+    }
+    for (const [kind, g] of [["minor", this.gcMinor], ["major", this.gcMajor]] as const) {
+      if (g.count === 0) continue;
+      const name = "moat_gc_pause_seconds";
+      if (kind === "minor" || this.gcMinor.count === 0)
+        lines.push(`# HELP ${name} Garbage-collection pauses since start (minor: young-generation scavenges; major: mark-compact and the rest). A pause delays every request in flight.`, `# TYPE ${name} summary`);
+      lines.push(
+        `${name}{kind="${kind}",quantile="0.5"} ${g.recent.quantile(0.5)}`,
+        `${name}{kind="${kind}",quantile="0.99"} ${g.recent.quantile(0.99)}`,
+        `${name}{kind="${kind}",quantile="1"} ${g.maxSeconds}`,
+        `${name}_sum{kind="${kind}"} ${g.totalSeconds}`,
+        `${name}_count{kind="${kind}"} ${g.count}`,
+      );
     }
     for (const [name, g] of Object.entries(gauges)) lines.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${g.value}`);
     return `${lines.join("\n")}\n`;
