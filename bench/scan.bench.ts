@@ -28,6 +28,7 @@ import { AccountState, StoreArena, accountFacts, settledFacts } from "../src/cor
 import { resolveEngineConfig } from "../src/core/engine/config.ts";
 import type { Engine } from "../src/core/engine/engine.ts";
 import { analyseRequest } from "../src/core/features/request-features.ts";
+import { ContentCache } from "../src/core/features/content-cache.ts";
 import { createEnricher } from "../src/enrich/index.ts";
 import { openEvents, readAccounts, readAndParseBaseline } from "../src/ingest/index.ts";
 import { runScan } from "../src/scan/run-scan.ts";
@@ -135,16 +136,18 @@ async function ingestOnly(path: string): Promise<number> {
   return n;
 }
 
-/** Ingest plus the per-request features the engine computes for each exchange. */
+/** Ingest plus the per-request features the engine computes for each exchange (with the scan's content cache). */
 async function ingestAndFeatures(path: string): Promise<number> {
   const enricher = createEnricher();
+  const cache = new ContentCache();
   const { events } = openEvents([path]);
   let n = 0;
   let sink = 0;
   for await (const ev of events) {
-    sink += analyseRequest(ev, enricher).cot;
+    sink += analyseRequest(ev, enricher, cache).cot;
     n++;
   }
+  process.stderr.write(` [content cache: ${((100 * cache.hits) / Math.max(1, cache.hits + cache.misses)).toFixed(1)}% hits, ${fmtInt(cache.size)} entries]`);
   return sink < 0 ? -1 : n;
 }
 
@@ -157,10 +160,11 @@ async function buildAccountStates(path: string, accountsPath: string | undefined
   const states = new Map<string, AccountState>();
   // Stores carved from an arena and facts settled after the first exchange, as the engine does.
   const arena = new StoreArena();
+  const cache = new ContentCache();
   const { events } = openEvents([path]);
   let n = 0;
   for await (const ev of events) {
-    const f = analyseRequest(ev, enricher);
+    const f = analyseRequest(ev, enricher, cache);
     let a = states.get(f.accountId);
     if (a === undefined) {
       a = new AccountState(f.accountId, maxIpKeys, arena);

@@ -13,6 +13,7 @@ import type { IngestStats } from "../ingest/index.ts";
 import { createEnricher } from "../enrich/index.ts";
 import { analyseRequest } from "../core/features/request-features.ts";
 import type { RequestFeatures } from "../core/features/request-features.ts";
+import { ContentCache } from "../core/features/content-cache.ts";
 import type { WorkerInput, WorkerMessage } from "./analysed-stream.ts";
 import { packFeatures, transfer } from "./feature-batch.ts";
 
@@ -38,10 +39,12 @@ async function run(port: NonNullable<typeof parentPort>, input: WorkerInput): Pr
   };
   try {
     const enricher = createEnricher();
+    // Repeated prompt text (re-sent history, shared system prompts, re-sent problems) is analysed once.
+    const cache = new ContentCache();
     const { events, stats } = openEvents(input.sources, { ...(input.reorderWindowMs !== undefined ? { reorderWindowMs: input.reorderWindowMs } : {}), cwd: input.cwd });
     let features: RequestFeatures[] = [];
     for await (const ev of events) {
-      features.push(analyseRequest(ev, enricher));
+      features.push(analyseRequest(ev, enricher, cache));
       if (features.length >= BATCH) {
         await send({ kind: "batch", packed: packFeatures(features), stats: snapshot(stats) });
         features = [];

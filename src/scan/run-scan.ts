@@ -13,6 +13,7 @@ import { UserError } from "../cli/user-error.ts";
 import { resolveSources } from "../ingest/sources.ts";
 import { openAnalysed } from "./analysed-stream.ts";
 import { analyseRequest } from "../core/features/request-features.ts";
+import { ContentCache } from "../core/features/content-cache.ts";
 
 export interface ScanOptions {
   readonly events: readonly string[];
@@ -75,10 +76,11 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     const opened = openEvents(opts.events, { ...windowOpt, ...(opts.stdin ? { stdin: opts.stdin } : {}) });
     stats = opened.stats;
     opts.onStart?.(stats, engine);
+    const cache = new ContentCache();
     for await (const ev of opened.events) {
       if (ev.t < from) from = ev.t;
       if (ev.t > to) to = ev.t;
-      engine.ingestAnalysed(analyseRequest(ev, opts.enricher));
+      engine.ingestAnalysed(analyseRequest(ev, opts.enricher, cache));
     }
   }
   if (stats.events === 0 && stats.badLines === 0) throw new UserError("EMPTY_INPUT", `the traffic log has no events (${opts.events.join(", ")}): check the path, or that the file is not empty`);

@@ -5,7 +5,9 @@
 import type { TimedEvent } from "../model/traffic.ts";
 import type { Enricher, NetClass } from "../ports/enricher.ts";
 import { viewPrompt, cotElicitation, categorize, skeleton, minhash, lshBands, hash32, hashHex } from "../text/index.ts";
-import type { Category } from "../text/index.ts";
+import type { Category, PromptView } from "../text/index.ts";
+import { contentKey } from "./content-cache.ts";
+import type { ContentCache, ContentFeatures } from "./content-cache.ts";
 
 export const CATEGORIES: readonly Category[] = ["reasoning", "coding", "agentic", "instruction", "other"];
 
@@ -74,17 +76,36 @@ export function problemHash(text: string): number {
   return h >>> 0;
 }
 
-/** Computes the features of one exchange. Pure: same event and enricher, same features. */
-export function analyseRequest(ev: TimedEvent, enricher: Enricher): RequestFeatures {
-  const e = ev.event;
-  const req = e.request;
-  const view = viewPrompt(req, e.prompt);
+/** The features that depend only on the prompt text (system, last user turn, and whether tools are in play). */
+function contentFeatures(view: PromptView): ContentFeatures {
   const focus = view.system.length > 0 ? `${view.system}\n${view.lastUser}` : view.lastUser;
   const cot = cotElicitation(focus);
   const cat = categorize(view);
   const skel = skeleton(view.lastUser.length > 0 ? view.lastUser : focus);
   const sig = minhash(skel);
   const bands = lshBands(sig, 4).map((k, i) => i * 4294967296 + hash32(k));
+  return {
+    cot: cot.score,
+    cotCues: Object.freeze(cot.cues),
+    category: cat.category,
+    skeletonHash: hash32(skel),
+    templateBands: Object.freeze(bands),
+    problemHash: problemHash(view.lastUser),
+  };
+}
+
+/**
+ * Computes the features of one exchange. Pure: same event and enricher, same features. A `cache` (one per
+ * reader) skips the content analysis of text seen before; the result is the same with or without it.
+ */
+export function analyseRequest(ev: TimedEvent, enricher: Enricher, cache?: ContentCache): RequestFeatures {
+  const e = ev.event;
+  const req = e.request;
+  const view = viewPrompt(req, e.prompt);
+  const content =
+    cache === undefined
+      ? contentFeatures(view)
+      : cache.get(contentKey(view.system, view.lastUser, view.toolNames.length > 0, view.hasToolUse || view.hasToolResult), () => contentFeatures(view));
   const maxTokens = num(req?.["max_tokens"]) ?? num(req?.["max_completion_tokens"]);
   const thinking = thinkingOf(req);
   const client = e.user_agent ? enricher.client(e.user_agent) : { family: "unknown", version: null };
@@ -104,12 +125,12 @@ export function analyseRequest(ev: TimedEvent, enricher: Enricher): RequestFeatu
   return {
     t: ev.t,
     accountId: e.account_id,
-    cot: cot.score,
-    cotCues: cot.cues,
-    category: cat.category,
-    skeletonHash: hash32(skel),
-    templateBands: bands,
-    problemHash: problemHash(view.lastUser),
+    cot: content.cot,
+    cotCues: content.cotCues,
+    category: content.category,
+    skeletonHash: content.skeletonHash,
+    templateBands: content.templateBands,
+    problemHash: content.problemHash,
     paramFp,
     model: e.model ?? (typeof req?.["model"] === "string" ? (req["model"] as string) : null),
     ip: e.ip ?? null,
