@@ -16,10 +16,10 @@ import type { DetectionPort } from "./detection-port.ts";
 import type { Metrics } from "./metrics.ts";
 
 /**
- * One `setImmediate` turn feeds exchanges for about this long, then yields back to I/O, so a batch never
- * stalls the responses in flight for more than a couple of milliseconds.
+ * One `setImmediate` turn feeds exchanges for about this long, then yields back to I/O: a response event
+ * that arrives during a turn waits for the rest of it, so turns stay well under the gateway's latency budget.
  */
-const TURN_BUDGET_MS = 2;
+const TURN_BUDGET_MS = 0.3;
 /** Past this many waiting exchanges a turn feeds the excess whatever it costs: under overload the queue (and the lag of decisions behind the traffic) stays bounded. */
 const HIGH_WATER = 2048;
 
@@ -82,7 +82,7 @@ export class DeferredFeed {
       } catch {
         metrics.inc("moat_engine_errors_total");
       }
-      if ((n & 7) === 0 || n === len) {
+      if ((n & 1) === 0 || n === len) {
         t1 = performance.now();
         if (n >= must && t1 - t0 >= budgetMs) break;
       }
