@@ -1,19 +1,22 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { FeatureUnpacker, packFeatures, transfer } from "./feature-batch.ts";
-import type { RequestFeatures } from "../core/features/request-features.ts";
+import { ContentIds, FeaturePacker, FeatureUnpacker, transfer } from "./feature-batch.ts";
+import type { PackedFeatures } from "./feature-batch.ts";
+import { analyseContent } from "../core/features/request-features.ts";
+import type { ContentInput, ContextFeatures, RequestFeatures } from "../core/features/request-features.ts";
 
-function features(i: number): RequestFeatures {
+const INPUTS: readonly ContentInput[] = [
+  { system: "", lastUser: "Let's think step by step: how many apples are left if I eat 3 of 7?", toolsDefined: false, toolTurns: false },
+  { system: "You are an autonomous agent.", lastUser: "Fix the failing test in src/app.py", toolsDefined: true, toolTurns: true },
+  { system: "Be brief.", lastUser: "", toolsDefined: false, toolTurns: true },
+  { system: "", lastUser: "Write a python function that reverses a list.", toolsDefined: true, toolTurns: false },
+];
+
+function context(i: number): ContextFeatures {
   const full = i % 2 === 0;
   return {
     t: 1_776_816_000_000 + i * 1234,
     accountId: `acct_${i % 3}`,
-    cot: full ? 0.75 : 0,
-    cotCues: full ? ["step_by_step", "show_work"] : [],
-    category: full ? "reasoning" : "other",
-    skeletonHash: (0xdeadbeef + i) >>> 0,
-    templateBands: full ? [1, 4294967296 + 7, 2 * 4294967296 + 4294967295, 3 * 4294967296] : [5],
-    problemHash: (i * 2654435761) >>> 0,
     paramFp: `fp${i % 2}`,
     model: full ? "model-a" : null,
     ip: full ? "203.0.113.7" : null,
@@ -30,24 +33,66 @@ function features(i: number): RequestFeatures {
   };
 }
 
-test("packed features read back equal to the originals, batch after batch, after a trip through structured clone", () => {
+/** Exchange i: context i and one of the inputs, repeating. */
+function expected(i: number): RequestFeatures {
+  return { ...context(i), ...analyseContent(INPUTS[(i * 7) % INPUTS.length]!) };
+}
+
+function roundTrip(packer: FeaturePacker, unpacker: FeatureUnpacker, from: number, to: number): void {
+  for (let i = from; i < to; i++) packer.add(context(i), INPUTS[(i * 7) % INPUTS.length]!);
+  const packed = packer.take();
+  assert.equal(transfer(packed).length, 5);
+  unpacker.load(structuredClone(packed));
+  for (let i = 0; i < to - from; i++) assert.deepEqual({ ...unpacker.get(i) }, expected(from + i));
+}
+
+test("packed exchanges read back equal to the in-process analysis, batch after batch, after a trip through structured clone", () => {
+  const packer = new FeaturePacker();
   const unpacker = new FeatureUnpacker();
-  for (const [from, to] of [[0, 5], [5, 6], [6, 12]] as const) {
-    const originals = Array.from({ length: to - from }, (_, k) => features(from + k));
-    const packed = packFeatures(originals);
-    assert.equal(transfer(packed).length, 3);
-    const received = structuredClone(packed);
-    unpacker.load(received);
-    for (let i = 0; i < originals.length; i++) {
-      const f = unpacker.get(i);
-      assert.deepEqual({ ...f, templateBands: [...f.templateBands], cotCues: [...f.cotCues] }, originals[i]);
-    }
-  }
+  for (const [from, to] of [[0, 5], [5, 6], [6, 40]] as const) roundTrip(packer, unpacker, from, to);
 });
 
-test("exchanges are read in order: a skipped one is an error, not a silent mix-up of template bands", () => {
+test("each distinct content crosses once: later exchanges with the same content carry only its number", () => {
+  const packer = new FeaturePacker();
+  for (let i = 0; i < 40; i++) packer.add(context(i), INPUTS[i % INPUTS.length]!);
+  const first = packer.take();
+  assert.equal(first.newIds.length, INPUTS.length);
+  for (let i = 0; i < 40; i++) packer.add(context(i), INPUTS[i % INPUTS.length]!);
+  assert.equal(packer.take().newIds.length, 0);
+});
+
+test("with a content table too small for the traffic, features stay exact and the receiver forgets what the sender dropped", () => {
+  const packer = new FeaturePacker(new ContentIds(150));
   const unpacker = new FeatureUnpacker();
-  unpacker.load(packFeatures([features(0), features(1), features(2)]));
+  for (let k = 0; k < 10; k++) roundTrip(packer, unpacker, k * 7, k * 7 + 7);
+  assert.ok(unpacker.contentsHeld <= INPUTS.length + 7, `held ${unpacker.contentsHeld}`);
+});
+
+test("the content id table stays within its character bound and reports every id it lets go", () => {
+  const ids = new ContentIds(1000);
+  const given = new Set<number>();
+  for (let i = 0; i < 5000; i++) given.add(ids.idOf(`text number ${i}`));
+  assert.equal(given.size, 5000, "ids are never reused");
+  const dropped = ids.takeDropped();
+  assert.ok(ids.size <= 1000 / 13 + 1, `held ${ids.size}`);
+  assert.equal(dropped.length + ids.size, 5000, "every id is either held or reported dropped");
+  assert.deepEqual(ids.takeDropped(), []);
+});
+
+test("exchanges are read in order: a skipped one is an error, not a silent mix-up", () => {
+  const packer = new FeaturePacker();
+  for (let i = 0; i < 3; i++) packer.add(context(i), INPUTS[0]!);
+  const unpacker = new FeatureUnpacker();
+  unpacker.load(packer.take());
   unpacker.get(0);
   assert.throws(() => unpacker.get(2), /in order/);
+});
+
+test("a content number the receiver never got is an error, not made-up features", () => {
+  const packer = new FeaturePacker();
+  packer.add(context(0), INPUTS[0]!);
+  const packed: PackedFeatures = { ...packer.take(), newIds: new Uint32Array(0), newFlags: new Uint8Array(0), newTexts: [] };
+  const unpacker = new FeatureUnpacker();
+  unpacker.load(packed);
+  assert.throws(() => unpacker.get(0), /never sent/);
 });

@@ -1,108 +1,218 @@
 /**
  * A batch of analysed exchanges in a compact form for the trip between threads: numbers in typed arrays
  * (transferred, not copied) and strings in one flat array (copied as bytes), instead of one cloned object
- * per exchange. The sending thread is the scan's bottleneck, so it only fills arrays; the receiving thread
- * interns the strings it keeps (account ids, models) and reads exchanges into one reused object.
+ * per exchange. The sending thread (the worker) reads, parses and computes each exchange's context features;
+ * the content analysis (CoT cues, category, skeleton, MinHash) runs on the receiving thread, once per
+ * distinct content: the sender numbers each distinct content input (`ContentIds`) and sends its text only
+ * the first time, later exchanges carry the number. Traffic repeats content a lot (re-sent history, shared
+ * system prompts, re-sent problems), so this moves the costliest analysis to the thread with spare time and
+ * runs it once per text. The receiver interns the strings it keeps (account ids, models) and reads exchanges
+ * into one reused object.
  */
-import type { Category } from "../core/text/index.ts";
 import type { NetClass } from "../core/ports/enricher.ts";
-import type { RequestFeatures } from "../core/features/request-features.ts";
+import type { ContentInput, ContextFeatures, RequestFeatures } from "../core/features/request-features.ts";
+import { analyseContent } from "../core/features/request-features.ts";
+import type { ContentFeatures } from "../core/features/content-cache.ts";
+import { DEFAULT_CACHE_CHARS, contentKey } from "../core/features/content-cache.ts";
 
 /** What crosses the thread boundary (structured-clone friendly; `transfer()` lists the buffers). */
 export interface PackedFeatures {
   readonly length: number;
-  /** t, cot, maxTokens, thinkingBudget, asn per exchange (NaN = null). */
+  /** t, maxTokens, thinkingBudget, asn per exchange (NaN = null). */
   readonly nums: Float64Array;
-  /** skeletonHash, problemHash, ipHash, turns, agenticLoop, band count per exchange. */
+  /** content id, ipHash, turns, agenticLoop per exchange. */
   readonly ints: Uint32Array;
-  /** accountId, category, paramFp, model, ip, ipPrefix, netClass, client, userAgent, cotCues (joined) per exchange. */
+  /** accountId, paramFp, model, ip, ipPrefix, netClass, client, userAgent per exchange. */
   readonly strings: readonly (string | null)[];
-  /** Template bands of all exchanges, in order. */
-  readonly bands: Float64Array;
+  /** Content first numbered in this batch: ids, flags (bit 0 tools defined, bit 1 tool turns), texts (system, last user per id). */
+  readonly newIds: Uint32Array;
+  readonly newFlags: Uint8Array;
+  readonly newTexts: readonly string[];
+  /** Content ids the receiver may forget once this batch is read (never used again). */
+  readonly dropped: Uint32Array;
 }
 
-const NUMS = 5;
-const INTS = 6;
-const STRS = 10;
+const NUMS = 4;
+const INTS = 4;
+const STRS = 8;
 /** Past this many interned strings the receiver starts a new table (bounded on logs with endless distinct ids). */
 const MAX_INTERNED = 1 << 20;
-/** Cue ids never contain it (they are fixed identifiers): joins a cue list into one string. */
-const CUE_SEP = "\u0001";
+/** Longer content inputs get an id of their own each time and are forgotten after their batch. */
+const MAX_KEY_CHARS = 64 * 1024;
 
 const orNaN = (v: number | null): number => (v === null ? Number.NaN : v);
 const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
-/** Packs analysed exchanges for another thread. */
-export function packFeatures(features: readonly RequestFeatures[]): PackedFeatures {
-  const n = features.length;
-  const nums = new Float64Array(n * NUMS);
-  const ints = new Uint32Array(n * INTS);
-  const strings = new Array<string | null>(n * STRS);
-  let bandCount = 0;
-  for (const f of features) bandCount += f.templateBands.length;
-  const bands = new Float64Array(bandCount);
-  let b = 0;
-  for (let i = 0; i < n; i++) {
-    const f = features[i]!;
-    const p = i * NUMS;
-    nums[p] = f.t;
-    nums[p + 1] = f.cot;
-    nums[p + 2] = orNaN(f.maxTokens);
-    nums[p + 3] = orNaN(f.thinkingBudget);
-    nums[p + 4] = orNaN(f.asn);
-    const q = i * INTS;
-    ints[q] = f.skeletonHash;
-    ints[q + 1] = f.problemHash;
-    ints[q + 2] = f.ipHash;
-    ints[q + 3] = f.turns;
-    ints[q + 4] = f.agenticLoop ? 1 : 0;
-    ints[q + 5] = f.templateBands.length;
-    for (const band of f.templateBands) bands[b++] = band;
-    const r = i * STRS;
-    strings[r] = f.accountId;
-    strings[r + 1] = f.category;
-    strings[r + 2] = f.paramFp;
-    strings[r + 3] = f.model;
-    strings[r + 4] = f.ip;
-    strings[r + 5] = f.ipPrefix;
-    strings[r + 6] = f.netClass;
-    strings[r + 7] = f.client;
-    strings[r + 8] = f.userAgent;
-    strings[r + 9] = f.cotCues.length === 0 ? "" : f.cotCues.join(CUE_SEP);
+/**
+ * The sender's numbering of distinct content inputs, bounded like `ContentCache`: two generations by key
+ * characters; an id left in the older generation when it is dropped is reported in `dropped` so the receiver
+ * forgets its features too. Ids are never reused.
+ */
+export class ContentIds {
+  private young = new Map<string, number>();
+  private old = new Map<string, number>();
+  private youngChars = 0;
+  private nextId = 0;
+  private readonly genChars: number;
+  /** Ids released since the last `takeDropped`. */
+  private dropped: number[] = [];
+  /** Whether the last `idOf` numbered a new content. */
+  isNew = false;
+
+  constructor(maxChars: number = DEFAULT_CACHE_CHARS) {
+    if (!(maxChars >= 2)) throw new RangeError(`content id table size must be >= 2 characters, got ${maxChars}`);
+    this.genChars = Math.floor(maxChars / 2);
   }
-  return { length: n, nums, ints, strings, bands };
+
+  /** Ids held (both generations). */
+  get size(): number {
+    return this.young.size + this.old.size;
+  }
+
+  /** The id of `key`; `isNew` tells whether it was numbered just now. */
+  idOf(key: string): number {
+    const y = this.young.get(key);
+    if (y !== undefined) {
+      this.isNew = false;
+      return y;
+    }
+    const o = this.old.get(key);
+    if (o !== undefined) {
+      this.isNew = false;
+      this.old.delete(key);
+      this.put(key, o);
+      return o;
+    }
+    this.isNew = true;
+    const id = this.nextId++;
+    if (id >= 0xffffffff) throw new RangeError("content id table: more than 2^32 - 1 distinct contents");
+    if (key.length <= MAX_KEY_CHARS && key.length <= this.genChars) this.put(key, id);
+    else this.dropped.push(id);
+    return id;
+  }
+
+  private put(key: string, id: number): void {
+    if (this.youngChars + key.length > this.genChars) {
+      for (const gone of this.old.values()) this.dropped.push(gone);
+      this.old = this.young;
+      this.young = new Map();
+      this.youngChars = 0;
+    }
+    this.young.set(key, id);
+    this.youngChars += key.length;
+  }
+
+  /** Ids released since the last call. */
+  takeDropped(): number[] {
+    const d = this.dropped;
+    this.dropped = [];
+    return d;
+  }
+}
+
+/** Fills one batch on the sending side: `add` each exchange, then `take` the packed batch. */
+export class FeaturePacker {
+  private ctx: ContextFeatures[] = [];
+  private ids: number[] = [];
+  private newIds: number[] = [];
+  private newFlags: number[] = [];
+  private newTexts: string[] = [];
+
+  constructor(private readonly contentIds: ContentIds = new ContentIds()) {}
+
+  /** Exchanges added since the last `take`. */
+  get length(): number {
+    return this.ctx.length;
+  }
+
+  add(ctx: ContextFeatures, input: ContentInput): void {
+    const ids = this.contentIds;
+    const id = ids.idOf(contentKey(input.system, input.lastUser, input.toolsDefined, input.toolTurns));
+    if (ids.isNew) {
+      this.newIds.push(id);
+      this.newFlags.push((input.toolsDefined ? 1 : 0) | (input.toolTurns ? 2 : 0));
+      this.newTexts.push(input.system, input.lastUser);
+    }
+    this.ctx.push(ctx);
+    this.ids.push(id);
+  }
+
+  /** The packed batch of the exchanges added since the last call. */
+  take(): PackedFeatures {
+    const features = this.ctx;
+    const n = features.length;
+    const nums = new Float64Array(n * NUMS);
+    const ints = new Uint32Array(n * INTS);
+    const strings = new Array<string | null>(n * STRS);
+    for (let i = 0; i < n; i++) {
+      const f = features[i]!;
+      const p = i * NUMS;
+      nums[p] = f.t;
+      nums[p + 1] = orNaN(f.maxTokens);
+      nums[p + 2] = orNaN(f.thinkingBudget);
+      nums[p + 3] = orNaN(f.asn);
+      const q = i * INTS;
+      ints[q] = this.ids[i]!;
+      ints[q + 1] = f.ipHash;
+      ints[q + 2] = f.turns;
+      ints[q + 3] = f.agenticLoop ? 1 : 0;
+      const r = i * STRS;
+      strings[r] = f.accountId;
+      strings[r + 1] = f.paramFp;
+      strings[r + 2] = f.model;
+      strings[r + 3] = f.ip;
+      strings[r + 4] = f.ipPrefix;
+      strings[r + 5] = f.netClass;
+      strings[r + 6] = f.client;
+      strings[r + 7] = f.userAgent;
+    }
+    const packed: PackedFeatures = {
+      length: n,
+      nums,
+      ints,
+      strings,
+      newIds: Uint32Array.from(this.newIds),
+      newFlags: Uint8Array.from(this.newFlags),
+      newTexts: this.newTexts,
+      dropped: Uint32Array.from(this.contentIds.takeDropped()),
+    };
+    this.ctx = [];
+    this.ids = [];
+    this.newIds = [];
+    this.newFlags = [];
+    this.newTexts = [];
+    return packed;
+  }
 }
 
 /** The buffers of a packed batch, for `postMessage(batch, transfer(batch))`. */
 export function transfer(p: PackedFeatures): ArrayBuffer[] {
-  return [p.nums.buffer as ArrayBuffer, p.ints.buffer as ArrayBuffer, p.bands.buffer as ArrayBuffer];
+  return [p.nums.buffer, p.ints.buffer, p.newIds.buffer, p.newFlags.buffer, p.dropped.buffer] as ArrayBuffer[];
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const NO_CUES: readonly string[] = Object.freeze([]);
-
 /**
- * The receiving side: reads exchanges back. `get` fills and returns one reused object (valid until the next
- * `get`): the engine reads features and does not keep them. Account ids and models are interned, so the
- * engine's maps and every account's last model share one string each.
+ * The receiving side: analyses each new content once and reads exchanges back. `get` fills and returns one
+ * reused object (valid until the next `get`): the engine reads features and does not keep them. Account ids
+ * and models are interned, so the engine's maps and every account's last model share one string each.
  */
 export class FeatureUnpacker {
   private readonly interned = new Map<string, string>();
-  /** Cue lists by joined string, split once. */
-  private readonly cues = new Map<string, readonly string[]>();
+  /** Content features by id, for the ids the sender still holds. */
+  private readonly contents = new Map<number, ContentFeatures>();
+  /** Ids the previous batch released: forgotten when the next one is loaded. */
+  private pendingDrops: Uint32Array = new Uint32Array(0);
   private batch: PackedFeatures | null = null;
-  private bandStart = 0;
   private next = 0;
-  private readonly bandsOut: number[] = [];
   private readonly f: Mutable<RequestFeatures> = {
     t: 0,
     accountId: "",
     cot: 0,
-    cotCues: NO_CUES,
+    cotCues: [],
     category: "other",
     skeletonHash: 0,
-    templateBands: this.bandsOut,
+    templateBands: [],
     problemHash: 0,
     paramFp: "",
     model: null,
@@ -119,12 +229,22 @@ export class FeatureUnpacker {
     thinkingBudget: null,
   };
 
-  /** Takes a new batch; its exchanges are then read in order with `get(0..length-1)`. */
+  /** Content features held (bounded by the sender's table). */
+  get contentsHeld(): number {
+    return this.contents.size;
+  }
+
+  /** Takes a new batch (analysing the content it numbers); its exchanges are then read in order with `get(0..length-1)`. */
   load(p: PackedFeatures): void {
     if (this.interned.size > MAX_INTERNED) this.interned.clear();
-    if (this.cues.size > MAX_INTERNED) this.cues.clear();
+    for (const id of this.pendingDrops) this.contents.delete(id);
+    for (let k = 0; k < p.newIds.length; k++) {
+      const flags = p.newFlags[k]!;
+      const input: ContentInput = { system: p.newTexts[2 * k]!, lastUser: p.newTexts[2 * k + 1]!, toolsDefined: (flags & 1) !== 0, toolTurns: (flags & 2) !== 0 };
+      this.contents.set(p.newIds[k]!, analyseContent(input));
+    }
+    this.pendingDrops = p.dropped;
     this.batch = p;
-    this.bandStart = 0;
     this.next = 0;
   }
 
@@ -136,51 +256,40 @@ export class FeatureUnpacker {
     return s;
   }
 
-  private cueList(joined: string): readonly string[] {
-    if (joined.length === 0) return NO_CUES;
-    let c = this.cues.get(joined);
-    if (c === undefined) {
-      c = Object.freeze(joined.split(CUE_SEP));
-      this.cues.set(joined, c);
-    }
-    return c;
-  }
-
-  /** The i-th exchange of the loaded batch; call in increasing order of i (bands are read sequentially). */
+  /** The i-th exchange of the loaded batch; call in increasing order of i. */
   get(i: number): RequestFeatures {
     const p = this.batch!;
     if (i !== this.next) throw new Error(`FeatureUnpacker.get: exchanges are read in order (expected ${this.next}, got ${i})`);
+    this.next = i + 1;
     const f = this.f;
     const n = i * NUMS;
     f.t = p.nums[n]!;
-    f.cot = p.nums[n + 1]!;
-    f.maxTokens = orNull(p.nums[n + 2]!);
-    f.thinkingBudget = orNull(p.nums[n + 3]!);
-    f.asn = orNull(p.nums[n + 4]!);
+    f.maxTokens = orNull(p.nums[n + 1]!);
+    f.thinkingBudget = orNull(p.nums[n + 2]!);
+    f.asn = orNull(p.nums[n + 3]!);
     const q = i * INTS;
-    f.skeletonHash = p.ints[q]!;
-    f.problemHash = p.ints[q + 1]!;
-    f.ipHash = p.ints[q + 2]!;
-    f.turns = p.ints[q + 3]!;
-    f.agenticLoop = p.ints[q + 4] === 1;
-    const nb = p.ints[q + 5]!;
-    const out = this.bandsOut;
-    out.length = nb;
-    for (let k = 0; k < nb; k++) out[k] = p.bands[this.bandStart + k]!;
-    this.bandStart += nb;
-    this.next = i + 1;
+    const id = p.ints[q]!;
+    const c = this.contents.get(id);
+    if (c === undefined) throw new Error(`FeatureUnpacker.get: content ${id} was never sent or already released`);
+    f.cot = c.cot;
+    f.cotCues = c.cotCues;
+    f.category = c.category;
+    f.skeletonHash = c.skeletonHash;
+    f.templateBands = c.templateBands;
+    f.problemHash = c.problemHash;
+    f.ipHash = p.ints[q + 1]!;
+    f.turns = p.ints[q + 2]!;
+    f.agenticLoop = p.ints[q + 3] === 1;
     const r = i * STRS;
     const s = p.strings;
     f.accountId = this.intern(s[r]!)!;
-    f.category = s[r + 1] as Category;
-    f.paramFp = s[r + 2]!;
-    f.model = this.intern(s[r + 3]!);
-    f.ip = s[r + 4]!;
-    f.ipPrefix = s[r + 5]!;
-    f.netClass = s[r + 6] as NetClass;
-    f.client = s[r + 7]!;
-    f.userAgent = s[r + 8]!;
-    f.cotCues = this.cueList(s[r + 9]!);
+    f.paramFp = s[r + 1]!;
+    f.model = this.intern(s[r + 2]!);
+    f.ip = s[r + 3]!;
+    f.ipPrefix = s[r + 4]!;
+    f.netClass = s[r + 5] as NetClass;
+    f.client = s[r + 6]!;
+    f.userAgent = s[r + 7]!;
     return f;
   }
 }

@@ -76,12 +76,51 @@ export function problemHash(text: string): number {
   return h >>> 0;
 }
 
-/** The features that depend only on the prompt text (system, last user turn, and whether tools are in play). */
-function contentFeatures(view: PromptView): ContentFeatures {
-  const focus = view.system.length > 0 ? `${view.system}\n${view.lastUser}` : view.lastUser;
+/**
+ * What the content analysis reads of a prompt: the system text, the last user turn, and whether tools are in
+ * play (defined in the request / tool calls or results in the conversation). Small and cheap to send between
+ * threads; equal inputs give equal `ContentFeatures`.
+ */
+export interface ContentInput {
+  readonly system: string;
+  readonly lastUser: string;
+  readonly toolsDefined: boolean;
+  readonly toolTurns: boolean;
+}
+
+/** The content-analysis inputs of a prompt view. */
+export function contentInput(view: PromptView): ContentInput {
+  return { system: view.system, lastUser: view.lastUser, toolsDefined: view.toolNames.length > 0, toolTurns: view.hasToolUse || view.hasToolResult };
+}
+
+const NO_TOOL_NAMES: string[] = [];
+/** Stands in for the tool names in the view the category reads, which only asks whether there are any. */
+const SOME_TOOL_NAMES: string[] = ["(defined)"];
+const NO_TEXTS: string[] = [];
+
+/**
+ * The features that depend only on the prompt text (`ContentInput`): CoT cues, category, template skeleton
+ * and bands, problem hash. Pure. The category reads only the system and last user text and the two tool flags
+ * of a view, so it is given a view holding just those.
+ */
+export function analyseContent(input: ContentInput): ContentFeatures {
+  const { system, lastUser } = input;
+  const view: PromptView = {
+    system,
+    lastUser,
+    userTexts: NO_TEXTS,
+    turns: 0,
+    assistantTurns: 0,
+    toolNames: input.toolsDefined ? SOME_TOOL_NAMES : NO_TOOL_NAMES,
+    toolSchemaHash: null,
+    hasToolUse: input.toolTurns,
+    hasToolResult: false,
+    chars: 0,
+  };
+  const focus = system.length > 0 ? `${system}\n${lastUser}` : lastUser;
   const cot = cotElicitation(focus);
   const cat = categorize(view);
-  const skel = skeleton(view.lastUser.length > 0 ? view.lastUser : focus);
+  const skel = skeleton(lastUser.length > 0 ? lastUser : focus);
   const sig = minhash(skel);
   const bands = lshBands(sig, 4).map((k, i) => i * 4294967296 + hash32(k));
   return {
@@ -90,22 +129,29 @@ function contentFeatures(view: PromptView): ContentFeatures {
     category: cat.category,
     skeletonHash: hash32(skel),
     templateBands: Object.freeze(bands),
-    problemHash: problemHash(view.lastUser),
+    problemHash: problemHash(lastUser),
   };
 }
+
+/** The features of an exchange apart from its content (`ContentFeatures`): time, account, parameters, network, client. */
+export type ContextFeatures = Omit<RequestFeatures, keyof ContentFeatures>;
 
 /**
  * Computes the features of one exchange. Pure: same event and enricher, same features. A `cache` (one per
  * reader) skips the content analysis of text seen before; the result is the same with or without it.
  */
 export function analyseRequest(ev: TimedEvent, enricher: Enricher, cache?: ContentCache): RequestFeatures {
+  const view = viewPrompt(ev.event.request, ev.event.prompt);
+  const input = contentInput(view);
+  const content =
+    cache === undefined ? analyseContent(input) : cache.get(contentKey(input.system, input.lastUser, input.toolsDefined, input.toolTurns), () => analyseContent(input));
+  return { ...analyseContext(ev, enricher, view), ...content };
+}
+
+/** The context features of one exchange (everything but the content analysis), from its prompt view. */
+export function analyseContext(ev: TimedEvent, enricher: Enricher, view: PromptView): ContextFeatures {
   const e = ev.event;
   const req = e.request;
-  const view = viewPrompt(req, e.prompt);
-  const content =
-    cache === undefined
-      ? contentFeatures(view)
-      : cache.get(contentKey(view.system, view.lastUser, view.toolNames.length > 0, view.hasToolUse || view.hasToolResult), () => contentFeatures(view));
   const maxTokens = num(req?.["max_tokens"]) ?? num(req?.["max_completion_tokens"]);
   const thinking = thinkingOf(req);
   const client = e.user_agent ? enricher.client(e.user_agent) : { family: "unknown", version: null };
@@ -125,12 +171,6 @@ export function analyseRequest(ev: TimedEvent, enricher: Enricher, cache?: Conte
   return {
     t: ev.t,
     accountId: e.account_id,
-    cot: content.cot,
-    cotCues: content.cotCues,
-    category: content.category,
-    skeletonHash: content.skeletonHash,
-    templateBands: content.templateBands,
-    problemHash: content.problemHash,
     paramFp,
     model: e.model ?? (typeof req?.["model"] === "string" ? (req["model"] as string) : null),
     ip: e.ip ?? null,
