@@ -77,7 +77,7 @@ test("without a decision log, cached decisions carry the same action, verdict, s
   assert.ok(cached.hits > 100, `requests answered from the cache: ${cached.hits} of ${world.events.length}`);
 });
 
-test("an operator's override applies to the very next request even when the account's last decision is reused", () => {
+test("an operator's override applies to the very next request even while the account's assessment is cached", () => {
   const engine = new Engine({ enricher: new MemoryEnricher() });
   const store = new MemoryStateStore();
   const overrides = new OverrideBook(store);
@@ -98,7 +98,7 @@ test("an operator's override applies to the very next request even when the acco
     detector.observe(ev(i), null);
     detector.flush();
   }
-  // Two requests with nothing fed in between: the second reuses the first's decision unless something changed.
+  // Two requests with nothing fed in between: the second is decided from the same cached assessment.
   assert.equal(detector.observe(ev(8), null).action, "allow");
   overrides.apply("account", "acct_x", "block", "test", "2026-04-22T00:01:00Z", null, null);
   const d = detector.observe(ev(9), null);

@@ -76,16 +76,6 @@ export interface LiveDetectorDeps {
   readonly engineClock?: { readonly now: () => number; readonly runEveryMs: number };
 }
 
-interface DecidedFrom {
-  readonly a: Assessment;
-  readonly policy: CompiledPolicy;
-  readonly overrides: number;
-  readonly rec: AccountRecord | undefined;
-  readonly orgId: string | null;
-  readonly endpoint: string;
-  readonly d: Decision;
-}
-
 /** See `LiveDetectorDeps.syncObserveBelow`. */
 export const DEFAULT_SYNC_OBSERVE_BELOW = 5;
 
@@ -101,8 +91,6 @@ export class LiveDetector {
   private readonly feed: DeferredFeed;
   private readonly syncBelow: number;
   private readonly cache: AssessmentCache;
-  /** The last decision per account and everything it was taken from (see `decideKnown`). */
-  private readonly decided = new Map<string, DecidedFrom>();
 
   constructor(private readonly deps: LiveDetectorDeps) {
     const { overrides, accounts, mode, verificationUrl, policy } = deps;
@@ -189,24 +177,10 @@ export class LiveDetector {
       return this.finish(decide(this.inputs(), a, orgId, ev.event.endpoint ?? "", ev.t, true), ev.t, requestId, partialNow && !this.policy.readsReasons);
     }
     this.trackCampaign(a, ev.t);
-    const d = this.finish(this.decideKnown(a, orgId, ev.event.endpoint ?? "", ev.t), ev.t, requestId, partial);
+    // Decided afresh each time (about 1 µs): a decision kept per account until its next request would outlive
+    // young-generation GCs and be copied and promoted by each one (measured: a third of what survived them).
+    const d = this.finish(decide(this.inputs(), a, orgId, ev.event.endpoint ?? "", ev.t, true), ev.t, requestId, partial);
     this.feed.push(ev);
-    return d;
-  }
-
-  /**
-   * `decide` for a known account, reusing the account's last decision when it was taken from the very same
-   * assessment object, policy, override version, account record, org and endpoint (the same inputs give
-   * the same decision). Throttle decisions spend tokens, so they are always taken afresh.
-   */
-  private decideKnown(a: Assessment, orgId: string | null, endpoint: string, t: number): Decision {
-    const from = this.decided.get(a.accountId);
-    const ov = this.deps.overrides.version;
-    const rec = this.deps.accounts.get(a.accountId);
-    if (from !== undefined && from.a === a && from.policy === this.policy && from.overrides === ov && from.rec === rec && from.orgId === orgId && from.endpoint === endpoint) return from.d;
-    const d = decide(this.inputs(), a, orgId, endpoint, t, true);
-    if (d.action !== "throttle") this.decided.set(a.accountId, { a, policy: this.policy, overrides: ov, rec, orgId, endpoint, d });
-    else this.decided.delete(a.accountId);
     return d;
   }
 
