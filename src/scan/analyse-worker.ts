@@ -19,6 +19,8 @@ import type { WorkerInput, WorkerMessage } from "./analysed-stream.ts";
 import { FeaturePacker, transfer } from "./feature-batch.ts";
 
 const BATCH = 2000;
+/** Batches the main thread has not started on at which this thread takes over the content analysis (it is behind). */
+const HELP_AT = 2;
 /** Batches the main thread may have unconsumed before this thread waits: bounds memory. */
 const MAX_IN_FLIGHT = 8;
 
@@ -45,6 +47,7 @@ async function run(port: NonNullable<typeof parentPort>, input: WorkerInput): Pr
     const packer = new FeaturePacker();
     for await (const ev of events) {
       const view = viewPrompt(ev.event.request, ev.event.prompt);
+      packer.analyseHere = inFlight >= HELP_AT;
       packer.add(analyseContext(ev, enricher, view), contentInput(view));
       if (packer.length >= BATCH) await send({ kind: "batch", packed: packer.take(), stats: snapshot(stats) });
     }

@@ -41,7 +41,7 @@ function expected(i: number): RequestFeatures {
 function roundTrip(packer: FeaturePacker, unpacker: FeatureUnpacker, from: number, to: number): void {
   for (let i = from; i < to; i++) packer.add(context(i), INPUTS[(i * 7) % INPUTS.length]!);
   const packed = packer.take();
-  assert.equal(transfer(packed).length, 5);
+  assert.equal(transfer(packed).length, 9);
   unpacker.load(structuredClone(packed));
   for (let i = 0; i < to - from; i++) assert.deepEqual({ ...unpacker.get(i) }, expected(from + i));
 }
@@ -50,6 +50,20 @@ test("packed exchanges read back equal to the in-process analysis, batch after b
   const packer = new FeaturePacker();
   const unpacker = new FeatureUnpacker();
   for (const [from, to] of [[0, 5], [5, 6], [6, 40]] as const) roundTrip(packer, unpacker, from, to);
+});
+
+test("content analysed by the sender reads back the same as content analysed by the receiver", () => {
+  const packer = new FeaturePacker();
+  const unpacker = new FeatureUnpacker();
+  for (const [from, to] of [[0, 3], [3, 9], [9, 40]] as const) {
+    packer.analyseHere = from % 2 === 0;
+    roundTrip(packer, unpacker, from, to);
+  }
+  packer.analyseHere = true;
+  for (let i = 0; i < 4; i++) packer.add(context(i), { ...INPUTS[i]!, lastUser: `${INPUTS[i]!.lastUser} (new)` });
+  const packed = packer.take();
+  assert.equal(packed.newIds.length, 0, "no text crosses when the sender analyses");
+  assert.equal(packed.doneIds.length, 4);
 });
 
 test("each distinct content crosses once: later exchanges with the same content carry only its number", () => {

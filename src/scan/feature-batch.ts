@@ -10,6 +10,7 @@
  * into one reused object.
  */
 import type { NetClass } from "../core/ports/enricher.ts";
+import type { Category } from "../core/text/index.ts";
 import type { ContentInput, ContextFeatures, RequestFeatures } from "../core/features/request-features.ts";
 import { analyseContent } from "../core/features/request-features.ts";
 import type { ContentFeatures } from "../core/features/content-cache.ts";
@@ -28,6 +29,16 @@ export interface PackedFeatures {
   readonly newIds: Uint32Array;
   readonly newFlags: Uint8Array;
   readonly newTexts: readonly string[];
+  /**
+   * Content first numbered in this batch and already analysed by the sender (when the receiver was behind):
+   * ids; cot per id; skeletonHash, problemHash, band count per id; the bands in order; category and cues
+   * (joined) per id.
+   */
+  readonly doneIds: Uint32Array;
+  readonly doneNums: Float64Array;
+  readonly doneInts: Uint32Array;
+  readonly doneBands: Float64Array;
+  readonly doneStrings: readonly string[];
   /** Content ids the receiver may forget once this batch is read (never used again). */
   readonly dropped: Uint32Array;
 }
@@ -37,6 +48,8 @@ const INTS = 4;
 const STRS = 8;
 /** Past this many interned strings the receiver starts a new table (bounded on logs with endless distinct ids). */
 const MAX_INTERNED = 1 << 20;
+/** Cue ids never contain it (they are fixed identifiers): joins a cue list into one string. */
+const CUE_SEP = "\u0001";
 /** Longer content inputs get an id of their own each time and are forgotten after their batch. */
 const MAX_KEY_CHARS = 64 * 1024;
 
@@ -117,6 +130,12 @@ export class FeaturePacker {
   private newIds: number[] = [];
   private newFlags: number[] = [];
   private newTexts: string[] = [];
+  private done: { id: number; c: ContentFeatures }[] = [];
+  /**
+   * Whether new content is analysed here rather than on the receiving thread: the sender sets it when the
+   * receiver falls behind, so the two threads share the analysis. The features are the same either way.
+   */
+  analyseHere = false;
 
   constructor(private readonly contentIds: ContentIds = new ContentIds()) {}
 
@@ -128,7 +147,8 @@ export class FeaturePacker {
   add(ctx: ContextFeatures, input: ContentInput): void {
     const ids = this.contentIds;
     const id = ids.idOf(contentKey(input.system, input.lastUser, input.toolsDefined, input.toolTurns));
-    if (ids.isNew) {
+    if (ids.isNew && this.analyseHere) this.done.push({ id, c: analyseContent(input) });
+    else if (ids.isNew) {
       this.newIds.push(id);
       this.newFlags.push((input.toolsDefined ? 1 : 0) | (input.toolTurns ? 2 : 0));
       this.newTexts.push(input.system, input.lastUser);
@@ -166,6 +186,26 @@ export class FeaturePacker {
       strings[r + 6] = f.client;
       strings[r + 7] = f.userAgent;
     }
+    const done = this.done;
+    let bandCount = 0;
+    for (const d of done) bandCount += d.c.templateBands.length;
+    const doneIds = new Uint32Array(done.length);
+    const doneNums = new Float64Array(done.length);
+    const doneInts = new Uint32Array(done.length * 3);
+    const doneBands = new Float64Array(bandCount);
+    const doneStrings = new Array<string>(done.length * 2);
+    let b = 0;
+    for (let k = 0; k < done.length; k++) {
+      const { id, c } = done[k]!;
+      doneIds[k] = id;
+      doneNums[k] = c.cot;
+      doneInts[3 * k] = c.skeletonHash;
+      doneInts[3 * k + 1] = c.problemHash;
+      doneInts[3 * k + 2] = c.templateBands.length;
+      for (const band of c.templateBands) doneBands[b++] = band;
+      doneStrings[2 * k] = c.category;
+      doneStrings[2 * k + 1] = c.cotCues.join(CUE_SEP);
+    }
     const packed: PackedFeatures = {
       length: n,
       nums,
@@ -174,6 +214,11 @@ export class FeaturePacker {
       newIds: Uint32Array.from(this.newIds),
       newFlags: Uint8Array.from(this.newFlags),
       newTexts: this.newTexts,
+      doneIds,
+      doneNums,
+      doneInts,
+      doneBands,
+      doneStrings,
       dropped: Uint32Array.from(this.contentIds.takeDropped()),
     };
     this.ctx = [];
@@ -181,13 +226,14 @@ export class FeaturePacker {
     this.newIds = [];
     this.newFlags = [];
     this.newTexts = [];
+    this.done = [];
     return packed;
   }
 }
 
 /** The buffers of a packed batch, for `postMessage(batch, transfer(batch))`. */
 export function transfer(p: PackedFeatures): ArrayBuffer[] {
-  return [p.nums.buffer, p.ints.buffer, p.newIds.buffer, p.newFlags.buffer, p.dropped.buffer] as ArrayBuffer[];
+  return [p.nums.buffer, p.ints.buffer, p.newIds.buffer, p.newFlags.buffer, p.doneIds.buffer, p.doneNums.buffer, p.doneInts.buffer, p.doneBands.buffer, p.dropped.buffer] as ArrayBuffer[];
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -242,6 +288,20 @@ export class FeatureUnpacker {
       const flags = p.newFlags[k]!;
       const input: ContentInput = { system: p.newTexts[2 * k]!, lastUser: p.newTexts[2 * k + 1]!, toolsDefined: (flags & 1) !== 0, toolTurns: (flags & 2) !== 0 };
       this.contents.set(p.newIds[k]!, analyseContent(input));
+    }
+    let b = 0;
+    for (let k = 0; k < p.doneIds.length; k++) {
+      const nb = p.doneInts[3 * k + 2]!;
+      const cues = p.doneStrings[2 * k + 1]!;
+      this.contents.set(p.doneIds[k]!, {
+        cot: p.doneNums[k]!,
+        cotCues: Object.freeze(cues.length === 0 ? [] : cues.split(CUE_SEP)),
+        category: p.doneStrings[2 * k] as Category,
+        skeletonHash: p.doneInts[3 * k]!,
+        templateBands: Object.freeze(Array.from(p.doneBands.subarray(b, b + nb))),
+        problemHash: p.doneInts[3 * k + 1]!,
+      });
+      b += nb;
     }
     this.pendingDrops = p.dropped;
     this.batch = p;
