@@ -28,6 +28,64 @@ export interface GroupVerdict {
   readonly sweep: number;
 }
 
+/** Open-addressing table (bucket -> count) reused by `crowdedBuckets`; key 0 = empty (bucket 0 is never counted). */
+let tableKeys = new Uint32Array(2048);
+let tableCounts = new Uint32Array(2048);
+/** Cells `crowdedBuckets` filled in the current call, emptied before it returns. */
+let usedCells = new Uint32Array(1024);
+
+/**
+ * The members' recent 10-minute buckets: how many there are (`slots`), and how many of them fall in a bucket
+ * at least `crowd` of them share (`crowded`). Counted in a reused hash table rather than by sorting them all:
+ * this runs for every group judged (same result as counting runs in the sorted list).
+ */
+function crowdedBuckets(members: readonly AccountState[], crowd: number): { slots: number; crowded: number } {
+  const most = members.length * 16;
+  if (tableKeys.length < 2 * most) {
+    let size = tableKeys.length;
+    while (size < 2 * most) size *= 2;
+    tableKeys = new Uint32Array(size);
+    tableCounts = new Uint32Array(size);
+  }
+  if (usedCells.length < most) usedCells = new Uint32Array(most);
+  const keys = tableKeys;
+  const counts = tableCounts;
+  const used = usedCells;
+  const mask = keys.length - 1;
+  let slots = 0;
+  let distinct = 0;
+  for (const a of members)
+    for (let i = 0; i < 16; i++) {
+      const b = a.recentBucket(i);
+      if (b === 0) continue;
+      slots++;
+      let at = (Math.imul(b, 0x9e3779b1) >>> 0) & mask;
+      for (;;) {
+        const k = keys[at]!;
+        if (k === b) {
+          counts[at]!++;
+          break;
+        }
+        if (k === 0) {
+          keys[at] = b;
+          counts[at] = 1;
+          used[distinct++] = at;
+          break;
+        }
+        at = (at + 1) & mask;
+      }
+    }
+  let crowded = 0;
+  for (let u = 0; u < distinct; u++) {
+    const at = used[u]!;
+    const c = counts[at]!;
+    if (c >= crowd) crowded += c;
+    keys[at] = 0;
+    counts[at] = 0;
+  }
+  return { slots, crowded };
+}
+
 /** Scratch-field epoch for co-membership counting; only ever compared for equality, never read as data. */
 let evaluationEpoch = 0;
 
@@ -210,25 +268,10 @@ export function scoreGroup(
   add("member_behaviour", 0.5 * behaviour, `members' own behaviour scores average ${behaviour.toFixed(2)}`);
 
   // Synchronised activity: members active in the same 10-minute buckets far more than chance.
-  // Sorted typed array and runs instead of a Map: this runs for every group judged.
-  const all = new Uint32Array(m * 16);
-  let slots = 0;
-  for (const a of members)
-    for (let i = 0; i < 16; i++) {
-      const b = a.recentBucket(i);
-      if (b !== 0) all[slots++] = b;
-    }
-  if (slots > 0 && m >= 3) {
-    const sorted = all.subarray(0, slots).sort();
+  if (m >= 3) {
     const crowd = Math.max(3, 0.2 * m);
-    let crowded = 0;
-    for (let i = 0; i < slots; ) {
-      let j = i + 1;
-      while (j < slots && sorted[j] === sorted[i]) j++;
-      if (j - i >= crowd) crowded += j - i;
-      i = j;
-    }
-    const sync = crowded / slots;
+    const { slots, crowded } = crowdedBuckets(members, crowd);
+    const sync = slots > 0 ? crowded / slots : 0;
     if (sync >= 0.3) add("synchronised_activity", 0.1 * sync, `${pct(sync)} of members' recent activity falls in shared 10-minute windows`);
   }
 
