@@ -272,7 +272,8 @@ export class CampaignFinder {
   private fits(a: AccountState, contentOnly: boolean): boolean {
     const kinds = new Set<KeyKind>();
     // Only keys whose group is coordinated count.
-    for (const l of a.links) if (l.linked && l.kind !== "pfx" && l.kind !== "mail") kinds.add(keyKind(l.key));
+    // A link's kind is its key's prefix, split once when the group was made (group-index.ts).
+    for (const l of a.links) if (l.linked && l.kind !== "pfx" && l.kind !== "mail") kinds.add(l.kind as KeyKind);
     for (const k of kinds) if (SELF_SUFFICIENT.has(k)) return true;
     let infra = 0;
     for (const k of kinds) if (INFRASTRUCTURE.has(k)) infra++;

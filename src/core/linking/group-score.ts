@@ -92,6 +92,14 @@ let evaluationEpoch = 0;
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
+/**
+ * Adds a reason with its weight rounded. Module-level rather than closures in `scoreGroup`: under tsx
+ * (keepNames) every closure created per call is also renamed per call, which showed in profiles.
+ */
+function addReason(reasons: Reason[], code: string, weight: number, detail: string): void {
+  reasons.push({ code, weight: Math.round(weight * 1000) / 1000, detail });
+}
+
 /** Picks up to GROUP_SAMPLE members evenly spread over the list (deterministic). */
 export function sampleMembers<T>(members: readonly T[]): readonly T[] {
   if (members.length <= GROUP_SAMPLE) return members;
@@ -114,9 +122,6 @@ export function scoreGroup(
   const m = members.length;
   let measuredSweep = 0;
   const reasons: Reason[] = [];
-  const add = (code: string, weight: number, detail: string): void => {
-    reasons.push({ code, weight: Math.round(weight * 1000) / 1000, detail });
-  };
 
   // Coherence: how many members share another key (every kind but the network prefix, which campuses and
   // offices share) with another member. Counted on the groups'
@@ -166,13 +171,11 @@ export function scoreGroup(
       l.count = -1;
     }
   }
-  const isShared = (l: LinkRef): boolean => l.mark === epoch && l.count === -1;
   for (const l of familyTouched) if (l.count >= need && l.count >= 0.05 * sampled * l.members.length) l.count = -2;
-  const inFamily = (l: LinkRef): boolean => l.key === key || (l.mark === epoch && l.count === -2);
   if (sharedKeys.length > 0) {
     for (const a of members) {
       for (const l of a.links) {
-        if (isShared(l)) {
+        if (l.mark === epoch && l.count === -1) {
           coherent++;
           break;
         }
@@ -196,7 +199,7 @@ export function scoreGroup(
   let topOrg = 0;
   for (const c of orgs.values()) topOrg = Math.max(topOrg, c);
 
-  add(`shared_${kind}`, 0.4 * KIND_WEIGHT[kind] * coherence, `${totalMembers} accounts share one ${KIND_LABEL[kind]}; ${pct(coherence)} of them also share ${[...sharedKinds].map((k) => KIND_LABEL[k]).join(", ") || "nothing else"}`);
+  addReason(reasons, `shared_${kind}`, 0.4 * KIND_WEIGHT[kind] * coherence, `${totalMembers} accounts share one ${KIND_LABEL[kind]}; ${pct(coherence)} of them also share ${[...sharedKinds].map((k) => KIND_LABEL[k]).join(", ") || "nothing else"}`);
   if (kind === "tpl" && m >= 3) {
     // Reliance: how much of its members' traffic runs through this template. Many unrelated accounts that
     // mostly send one rare template is the shape of a problem set being swept; popular templates are discounted.
@@ -214,7 +217,8 @@ export function scoreGroup(
       let fam = 0;
       let held = false;
       for (const l of a.links) {
-        if (inFamily(l)) fam += a.bands.count(l.band);
+        // In the family: this template, or another this group concentrates (marked -2 above).
+        if (l.key === key || (l.mark === epoch && l.count === -2)) fam += a.bands.count(l.band);
         else if (l.linked && CONTROL_KINDS.has(l.kind)) held = true;
       }
       const rel = Math.min(1, fam / a.n);
@@ -233,7 +237,7 @@ export function scoreGroup(
     const popularity = activeAccounts > 0 ? totalMembers / activeAccounts : 0;
     const rarity = Math.max(0, Math.min(1, (0.3 - popularity) / 0.25));
     if (reliance >= 0.15 && rarity > 0)
-      add("template_reliance", 0.35 * reliance * rarity, `members send ${pct(reliance)} of their traffic through this template family, held by ${pct(popularity)} of active accounts`);
+      addReason(reasons, "template_reliance", 0.35 * reliance * rarity, `members send ${pct(reliance)} of their traffic through this template family, held by ${pct(popularity)} of active accounts`);
     // Sweep: many unrelated accounts splitting one problem set between them (their problems barely overlap),
     // through one rare template family, aimed at skills. Students share their homework problems (high
     // overlap); a SaaS app or an enterprise is one account or one organisation.
@@ -263,16 +267,16 @@ export function scoreGroup(
       sweep = sweepPeak;
       detail = `${totalMembers} accounts split a problem set between them through one rare template family (the split measured earlier on at least 20 of them, sweep ${sweepPeak.toFixed(2)})`;
     }
-    if (sweep >= 0.2) add("template_sweep", 0.4 * sweep, detail);
+    if (sweep >= 0.2) addReason(reasons, "template_sweep", 0.4 * sweep, detail);
   }
-  add("member_behaviour", 0.5 * behaviour, `members' own behaviour scores average ${behaviour.toFixed(2)}`);
+  addReason(reasons, "member_behaviour", 0.5 * behaviour, `members' own behaviour scores average ${behaviour.toFixed(2)}`);
 
   // Synchronised activity: members active in the same 10-minute buckets far more than chance.
   if (m >= 3) {
     const crowd = Math.max(3, 0.2 * m);
     const { slots, crowded } = crowdedBuckets(members, crowd);
     const sync = slots > 0 ? crowded / slots : 0;
-    if (sync >= 0.3) add("synchronised_activity", 0.1 * sync, `${pct(sync)} of members' recent activity falls in shared 10-minute windows`);
+    if (sync >= 0.3) addReason(reasons, "synchronised_activity", 0.1 * sync, `${pct(sync)} of members' recent activity falls in shared 10-minute windows`);
   }
 
   // Synchronised model switch: many members moved to the same newly released model within one day.
@@ -292,11 +296,11 @@ export function scoreGroup(
     }
   }
   if (m >= 3 && bestSwitch / m >= 0.4)
-    add("synchronised_model_switch", 0.1, `${bestSwitch} of ${m} members switched to ${bestModel} within 24 hours`);
+    addReason(reasons, "synchronised_model_switch", 0.1, `${bestSwitch} of ${m} members switched to ${bestModel} within 24 hours`);
 
-  if (m > 0 && topOrg / m >= 0.8) add("single_org", -0.3, `${pct(topOrg / m)} of members belong to one organisation`);
-  if (m > 0 && verified / m >= 0.5) add("verified_members", -0.2 * (verified / m), `${pct(verified / m)} of members are verified`);
-  if (m > 0 && edu / m >= 0.5) add("education_members", -0.1 * (edu / m), `${pct(edu / m)} of members are education accounts`);
+  if (m > 0 && topOrg / m >= 0.8) addReason(reasons, "single_org", -0.3, `${pct(topOrg / m)} of members belong to one organisation`);
+  if (m > 0 && verified / m >= 0.5) addReason(reasons, "verified_members", -0.2 * (verified / m), `${pct(verified / m)} of members are verified`);
+  if (m > 0 && edu / m >= 0.5) addReason(reasons, "education_members", -0.1 * (edu / m), `${pct(edu / m)} of members are education accounts`);
 
   reasons.sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight));
   const score = Math.max(0, Math.min(1, reasons.reduce((s, r) => s + r.weight, 0)));
