@@ -30,42 +30,52 @@ const CODING = CATEGORIES.indexOf("coding");
 const AGENTIC = CATEGORIES.indexOf("agentic");
 const INSTRUCTION = CATEGORIES.indexOf("instruction");
 
+/**
+ * Sums weights and, when asked, formats reasons. A class rather than a closure made per call: `ownScore` runs
+ * on every exchange, and the TypeScript loader renames every named closure each time it is created.
+ */
+class Tally {
+  total = 0;
+  markers = 0;
+  readonly reasons: Reason[] = [];
+  constructor(private readonly withReasons: boolean) {}
+  /** Details are only formatted when asked for: the score itself runs on every exchange. */
+  add(code: string, weight: number, detail: () => string): void {
+    if (weight === 0) return;
+    this.total += weight;
+    if (MARKERS.has(code)) this.markers++;
+    if (this.withReasons) this.reasons.push({ code, weight: Math.round(weight * 1000) / 1000, detail: detail() });
+  }
+}
+
+const byWeight = (x: Reason, y: Reason): number => Math.abs(y.weight) - Math.abs(x.weight);
+
 /** Scores an account from its own sketches (which hold only what was seen so far: causal by construction). */
 export function ownScore(a: AccountState, withReasons: boolean): OwnScore {
-  const reasons: Reason[] = [];
-  let total = 0;
-  let markers = 0;
-  // Details are only formatted when asked for: the score itself runs on every exchange.
-  const add = (code: string, weight: number, detail: () => string): void => {
-    if (weight === 0) return;
-    total += weight;
-    if (MARKERS.has(code)) markers++;
-    if (withReasons) reasons.push({ code, weight: Math.round(weight * 1000) / 1000, detail: detail() });
-  };
+  const tally = new Tally(withReasons);
   const n = a.n;
   // Too little traffic to say anything about behaviour shares; linking can still act on it.
   const confidence = Math.min(1, n / 8);
 
   const cot = a.share(a.cotN);
-  if (cot >= 0.2) add("cot_elicitation", 0.3 * cot * confidence, () => `${pct(cot)} of ${n} prompts demand step-by-step reasoning`);
+  if (cot >= 0.2) tally.add("cot_elicitation", 0.3 * cot * confidence, () => `${pct(cot)} of ${n} prompts demand step-by-step reasoning`);
 
   const target =
     a.categoryShare(REASONING) + a.categoryShare(CODING) + a.categoryShare(AGENTIC) + a.categoryShare(INSTRUCTION);
   if (target >= 0.5) {
-    const mix = (): string => CATEGORIES.map((c, i) => `${c} ${pct(a.categoryShare(i))}`).join(", ");
-    add("capability_targeting", 0.14 * target * confidence, () => `${pct(target)} of prompts target reasoning/coding/agentic/instruction skills (${mix()})`);
+    tally.add("capability_targeting", 0.14 * target * confidence, () => `${pct(target)} of prompts target reasoning/coding/agentic/instruction skills (${CATEGORIES.map((c, i) => `${c} ${pct(a.categoryShare(i))}`).join(", ")})`);
   }
   const instr = a.categoryShare(INSTRUCTION);
-  if (instr >= 0.3 && n >= 5) add("instruction_generation", 0.2 * instr * confidence, () => `${pct(instr)} of prompts ask the model to generate tasks or training data`);
+  if (instr >= 0.3 && n >= 5) tally.add("instruction_generation", 0.2 * instr * confidence, () => `${pct(instr)} of prompts ask the model to generate tasks or training data`);
 
   const single = 1 - a.share(a.multiTurnN);
-  if (n >= 5 && single >= 0.8) add("single_turn", 0.1 * single, () => `${pct(single)} of exchanges are one-shot, no conversation`);
-  else if (n >= 5 && single < 0.4) add("conversational", -0.08, () => `${pct(1 - single)} of exchanges continue a conversation`);
+  if (n >= 5 && single >= 0.8) tally.add("single_turn", 0.1 * single, () => `${pct(single)} of exchanges are one-shot, no conversation`);
+  else if (n >= 5 && single < 0.4) tally.add("conversational", -0.08, () => `${pct(1 - single)} of exchanges continue a conversation`);
 
   if (a.facts.createdAt !== null) {
     const age = a.firstT - a.facts.createdAt;
-    if (age >= 0 && age < HOUR) add("new_account", 0.12, () => `first request ${Math.round(age / 60_000)} minutes after sign-up`);
-    else if (age >= 0 && age < 24 * HOUR) add("new_account", 0.08, () => `first request ${Math.round(age / HOUR)} hours after sign-up`);
+    if (age >= 0 && age < HOUR) tally.add("new_account", 0.12, () => `first request ${Math.round(age / 60_000)} minutes after sign-up`);
+    else if (age >= 0 && age < 24 * HOUR) tally.add("new_account", 0.08, () => `first request ${Math.round(age / HOUR)} hours after sign-up`);
   }
 
   if (n >= 5) {
@@ -73,48 +83,49 @@ export function ownScore(a: AccountState, withReasons: boolean): OwnScore {
     // as one account's volume grows; a pool of 50 exits does not).
     const distinctIps = a.ips.estimate();
     const rotation = Math.max(Math.min(1, distinctIps / n), Math.min(1, distinctIps / 50));
-    if (rotation >= 0.4) add("ip_rotation", 0.15 * rotation, () => `${Math.round(distinctIps)} distinct IPs over ${n} exchanges`);
+    if (rotation >= 0.4) tally.add("ip_rotation", 0.15 * rotation, () => `${Math.round(distinctIps)} distinct IPs over ${n} exchanges`);
   }
   const anon = a.share(a.anonNetN);
-  if (n >= 3 && anon >= 0.5) add("anonymised_network", 0.04 * anon, () => `${pct(anon)} of traffic from data-centre, VPN or Tor addresses`);
+  if (n >= 3 && anon >= 0.5) tally.add("anonymised_network", 0.04 * anon, () => `${pct(anon)} of traffic from data-centre, VPN or Tor addresses`);
 
   const span = a.lastT - a.firstT;
   const hours = a.activeHours();
-  if (n >= 48 && span >= 20 * HOUR && hours >= 18) add("round_the_clock", 0.1, () => `active in ${hours} of 24 hours of the day over ${Math.round(span / HOUR)} hours`);
-  if (a.gaps.n >= 20 && Math.sqrt(a.gaps.variance()) < 0.25) add("machine_timing", 0.06, () => `inter-arrival times are machine-regular (σ of log-gap ${Math.sqrt(a.gaps.variance()).toFixed(2)})`);
+  if (n >= 48 && span >= 20 * HOUR && hours >= 18) tally.add("round_the_clock", 0.1, () => `active in ${hours} of 24 hours of the day over ${Math.round(span / HOUR)} hours`);
+  if (a.gaps.n >= 20 && Math.sqrt(a.gaps.variance()) < 0.25) tally.add("machine_timing", 0.06, () => `inter-arrival times are machine-regular (σ of log-gap ${Math.sqrt(a.gaps.variance()).toFixed(2)})`);
 
   const rep = a.n > 0 ? a.repeatN / Math.min(a.n, REPEAT_SAMPLE) : 0;
-  if (n >= 10 && rep >= 0.1 && rep <= 0.8) add("rejection_sampling", 0.08, () => `${pct(rep)} of prompts re-send a problem already asked`);
+  if (n >= 10 && rep >= 0.1 && rep <= 0.8) tally.add("rejection_sampling", 0.08, () => `${pct(rep)} of prompts re-send a problem already asked`);
 
   if (n >= 20) {
     const distinct = Math.min(1, a.problems.estimate() / n);
     const templShare = Math.min(1, a.bands.topCount() / n);
     if (distinct >= 0.6 && templShare >= 0.5 && target >= 0.6)
-      add("problem_set_sweep", 0.1, () => `${pct(distinct)} distinct problems wrapped in one template (${pct(templShare)} of prompts)`);
+      tally.add("problem_set_sweep", 0.1, () => `${pct(distinct)} distinct problems wrapped in one template (${pct(templShare)} of prompts)`);
   }
 
   // Within hours of a release, not within the day: developers upgrade the same day too. The campaign-level
   // signal (many accounts switching together) is the stronger one (group-score.ts).
   if (a.switchLagHours !== null && a.switchLagHours < 6)
-    add("early_model_switch", 0.08, () => `moved to a newly released model ${a.switchLagHours!.toFixed(1)} hours after it first appeared`);
+    tally.add("early_model_switch", 0.08, () => `moved to a newly released model ${a.switchLagHours!.toFixed(1)} hours after it first appeared`);
 
   const big = a.share(a.bigBudgetN);
-  if (n >= 3 && big >= 0.5) add("max_reasoning_budget", 0.05 * big, () => `${pct(big)} of requests ask for large thinking budgets or outputs`);
+  if (n >= 3 && big >= 0.5) tally.add("max_reasoning_budget", 0.05 * big, () => `${pct(big)} of requests ask for large thinking budgets or outputs`);
 
   const days = Math.max(1, span / (24 * HOUR));
   // Sustained means spread over the day too: an evaluation account that runs a few benchmark bursts a week
   // reaches the same daily average in a handful of hours.
   if (n >= 300 && span >= 24 * HOUR && n / days >= 200 && hours >= 16)
-    add("sustained_volume", 0.12, () => `${Math.round(n / days)} exchanges a day sustained over ${Math.round(days)} days, in ${hours} hours of the day`);
+    tally.add("sustained_volume", 0.12, () => `${Math.round(n / days)} exchanges a day sustained over ${Math.round(days)} days, in ${hours} hours of the day`);
 
-  if (a.facts.emailClass === "disposable") add("disposable_email", 0.05, () => "signed up with a disposable e-mail domain");
+  if (a.facts.emailClass === "disposable") tally.add("disposable_email", 0.05, () => "signed up with a disposable e-mail domain");
   // Verification and a paid organisation tier are one fact seen twice (who the customer is): they do not stack.
   if (a.facts.tier === "enterprise" || (a.facts.orgId !== null && a.facts.tier !== null && a.facts.tier !== "standard"))
-    add("known_customer", -0.15, () => `${a.facts.verified ? "verified " : ""}${a.facts.tier ?? "organisation"} account of ${a.facts.orgId ?? "an org"}`);
-  else if (a.facts.verified) add("verified", -0.15, () => "identity or organisation verified");
-  if (a.facts.emailClass === "education" || a.facts.tier === "education") add("education", -0.05, () => "education account");
+    tally.add("known_customer", -0.15, () => `${a.facts.verified ? "verified " : ""}${a.facts.tier ?? "organisation"} account of ${a.facts.orgId ?? "an org"}`);
+  else if (a.facts.verified) tally.add("verified", -0.15, () => "identity or organisation verified");
+  if (a.facts.emailClass === "education" || a.facts.tier === "education") tally.add("education", -0.05, () => "education account");
 
-  reasons.sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight));
+  const { reasons, total, markers } = tally;
+  reasons.sort(byWeight);
   const knownCustomer = a.facts.verified || a.facts.tier === "enterprise" || (a.facts.orgId !== null && a.facts.tier !== null && a.facts.tier !== "standard");
   return { score: Math.max(0, Math.min(1, total)), reasons, markers, knownCustomer };
 }
