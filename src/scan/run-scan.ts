@@ -45,6 +45,20 @@ export interface ScanResult {
 export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   if (opts.events.length === 0) throw new UserError("NO_INPUT", "no traffic log given: pass --events <file…> (JSONL, JSONL.gz or Parquet; '-' reads stdin)");
   const engine = new Engine({ enricher: opts.enricher, ...(opts.engine ? { config: opts.engine } : {}) });
+  const windowOpt = opts.reorderWindowMs !== undefined ? { reorderWindowMs: opts.reorderWindowMs } : {};
+  const inWorker = opts.analyseInWorker === true && !opts.stdin && !opts.events.includes("-");
+  // Same sources checked here first, so a missing file is reported before a thread starts; the thread then
+  // starts before the accounts file is read, so its start-up overlaps that.
+  if (inWorker) resolveSources(opts.events);
+  const analysed = inWorker ? openAnalysed(opts.events, windowOpt) : null;
+  try {
+    return await scanWith(opts, engine, analysed, windowOpt);
+  } finally {
+    await analysed?.close();
+  }
+}
+
+async function scanWith(opts: ScanOptions, engine: Engine, analysed: ReturnType<typeof openAnalysed> | null, windowOpt: { reorderWindowMs?: number }): Promise<ScanResult> {
   let accountsBad = 0;
   let accountsBadReasons: Record<string, number> = {};
   let accountCount = 0;
@@ -57,12 +71,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   }
   let from = Number.POSITIVE_INFINITY;
   let to = Number.NEGATIVE_INFINITY;
-  const windowOpt = opts.reorderWindowMs !== undefined ? { reorderWindowMs: opts.reorderWindowMs } : {};
   let stats: IngestStats;
-  if (opts.analyseInWorker === true && !opts.stdin && !opts.events.includes("-")) {
-    // Same sources checked here first, so a missing file is reported before a thread starts.
-    resolveSources(opts.events);
-    const analysed = openAnalysed(opts.events, windowOpt);
+  if (analysed !== null) {
     stats = analysed.stats;
     opts.onStart?.(stats, engine);
     for await (const batch of analysed.batches)
