@@ -4,7 +4,6 @@
  * as numbers, `request` parsed when it was stored as a JSON string, and struct fields that are `null`
  * left out (a parquet struct column gives every row every key; the client's body did not have them).
  */
-import { DuckDBInstance } from "@duckdb/node-api";
 import type { IngestStats } from "./stats.ts";
 
 /** Columns that hold a JSON object and may be stored as a JSON string. */
@@ -15,6 +14,8 @@ const JSON_OBJECT_COLUMNS = new Set(["request"]);
  * by the file size in proportion to the rows read (parquet is columnar, so there is no byte offset).
  */
 export async function* parquetRows(path: string, size: number, stats: IngestStats): AsyncGenerator<Record<string, unknown>[]> {
+  // Loaded on first use: DuckDB takes ~200 ms to load, which every JSONL scan (and each of its threads) would pay.
+  const { DuckDBInstance } = await import("@duckdb/node-api");
   const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
   const connection = await instance.connect();
   try {
