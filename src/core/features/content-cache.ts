@@ -14,13 +14,20 @@ import type { Category } from "../text/index.ts";
 
 /** The part of an exchange's features that depends only on its prompt text (see `contentKey`). */
 export interface ContentFeatures {
+  /** 0..1 chain-of-thought elicitation strength of system prompt + last user turn. */
   readonly cot: number;
   /** Frozen: shared by every exchange with the same content. */
   readonly cotCues: readonly string[];
   readonly category: Category;
+  /** Hash of the template skeleton (slots masked). */
   readonly skeletonHash: number;
-  /** Frozen: shared by every exchange with the same content. */
+  /**
+   * LSH bands of the skeleton's MinHash as numbers (band index * 2^32 + 32-bit hash of the band):
+   * near-duplicate templates share at least one. Numbers, not strings: accounts keep them in sketches.
+   * Frozen: shared by every exchange with the same content.
+   */
   readonly templateBands: readonly number[];
+  /** Hash of the last user turn, normalised: the "problem" (repeats = rejection sampling). */
   readonly problemHash: number;
 }
 

@@ -11,22 +11,10 @@ import type { ContentCache, ContentFeatures } from "./content-cache.ts";
 
 export const CATEGORIES: readonly Category[] = ["reasoning", "coding", "agentic", "instruction", "other"];
 
-export interface RequestFeatures {
+/** Everything the engine keeps about one exchange: its content features (`ContentFeatures`) and its context. */
+export interface RequestFeatures extends ContentFeatures {
   readonly t: number;
   readonly accountId: string;
-  /** 0..1 chain-of-thought elicitation strength of system prompt + last user turn. */
-  readonly cot: number;
-  readonly cotCues: readonly string[];
-  readonly category: Category;
-  /** Hash of the template skeleton (slots masked). */
-  readonly skeletonHash: number;
-  /**
-   * LSH bands of the skeleton's MinHash as numbers (band index * 2^32 + 32-bit hash of the band):
-   * near-duplicate templates share at least one. Numbers, not strings: accounts keep them in sketches.
-   */
-  readonly templateBands: readonly number[];
-  /** Hash of the last user turn, normalised: the "problem" (repeats = rejection sampling). */
-  readonly problemHash: number;
   /** Request-parameter fingerprint: max tokens, temperature, top_p, thinking/reasoning, system prompt, tools, endpoint, client family. */
   readonly paramFp: string;
   readonly model: string | null;
