@@ -4,6 +4,7 @@
  * because every one of them has a legitimate look-alike (threat model: students, benchmarks, SaaS, privacy users).
  */
 import type { Reason } from "../model/report.ts";
+import { reason, strongestFirst } from "../model/reasons.ts";
 import type { AccountState } from "./account-state.ts";
 import { REPEAT_SAMPLE } from "./account-state.ts";
 import { CATEGORIES } from "../features/request-features.ts";
@@ -44,11 +45,9 @@ class Tally {
     if (weight === 0) return;
     this.total += weight;
     if (MARKERS.has(code)) this.markers++;
-    if (this.withReasons) this.reasons.push({ code, weight: Math.round(weight * 1000) / 1000, detail: detail() });
+    if (this.withReasons) this.reasons.push(reason(code, weight, detail()));
   }
 }
-
-const byWeight = (x: Reason, y: Reason): number => Math.abs(y.weight) - Math.abs(x.weight);
 
 /** Scores an account from its own sketches (which hold only what was seen so far: causal by construction). */
 export function ownScore(a: AccountState, withReasons: boolean): OwnScore {
@@ -125,7 +124,7 @@ export function ownScore(a: AccountState, withReasons: boolean): OwnScore {
   if (a.facts.emailClass === "education" || a.facts.tier === "education") tally.add("education", -0.05, () => "education account");
 
   const { reasons, total, markers } = tally;
-  reasons.sort(byWeight);
+  reasons.sort(strongestFirst);
   const knownCustomer = a.facts.verified || a.facts.tier === "enterprise" || (a.facts.orgId !== null && a.facts.tier !== null && a.facts.tier !== "standard");
   return { score: Math.max(0, Math.min(1, total)), reasons, markers, knownCustomer };
 }

@@ -3,6 +3,7 @@
  * what it targets, which indicators tie it together, and why moat believes it is one operation.
  */
 import type { Reason, CampaignTargets } from "../model/report.ts";
+import { reason, strongestFirst } from "../model/reasons.ts";
 import type { AccountState } from "../account/account-state.ts";
 import { CATEGORIES } from "../features/request-features.ts";
 import { KIND_LABEL, keyKind } from "../linking/keys.ts";
@@ -40,15 +41,15 @@ export function scoreCampaign(members: readonly AccountState[], groups: readonly
   const best = groups.reduce((b, g) => (g.score > b.score ? g : b), groups[0] ?? { key: "", score: 0, reasons: [], size: 0 });
 
   const reasons: Reason[] = [];
-  reasons.push({ code: "member_behaviour", weight: round(0.35 * own), detail: `${m} accounts whose own behaviour scores average ${own.toFixed(2)}` });
+  reasons.push(reason("member_behaviour", 0.35 * own, `${m} accounts whose own behaviour scores average ${own.toFixed(2)}`));
   const totalCats = cats.reduce((s, c) => s + c, 0) || 1;
   const targeted = 1 - cats[CATEGORIES.indexOf("other")]! / totalCats;
   if (targeted >= 0.6)
-    reasons.push({ code: "capability_targeting", weight: round(0.15 * targeted), detail: `${Math.round(targeted * 100)}% of the campaign's exchanges target reasoning, coding, agentic or instruction-generation skills` });
-  reasons.push({ code: "coordination", weight: round(0.4 * best.score), detail: `strongest link: ${(best.reasons.find((r) => r.code.startsWith("shared_")) ?? best.reasons[0])?.detail ?? best.key}` });
+    reasons.push(reason("capability_targeting", 0.15 * targeted, `${Math.round(targeted * 100)}% of the campaign's exchanges target reasoning, coding, agentic or instruction-generation skills`));
+  reasons.push(reason("coordination", 0.4 * best.score, `strongest link: ${(best.reasons.find((r) => r.code.startsWith("shared_")) ?? best.reasons[0])?.detail ?? best.key}`));
   if (kinds.size >= 2)
-    reasons.push({ code: "independent_links", weight: round(0.06 * Math.min(3, kinds.size)), detail: `linked by ${kinds.size} independent kinds of evidence: ${[...kinds].map((k) => KIND_LABEL[k]).join(", ")}` });
-  if (m >= 10) reasons.push({ code: "campaign_size", weight: round(Math.min(0.08, 0.03 * Math.log10(m))), detail: `${m} accounts, ${exchanges} exchanges` });
+    reasons.push(reason("independent_links", 0.06 * Math.min(3, kinds.size), `linked by ${kinds.size} independent kinds of evidence: ${[...kinds].map((k) => KIND_LABEL[k]).join(", ")}`));
+  if (m >= 10) reasons.push(reason("campaign_size", Math.min(0.08, 0.03 * Math.log10(m)), `${m} accounts, ${exchanges} exchanges`));
   // Carry over the group-level signals that the strongest groups saw (sync, model switch, mitigations).
   const carried = new Map<string, Reason>();
   for (const g of groups)
@@ -58,7 +59,7 @@ export function scoreCampaign(members: readonly AccountState[], groups: readonly
         if (!prev || Math.abs(r.weight) > Math.abs(prev.weight)) carried.set(r.code, r);
       }
   reasons.push(...carried.values());
-  reasons.sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight));
+  reasons.sort(strongestFirst);
   const score = Math.max(0, Math.min(1, reasons.reduce((s, r) => s + r.weight, 0)));
 
   const total = cats.reduce((s, c) => s + c, 0) || 1;

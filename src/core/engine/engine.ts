@@ -12,6 +12,7 @@
  */
 import type { AccountRecord, TimedEvent } from "../model/traffic.ts";
 import type { Reason, Verdict } from "../model/report.ts";
+import { reason } from "../model/reasons.ts";
 import type { Enricher } from "../ports/enricher.ts";
 import type { Assessment, CampaignView } from "./types.ts";
 import { resolveEngineConfig } from "./config.ts";
@@ -238,7 +239,7 @@ export class Engine {
   private withCap(o: OwnScore): OwnScore {
     const score = this.capOwn(o);
     if (score === o.score) return o;
-    const cap: Reason = { code: "known_customer_cap", weight: Math.round((score - o.score) * 1000) / 1000, detail: `known customer with ${o.markers} extraction-specific marker(s): held at suspicious for review` };
+    const cap = reason("known_customer_cap", score - o.score, `known customer with ${o.markers} extraction-specific marker(s): held at suspicious for review`);
     return { ...o, score, reasons: [...o.reasons, cap] };
   }
 
@@ -267,11 +268,11 @@ export class Engine {
     const verdict: Verdict = score >= this.config.extractionAt ? "extraction" : score >= this.config.suspiciousAt ? "suspicious" : "benign";
     let reasons: readonly Reason[] = own.reasons;
     if (withReasons && c && cScore > 0) {
-      const campaignReason: Reason = {
-        code: "campaign_member",
-        weight: Math.round((score - own.score) * 1000) / 1000,
-        detail: `member of ${c.id}: ${c.members.length} accounts, campaign score ${c.score.toFixed(2)}${c.attachedByFastPath.has(a.id) ? " (attached on its first exchanges)" : ""}`,
-      };
+      const campaignReason = reason(
+        "campaign_member",
+        score - own.score,
+        `member of ${c.id}: ${c.members.length} accounts, campaign score ${c.score.toFixed(2)}${c.attachedByFastPath.has(a.id) ? " (attached on its first exchanges)" : ""}`,
+      );
       reasons = [campaignReason, ...own.reasons];
     }
     return {

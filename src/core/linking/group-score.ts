@@ -6,6 +6,7 @@
  * counts is the dense-subgraph idea of FRAUDAR / SliceNDice, computed per group so it stays linear.
  */
 import type { Reason } from "../model/report.ts";
+import { reason, strongestFirst } from "../model/reasons.ts";
 import type { AccountState, LinkRef } from "../account/account-state.ts";
 import { DistinctCounter } from "../account/sketches.ts";
 import { CATEGORIES } from "../features/request-features.ts";
@@ -91,14 +92,6 @@ let evaluationEpoch = 0;
 
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
-
-/**
- * Adds a reason with its weight rounded. Module-level rather than closures in `scoreGroup`: under tsx
- * (keepNames) every closure created per call is also renamed per call, which showed in profiles.
- */
-function addReason(reasons: Reason[], code: string, weight: number, detail: string): void {
-  reasons.push({ code, weight: Math.round(weight * 1000) / 1000, detail });
-}
 
 /** Picks up to GROUP_SAMPLE members evenly spread over the list (deterministic). */
 export function sampleMembers<T>(members: readonly T[]): readonly T[] {
@@ -199,7 +192,7 @@ export function scoreGroup(
   let topOrg = 0;
   for (const c of orgs.values()) topOrg = Math.max(topOrg, c);
 
-  addReason(reasons, `shared_${kind}`, 0.4 * KIND_WEIGHT[kind] * coherence, `${totalMembers} accounts share one ${KIND_LABEL[kind]}; ${pct(coherence)} of them also share ${[...sharedKinds].map((k) => KIND_LABEL[k]).join(", ") || "nothing else"}`);
+  reasons.push(reason(`shared_${kind}`, 0.4 * KIND_WEIGHT[kind] * coherence, `${totalMembers} accounts share one ${KIND_LABEL[kind]}; ${pct(coherence)} of them also share ${[...sharedKinds].map((k) => KIND_LABEL[k]).join(", ") || "nothing else"}`));
   if (kind === "tpl" && m >= 3) {
     // Reliance: how much of its members' traffic runs through this template. Many unrelated accounts that
     // mostly send one rare template is the shape of a problem set being swept; popular templates are discounted.
@@ -237,7 +230,7 @@ export function scoreGroup(
     const popularity = activeAccounts > 0 ? totalMembers / activeAccounts : 0;
     const rarity = Math.max(0, Math.min(1, (0.3 - popularity) / 0.25));
     if (reliance >= 0.15 && rarity > 0)
-      addReason(reasons, "template_reliance", 0.35 * reliance * rarity, `members send ${pct(reliance)} of their traffic through this template family, held by ${pct(popularity)} of active accounts`);
+      reasons.push(reason("template_reliance", 0.35 * reliance * rarity, `members send ${pct(reliance)} of their traffic through this template family, held by ${pct(popularity)} of active accounts`));
     // Sweep: many unrelated accounts splitting one problem set between them (their problems barely overlap),
     // through one rare template family, aimed at skills. Students share their homework problems (high
     // overlap); a SaaS app or an enterprise is one account or one organisation.
@@ -267,16 +260,16 @@ export function scoreGroup(
       sweep = sweepPeak;
       detail = `${totalMembers} accounts split a problem set between them through one rare template family (the split measured earlier on at least 20 of them, sweep ${sweepPeak.toFixed(2)})`;
     }
-    if (sweep >= 0.2) addReason(reasons, "template_sweep", 0.4 * sweep, detail);
+    if (sweep >= 0.2) reasons.push(reason("template_sweep", 0.4 * sweep, detail));
   }
-  addReason(reasons, "member_behaviour", 0.5 * behaviour, `members' own behaviour scores average ${behaviour.toFixed(2)}`);
+  reasons.push(reason("member_behaviour", 0.5 * behaviour, `members' own behaviour scores average ${behaviour.toFixed(2)}`));
 
   // Synchronised activity: members active in the same 10-minute buckets far more than chance.
   if (m >= 3) {
     const crowd = Math.max(3, 0.2 * m);
     const { slots, crowded } = crowdedBuckets(members, crowd);
     const sync = slots > 0 ? crowded / slots : 0;
-    if (sync >= 0.3) addReason(reasons, "synchronised_activity", 0.1 * sync, `${pct(sync)} of members' recent activity falls in shared 10-minute windows`);
+    if (sync >= 0.3) reasons.push(reason("synchronised_activity", 0.1 * sync, `${pct(sync)} of members' recent activity falls in shared 10-minute windows`));
   }
 
   // Synchronised model switch: many members moved to the same newly released model within one day.
@@ -296,13 +289,13 @@ export function scoreGroup(
     }
   }
   if (m >= 3 && bestSwitch / m >= 0.4)
-    addReason(reasons, "synchronised_model_switch", 0.1, `${bestSwitch} of ${m} members switched to ${bestModel} within 24 hours`);
+    reasons.push(reason("synchronised_model_switch", 0.1, `${bestSwitch} of ${m} members switched to ${bestModel} within 24 hours`));
 
-  if (m > 0 && topOrg / m >= 0.8) addReason(reasons, "single_org", -0.3, `${pct(topOrg / m)} of members belong to one organisation`);
-  if (m > 0 && verified / m >= 0.5) addReason(reasons, "verified_members", -0.2 * (verified / m), `${pct(verified / m)} of members are verified`);
-  if (m > 0 && edu / m >= 0.5) addReason(reasons, "education_members", -0.1 * (edu / m), `${pct(edu / m)} of members are education accounts`);
+  if (m > 0 && topOrg / m >= 0.8) reasons.push(reason("single_org", -0.3, `${pct(topOrg / m)} of members belong to one organisation`));
+  if (m > 0 && verified / m >= 0.5) reasons.push(reason("verified_members", -0.2 * (verified / m), `${pct(verified / m)} of members are verified`));
+  if (m > 0 && edu / m >= 0.5) reasons.push(reason("education_members", -0.1 * (edu / m), `${pct(edu / m)} of members are education accounts`));
 
-  reasons.sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight));
+  reasons.sort(strongestFirst);
   const score = Math.max(0, Math.min(1, reasons.reduce((s, r) => s + r.weight, 0)));
   return { score, reasons, coherence, behaviour, sweep: measuredSweep };
 }
