@@ -187,17 +187,17 @@ export class Metrics {
       lines.push(`# HELP ${name} Interval between runs of a 10 ms timer since start (10 ms plus any stall of the event loop, which delays every request in flight).`, `# TYPE ${name} summary`);
       lines.push(`${name}{quantile="0.5"} ${h.percentile(50) / 1e9}`, `${name}{quantile="0.99"} ${h.percentile(99) / 1e9}`, `${name}{quantile="1"} ${h.max / 1e9}`);
     }
-    for (const [kind, g] of [["minor", this.gcMinor], ["major", this.gcMajor]] as const) {
-      if (g.count === 0) continue;
-      const name = "moat_gc_pause_seconds";
-      if (kind === "minor" || this.gcMinor.count === 0)
-        lines.push(`# HELP ${name} Garbage-collection pauses since start (minor: young-generation scavenges; major: mark-compact and the rest). A pause delays every request in flight.`, `# TYPE ${name} summary`);
+    const gc = ([["minor", this.gcMinor], ["major", this.gcMajor]] as const).filter(([, g]) => g.count > 0);
+    const gcName = "moat_gc_pause_seconds";
+    if (gc.length > 0)
+      lines.push(`# HELP ${gcName} Garbage-collection pauses since start (minor: young-generation scavenges; major: mark-compact and the rest). A pause delays every request in flight.`, `# TYPE ${gcName} summary`);
+    for (const [kind, g] of gc) {
       lines.push(
-        `${name}{kind="${kind}",quantile="0.5"} ${g.recent.quantile(0.5)}`,
-        `${name}{kind="${kind}",quantile="0.99"} ${g.recent.quantile(0.99)}`,
-        `${name}{kind="${kind}",quantile="1"} ${g.maxSeconds}`,
-        `${name}_sum{kind="${kind}"} ${g.totalSeconds}`,
-        `${name}_count{kind="${kind}"} ${g.count}`,
+        `${gcName}{kind="${kind}",quantile="0.5"} ${g.recent.quantile(0.5)}`,
+        `${gcName}{kind="${kind}",quantile="0.99"} ${g.recent.quantile(0.99)}`,
+        `${gcName}{kind="${kind}",quantile="1"} ${g.maxSeconds}`,
+        `${gcName}_sum{kind="${kind}"} ${g.totalSeconds}`,
+        `${gcName}_count{kind="${kind}"} ${g.count}`,
       );
     }
     for (const [name, g] of Object.entries(gauges)) lines.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${g.value}`);
