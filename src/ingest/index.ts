@@ -3,7 +3,7 @@
  * gzip, parquet files, globs or standard input.
  */
 export { openEvents } from "./open-events.ts";
-export type { OpenEventsOptions } from "./open-events.ts";
+export type { OpenEventsOptions, OpenMappedOptions } from "./open-events.ts";
 export type { IngestStats } from "./stats.ts";
 export { readAccounts } from "./read-accounts.ts";
 export type { AccountsRead } from "./read-accounts.ts";

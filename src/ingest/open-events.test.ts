@@ -49,6 +49,29 @@ test("restores event-time order within the reorder window", async () => {
   }
 });
 
+test("map: each valid event is mapped once, in input order, and the results come out in event-time order", async () => {
+  const dir = tempDir();
+  try {
+    const p = join(dir, "m.jsonl");
+    writeFileSync(p, [line(5_000, "c"), "{not json", line(1_000, "a"), line(3_000, "b")].join("\n") + "\n");
+    const seen: string[] = [];
+    const { events, stats } = openEvents([p], {
+      map: (ev: TimedEvent) => {
+        seen.push(ev.event.request_id ?? "?");
+        return { t: ev.t, id: (ev.event.request_id ?? "?").toUpperCase() };
+      },
+    });
+    const got: string[] = [];
+    for await (const m of events) got.push(m.id);
+    assert.deepEqual(seen, ["c", "a", "b"]);
+    assert.deepEqual(got, ["A", "B", "C"]);
+    assert.equal(stats.events, 3);
+    assert.equal(stats.badLines, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("emits an event older than the window late instead of dropping it, and counts it", async () => {
   const dir = tempDir();
   try {

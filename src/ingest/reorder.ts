@@ -4,7 +4,10 @@
  * on event time holding one window of event time), and sources are merged k-way on their heads.
  * Pure data structures: no I/O, no clock.
  */
-import type { TimedEvent } from "../core/model/traffic.ts";
+/** Anything with an event time in ms: events, or what a reader made of them before buffering. */
+export interface Timed {
+  readonly t: number;
+}
 
 /** Default reorder window: one hour of event time, enough for gateways that flush hourly. */
 export const DEFAULT_REORDER_WINDOW_MS = 60 * 60 * 1000;
@@ -95,8 +98,8 @@ export class MinHeap<T> {
  * the window) passes them, then released in time order. An event that arrives already behind the
  * watermark is released at once: late, never dropped.
  */
-export class ReorderBuffer {
-  private readonly heap = new MinHeap<TimedEvent>();
+export class ReorderBuffer<T extends Timed> {
+  private readonly heap = new MinHeap<T>();
   private maxT = -Infinity;
 
   constructor(private readonly windowMs: number = DEFAULT_REORDER_WINDOW_MS) {
@@ -108,22 +111,22 @@ export class ReorderBuffer {
     return this.heap.size;
   }
 
-  push(e: TimedEvent): void {
+  push(e: T): void {
     if (e.t > this.maxT) this.maxT = e.t;
     this.heap.push(e.t, e);
   }
 
   /** Move every event the watermark has passed into `out`, in time order. */
-  drainReady(out: TimedEvent[]): void {
+  drainReady(out: T[]): void {
     const watermark = this.maxT - this.windowMs;
     for (let k = this.heap.peekKey(); k !== undefined && k <= watermark; k = this.heap.peekKey()) {
-      out.push(this.heap.pop() as TimedEvent);
+      out.push(this.heap.pop() as T);
     }
   }
 
   /** Move everything held into `out`, in time order (end of the source). */
-  drainAll(out: TimedEvent[]): void {
-    while (this.heap.size > 0) out.push(this.heap.pop() as TimedEvent);
+  drainAll(out: T[]): void {
+    while (this.heap.size > 0) out.push(this.heap.pop() as T);
   }
 }
 
@@ -131,13 +134,13 @@ export class ReorderBuffer {
  * Merge per-source streams (each already in time order, delivered in batches) into one stream in time
  * order, counting output events that go back in time in `late.lateEvents`.
  */
-export async function* mergeSorted(
-  sources: ReadonlyArray<AsyncIterable<TimedEvent[]>>,
+export async function* mergeSorted<T extends Timed>(
+  sources: ReadonlyArray<AsyncIterable<T[]>>,
   late: { lateEvents: number },
-): AsyncGenerator<TimedEvent> {
+): AsyncGenerator<T> {
   let lastT = -Infinity;
   if (sources.length === 1) {
-    for await (const batch of sources[0] as AsyncIterable<TimedEvent[]>) {
+    for await (const batch of sources[0] as AsyncIterable<T[]>) {
       for (const e of batch) {
         if (e.t < lastT) late.lateEvents++;
         else lastT = e.t;
@@ -146,7 +149,7 @@ export async function* mergeSorted(
     }
     return;
   }
-  type Cursor = { it: AsyncIterator<TimedEvent[]>; batch: TimedEvent[]; i: number };
+  type Cursor = { it: AsyncIterator<T[]>; batch: T[]; i: number };
   const heads = new MinHeap<Cursor>();
   const refill = async (c: Cursor): Promise<boolean> => {
     for (;;) {
@@ -162,16 +165,16 @@ export async function* mergeSorted(
   // Start in source order so that equal times keep the order the sources were given in.
   for (const s of sources) {
     const c: Cursor = { it: s[Symbol.asyncIterator](), batch: [], i: 0 };
-    if (await refill(c)) heads.push((c.batch[0] as TimedEvent).t, c);
+    if (await refill(c)) heads.push((c.batch[0] as T).t, c);
   }
   try {
     while (heads.size > 0) {
       const c = heads.pop() as Cursor;
-      const e = c.batch[c.i++] as TimedEvent;
+      const e = c.batch[c.i++] as T;
       if (e.t < lastT) late.lateEvents++;
       else lastT = e.t;
       yield e;
-      if (c.i < c.batch.length || (await refill(c))) heads.push((c.batch[c.i] as TimedEvent).t, c);
+      if (c.i < c.batch.length || (await refill(c))) heads.push((c.batch[c.i] as T).t, c);
     }
   } finally {
     for (let c = heads.pop(); c !== undefined; c = heads.pop()) await c.it.return?.();
