@@ -67,7 +67,7 @@ export class CampaignFinder {
     for (const g of groups.due(at)) {
       const grew = g.members.length !== g.evaluatedSize;
       const peak = this.sweepPeaks.get(g) ?? 0;
-      const v = scoreGroup(g.key, sampleMembers(g.members), g.members.length, (k) => groups.get(k)?.members.length ?? 0, activeAccounts, peak);
+      const v = scoreGroup(g, sampleMembers(g.members), g.members.length, activeAccounts, peak);
       if (v.sweep > peak) this.sweepPeaks.set(g, v.sweep);
       g.score = v.score;
       g.reasons = v.reasons;

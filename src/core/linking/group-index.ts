@@ -228,7 +228,8 @@ export class GroupIndex {
       this.singles.delete(hk);
       const kindName = KIND_NAMES[kind]!;
       const v = String(value);
-      g = { key: `${kindName}:${v}`, kind: kindName, value: v, band: kind === TPL ? Number(value) : 0, members: [holder], evaluatedSize: 0, evaluatedAt: Number.NEGATIVE_INFINITY, dirty: true, score: 0, reasons: [], linked: false, campaignId: null, mark: 0, count: 0 };
+      // The fields group scoring reads for every link of every member come first (one cache line).
+      g = { kind: kindName, mark: 0, count: 0, linked: false, band: kind === TPL ? Number(value) : 0, key: `${kindName}:${v}`, value: v, members: [holder], evaluatedSize: 0, evaluatedAt: Number.NEGATIVE_INFINITY, dirty: true, score: 0, reasons: [], campaignId: null };
       holder.addLink(g);
       this.groups.set(hk, g);
       g.members.push(a);

@@ -104,13 +104,13 @@ export function sampleMembers<T>(members: readonly T[]): readonly T[] {
 
 /** Scores a group from its members' states. */
 export function scoreGroup(
-  key: string,
+  group: LinkRef,
   members: readonly AccountState[],
   totalMembers: number,
-  holders: (key: string) => number,
   activeAccounts: number,
   sweepPeak = 0,
 ): GroupVerdict {
+  const key = group.key;
   const kind = keyKind(key);
   const m = members.length;
   let measuredSweep = 0;
@@ -126,13 +126,14 @@ export function scoreGroup(
   const contentKey = kind === "pfp" || kind === "tpl";
   // For a template group, the other templates of the same band that its members use are its family
   // (paraphrases): counted in the same scratch fields, kept apart from coherence below.
-  const family = kind === "tpl" ? Math.floor(Number(key.slice(4)) / 4294967296) : -1;
+  const family = kind === "tpl" ? Math.floor(group.band / 4294967296) : -1;
   const familyTouched: LinkRef[] = [];
   for (const a of members) {
     const links = a.links;
     for (let i = 0; i < links.length; i++) {
       const l = links[i]!;
-      if (l.key === key || l.kind === "pfx") continue;
+      // The group itself is compared by identity: a key comparison reads each link's key string (a cache miss).
+      if (l === group || l.kind === "pfx") continue;
       if (contentKey && (l.kind === "pfp" || l.kind === "tpl")) {
         if (l.kind !== "tpl" || Math.floor(l.band / 4294967296) !== family) continue;
         if (l.mark !== epoch) {
@@ -211,7 +212,7 @@ export function scoreGroup(
       let held = false;
       for (const l of a.links) {
         // In the family: this template, or another this group concentrates (marked -2 above).
-        if (l.key === key || (l.mark === epoch && l.count === -2)) fam += a.bands.count(l.band);
+        if (l === group || (l.mark === epoch && l.count === -2)) fam += a.bands.count(l.band);
         else if (l.linked && CONTROL_KINDS.has(l.kind)) held = true;
       }
       const rel = Math.min(1, fam / a.n);
