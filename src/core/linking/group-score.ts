@@ -87,6 +87,18 @@ function crowdedBuckets(members: readonly AccountState[], crowd: number): { slot
   return { slots, crowded };
 }
 
+/** Scratch of the template-group passes (see `scoreGroup`), reused across calls. */
+const scratchFamLinks: LinkRef[] = [];
+let scratchFamStart = new Int32Array(512);
+let scratchHeld = new Uint8Array(512);
+function ensureScratch(m: number): void {
+  if (scratchFamStart.length > m) return;
+  let size = scratchFamStart.length;
+  while (size <= m) size *= 2;
+  scratchFamStart = new Int32Array(size);
+  scratchHeld = new Uint8Array(size);
+}
+
 /** Scratch-field epoch for co-membership counting; only ever compared for equality, never read as data. */
 let evaluationEpoch = 0;
 
@@ -128,14 +140,33 @@ export function scoreGroup(
   // (paraphrases): counted in the same scratch fields, kept apart from coherence below.
   const family = kind === "tpl" ? Math.floor(group.band / 4294967296) : -1;
   const familyTouched: LinkRef[] = [];
-  for (const a of members) {
-    const links = a.links;
+  // For a template group, this pass also notes what the reliance pass below needs, so that pass does not walk
+  // every link again: per member, its links that may be in the family (this group, or a same-band template),
+  // and whether a coordinated control link holds it.
+  const tplGroup = kind === "tpl";
+  if (tplGroup) ensureScratch(m);
+  const famLinks = scratchFamLinks;
+  famLinks.length = 0;
+  for (let k = 0; k < m; k++) {
+    const links = members[k]!.links;
+    if (tplGroup) {
+      scratchFamStart[k] = famLinks.length;
+      scratchHeld[k] = 0;
+    }
     for (let i = 0; i < links.length; i++) {
       const l = links[i]!;
       // The group itself is compared by identity: a key comparison reads each link's key string (a cache miss).
-      if (l === group || l.kind === "pfx") continue;
+      if (l === group) {
+        if (tplGroup) famLinks.push(l);
+        continue;
+      }
+      if (l.kind === "pfx") continue;
       if (contentKey && (l.kind === "pfp" || l.kind === "tpl")) {
-        if (l.kind !== "tpl" || Math.floor(l.band / 4294967296) !== family) continue;
+        if (l.kind !== "tpl" || Math.floor(l.band / 4294967296) !== family) {
+          if (tplGroup && l.linked && l.kind === "pfp") scratchHeld[k] = 1;
+          continue;
+        }
+        if (tplGroup) famLinks.push(l);
         if (l.mark !== epoch) {
           l.mark = epoch;
           l.count = 0;
@@ -144,6 +175,7 @@ export function scoreGroup(
         l.count++;
         continue;
       }
+      if (tplGroup && l.linked && CONTROL_KINDS.has(l.kind)) scratchHeld[k] = 1;
       if (l.mark !== epoch) {
         l.mark = epoch;
         l.count = 0;
@@ -152,6 +184,7 @@ export function scoreGroup(
       l.count++;
     }
   }
+  if (tplGroup) scratchFamStart[m] = famLinks.length;
   const need = Math.max(2, Math.ceil(0.05 * m));
   const sampled = totalMembers > 0 ? m / totalMembers : 1;
   let coherent = 0;
@@ -206,15 +239,17 @@ export function scoreGroup(
     let freeReliance = 0;
     let freeTargeted = 0;
     let distinctSum = 0;
-    for (const a of members) {
+    for (let k = 0; k < m; k++) {
+      const a = members[k]!;
       if (a.n === 0) continue;
       let fam = 0;
-      let held = false;
-      for (const l of a.links) {
+      // The member's links that may be in the family, in link order (noted by the first pass).
+      for (let j = scratchFamStart[k]!, end = scratchFamStart[k + 1]!; j < end; j++) {
+        const l = famLinks[j]!;
         // In the family: this template, or another this group concentrates (marked -2 above).
         if (l === group || (l.mark === epoch && l.count === -2)) fam += a.bands.count(l.band);
-        else if (l.linked && CONTROL_KINDS.has(l.kind)) held = true;
       }
+      const held = scratchHeld[k] === 1;
       const rel = Math.min(1, fam / a.n);
       // Coding and agentic work are left out: every user of a coding assistant or an agent framework sends its
       // scaffolding around their own code (and CI re-sends the same tasks), so the users of one popular tool
@@ -274,8 +309,18 @@ export function scoreGroup(
   }
 
   // Synchronised model switch: many members moved to the same newly released model within one day.
+  // (Only judged from 3 members; most accounts never switch: their list is empty.)
   const starts = new Map<string, number[]>();
-  for (const a of members) for (const s of a.modelStarts) (starts.get(s.model) ?? starts.set(s.model, []).get(s.model)!).push(s.t);
+  if (m >= 3)
+    for (let k = 0; k < m; k++) {
+      const ms = members[k]!.modelStarts;
+      for (let i = 0; i < ms.length; i++) {
+        const s = ms[i]!;
+        const ts = starts.get(s.model);
+        if (ts === undefined) starts.set(s.model, [s.t]);
+        else ts.push(s.t);
+      }
+    }
   let bestSwitch = 0;
   let bestModel = "";
   for (const [model, ts] of starts) {
