@@ -51,7 +51,8 @@ async function run(port: NonNullable<typeof parentPort>, input: WorkerInput): Pr
       cwd: input.cwd,
       map: (ev: TimedEvent) => {
         const view = viewPrompt(ev.event.request, ev.event.prompt);
-        return { t: ev.t, ctx: analyseContext(ev, enricher, view), input: contentInput(view) };
+        const content = contentInput(view);
+        return { t: ev.t, ctx: analyseContext(ev, enricher, view, content.systemHash), input: content };
       },
     });
     // The content analysis runs on the main thread, once per distinct content (see feature-batch.ts).

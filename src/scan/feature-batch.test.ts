@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { ContentIds, FeaturePacker, FeatureUnpacker, transfer } from "./feature-batch.ts";
 import type { PackedFeatures } from "./feature-batch.ts";
 import { analyseContent } from "../core/features/request-features.ts";
+import { hash32 } from "../core/text/index.ts";
 import type { ContentInput, ContextFeatures, RequestFeatures } from "../core/features/request-features.ts";
 
 const INPUTS: readonly ContentInput[] = [
@@ -85,12 +86,39 @@ test("with a content table too small for the traffic, features stay exact and th
 test("the content id table stays within its character bound and reports every id it lets go", () => {
   const ids = new ContentIds(1000);
   const given = new Set<number>();
-  for (let i = 0; i < 5000; i++) given.add(ids.idOf(`text number ${i}`));
+  const input = (i: number): ContentInput => ({ system: i % 3 === 0 ? "sys" : "", lastUser: `text number ${i}`, toolsDefined: i % 2 === 0, toolTurns: false });
+  for (let i = 0; i < 5000; i++) given.add(ids.idOf(input(i)));
   assert.equal(given.size, 5000, "ids are never reused");
   const dropped = ids.takeDropped();
   assert.ok(ids.size <= 1000 / 13 + 1, `held ${ids.size}`);
   assert.equal(dropped.length + ids.size, 5000, "every id is either held or reported dropped");
   assert.deepEqual(ids.takeDropped(), []);
+});
+
+test("content ids tell apart what the analysis tells apart: the system/user split and the tool flags", () => {
+  const ids = new ContentIds();
+  const base: ContentInput = { system: "sys", lastUser: "x", toolsDefined: false, toolTurns: false };
+  const a = ids.idOf(base);
+  assert.equal(ids.isNew, true);
+  assert.equal(ids.idOf({ ...base, systemHash: hash32("sys") }), a, "a given system hash is the one it would compute");
+  assert.equal(ids.isNew, false);
+  const others = [{ ...base, system: "", lastUser: "sysx" }, { ...base, system: "sysx", lastUser: "" }, { ...base, toolsDefined: true }, { ...base, toolTurns: true }];
+  const got = new Set(others.map((o) => ids.idOf(o)));
+  assert.equal(got.size, 4);
+  assert.ok(!got.has(a));
+});
+
+test("contents whose hashes collide still get their own ids, and keep them", () => {
+  const ids = new ContentIds();
+  // A wrong system hash stands in for a collision: both inputs land on one hash and are told apart by their texts.
+  const x: ContentInput = { system: "one", lastUser: "q", toolsDefined: false, toolTurns: false, systemHash: 7 };
+  const y: ContentInput = { ...x, system: "two" };
+  const ix = ids.idOf(x);
+  const iy = ids.idOf(y);
+  assert.notEqual(ix, iy);
+  assert.equal(ids.idOf(x), ix);
+  assert.equal(ids.idOf(y), iy);
+  assert.equal(ids.size, 2);
 });
 
 test("exchanges are read in order: a skipped one is an error, not a silent mix-up", () => {

@@ -14,7 +14,9 @@ import type { Category } from "../core/text/index.ts";
 import type { ContentInput, ContextFeatures, RequestFeatures } from "../core/features/request-features.ts";
 import { analyseContent } from "../core/features/request-features.ts";
 import type { ContentFeatures } from "../core/features/content-cache.ts";
-import { DEFAULT_CACHE_CHARS, contentKey } from "../core/features/content-cache.ts";
+import { DEFAULT_CACHE_CHARS } from "../core/features/content-cache.ts";
+import { systemHashOf } from "../core/features/request-features.ts";
+import { combine32, hash32 } from "../core/text/index.ts";
 
 /** What crosses the thread boundary (structured-clone friendly; `transfer()` lists the buffers). */
 export interface PackedFeatures {
@@ -56,15 +58,31 @@ const MAX_KEY_CHARS = 64 * 1024;
 const orNaN = (v: number | null): number => (v === null ? Number.NaN : v);
 const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
+/** A numbered content in `ContentIds`: its texts (to verify a hash match), flags and id; `next` chains equal hashes. */
+interface IdEntry {
+  readonly system: string;
+  readonly lastUser: string;
+  readonly flags: number;
+  readonly id: number;
+  next: IdEntry | null;
+}
+
 /**
- * The sender's numbering of distinct content inputs, bounded like `ContentCache`: two generations by key
+ * The sender's numbering of distinct content inputs, bounded like `ContentCache`: two generations by text
  * characters; an id left in the older generation when it is dropped is reported in `dropped` so the receiver
  * forgets its features too. Ids are never reused.
+ *
+ * Looked up by a 32-bit hash of the system prompt (which the parameter fingerprint computes anyway), the last
+ * user text and the flags, then verified on the texts themselves: a string-keyed map would hash a joined key
+ * afresh for every exchange (the texts come from JSON.parse, new strings each time), after first copying it
+ * flat; that was this thread's costliest step after JSON.parse.
  */
 export class ContentIds {
-  private young = new Map<string, number>();
-  private old = new Map<string, number>();
+  private young = new Map<number, IdEntry>();
+  private old = new Map<number, IdEntry>();
   private youngChars = 0;
+  private youngSize = 0;
+  private oldSize = 0;
   private nextId = 0;
   private readonly genChars: number;
   /** Ids released since the last `takeDropped`. */
@@ -79,40 +97,60 @@ export class ContentIds {
 
   /** Ids held (both generations). */
   get size(): number {
-    return this.young.size + this.old.size;
+    return this.youngSize + this.oldSize;
   }
 
-  /** The id of `key`; `isNew` tells whether it was numbered just now. */
-  idOf(key: string): number {
-    const y = this.young.get(key);
-    if (y !== undefined) {
+  /** The id of this content input; `isNew` tells whether it was numbered just now. */
+  idOf(input: ContentInput): number {
+    const { system, lastUser } = input;
+    const flags = (input.toolsDefined ? 1 : 0) | (input.toolTurns ? 2 : 0);
+    const h = combine32(combine32(input.systemHash ?? systemHashOf(system), hash32(lastUser)), flags) | 0;
+    const y = find(this.young.get(h), system, lastUser, flags);
+    if (y !== null) {
       this.isNew = false;
-      return y;
+      return y.id;
     }
-    const o = this.old.get(key);
-    if (o !== undefined) {
+    const chars = system.length + lastUser.length + 1;
+    const o = find(this.old.get(h), system, lastUser, flags);
+    if (o !== null) {
       this.isNew = false;
-      this.old.delete(key);
-      this.put(key, o);
-      return o;
+      this.removeOld(h, o);
+      this.put(h, system, lastUser, flags, o.id, chars);
+      return o.id;
     }
     this.isNew = true;
     const id = this.nextId++;
     if (id >= 0xffffffff) throw new RangeError("content id table: more than 2^32 - 1 distinct contents");
-    if (key.length <= MAX_KEY_CHARS && key.length <= this.genChars) this.put(key, id);
+    if (chars <= MAX_KEY_CHARS && chars <= this.genChars) this.put(h, system, lastUser, flags, id, chars);
     else this.dropped.push(id);
     return id;
   }
 
-  private put(key: string, id: number): void {
-    if (this.youngChars + key.length > this.genChars) {
-      for (const gone of this.old.values()) this.dropped.push(gone);
+  private removeOld(h: number, e: IdEntry): void {
+    const head = this.old.get(h)!;
+    if (head === e) {
+      if (e.next === null) this.old.delete(h);
+      else this.old.set(h, e.next);
+    } else {
+      let p = head;
+      while (p.next !== e) p = p.next!;
+      p.next = e.next;
+    }
+    this.oldSize--;
+  }
+
+  private put(h: number, system: string, lastUser: string, flags: number, id: number, chars: number): void {
+    if (this.youngChars + chars > this.genChars) {
+      for (let e of this.old.values()) for (; e !== null; e = e.next!) this.dropped.push(e.id);
       this.old = this.young;
+      this.oldSize = this.youngSize;
       this.young = new Map();
       this.youngChars = 0;
+      this.youngSize = 0;
     }
-    this.young.set(key, id);
-    this.youngChars += key.length;
+    this.young.set(h, { system, lastUser, flags, id, next: this.young.get(h) ?? null });
+    this.youngChars += chars;
+    this.youngSize++;
   }
 
   /** Ids released since the last call. */
@@ -121,6 +159,11 @@ export class ContentIds {
     this.dropped = [];
     return d;
   }
+}
+
+function find(e: IdEntry | undefined, system: string, lastUser: string, flags: number): IdEntry | null {
+  for (let x = e ?? null; x !== null; x = x.next) if (x.flags === flags && x.lastUser === lastUser && x.system === system) return x;
+  return null;
 }
 
 /** Fills one batch on the sending side: `add` each exchange, then `take` the packed batch. */
@@ -146,7 +189,7 @@ export class FeaturePacker {
 
   add(ctx: ContextFeatures, input: ContentInput): void {
     const ids = this.contentIds;
-    const id = ids.idOf(contentKey(input.system, input.lastUser, input.toolsDefined, input.toolTurns));
+    const id = ids.idOf(input);
     if (ids.isNew && this.analyseHere) this.done.push({ id, c: analyseContent(input) });
     else if (ids.isNew) {
       this.newIds.push(id);

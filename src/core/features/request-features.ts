@@ -74,11 +74,16 @@ export interface ContentInput {
   readonly lastUser: string;
   readonly toolsDefined: boolean;
   readonly toolTurns: boolean;
+  /** `hash32(system)` (0 for no system prompt) when the caller has it: the parameter fingerprint and the scan's content numbering both use it. */
+  readonly systemHash?: number;
 }
 
-/** The content-analysis inputs of a prompt view. */
+/** `hash32` of a system prompt, 0 for none. */
+export const systemHashOf = (system: string): number => (system.length > 0 ? hash32(system) : 0);
+
+/** The content-analysis inputs of a prompt view, with the system prompt's hash. */
 export function contentInput(view: PromptView): ContentInput {
-  return { system: view.system, lastUser: view.lastUser, toolsDefined: view.toolNames.length > 0, toolTurns: view.hasToolUse || view.hasToolResult };
+  return { system: view.system, lastUser: view.lastUser, toolsDefined: view.toolNames.length > 0, toolTurns: view.hasToolUse || view.hasToolResult, systemHash: systemHashOf(view.system) };
 }
 
 const NO_TOOL_NAMES: string[] = [];
@@ -133,7 +138,7 @@ export function analyseRequest(ev: TimedEvent, enricher: Enricher, cache?: Conte
   const input = contentInput(view);
   const content =
     cache === undefined ? analyseContent(input) : cache.get(contentKey(input.system, input.lastUser, input.toolsDefined, input.toolTurns), () => analyseContent(input));
-  const c = analyseContext(ev, enricher, view);
+  const c = analyseContext(ev, enricher, view, input.systemHash);
   // One literal with every field, not `{ ...context, ...content }`: spreading two objects built a slow
   // object and cost more than the analysis a cache hit saves.
   return {
@@ -161,8 +166,11 @@ export function analyseRequest(ev: TimedEvent, enricher: Enricher, cache?: Conte
   };
 }
 
-/** The context features of one exchange (everything but the content analysis), from its prompt view. */
-export function analyseContext(ev: TimedEvent, enricher: Enricher, view: PromptView): ContextFeatures {
+/**
+ * The context features of one exchange (everything but the content analysis), from its prompt view.
+ * `systemHash`: `systemHashOf(view.system)` when the caller has it already (see `contentInput`).
+ */
+export function analyseContext(ev: TimedEvent, enricher: Enricher, view: PromptView, systemHash: number = systemHashOf(view.system)): ContextFeatures {
   const e = ev.event;
   const req = e.request;
   const maxTokens = num(req?.["max_tokens"]) ?? num(req?.["max_completion_tokens"]);
@@ -176,7 +184,7 @@ export function analyseContext(ev: TimedEvent, enricher: Enricher, view: PromptV
       num(req?.["temperature"]) ?? "-",
       num(req?.["top_p"]) ?? "-",
       thinking.key,
-      view.system.length > 0 ? hash32(view.system) : "-",
+      view.system.length > 0 ? systemHash : "-",
       view.toolSchemaHash ?? "-",
       client.family,
     ].join("|"),
