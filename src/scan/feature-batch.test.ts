@@ -25,8 +25,6 @@ function context(i: number): ContextFeatures {
     ipPrefix: full ? "203.0.113.0/24" : null,
     asn: full ? 64500 : null,
     netClass: full ? "hosting" : "unknown",
-    client: full ? "openai-python/1.2" : "unknown",
-    userAgent: full ? "OpenAI/Python 1.2" : null,
     turns: i,
     agenticLoop: !full,
     maxTokens: full ? 16000 : null,

@@ -25,7 +25,7 @@ export interface PackedFeatures {
   readonly nums: Float64Array;
   /** content id, ipHash, turns, agenticLoop per exchange. */
   readonly ints: Uint32Array;
-  /** accountId, paramFp, model, ip, ipPrefix, netClass, client, userAgent per exchange. */
+  /** accountId, paramFp, model, ip, ipPrefix, netClass per exchange. */
   readonly strings: readonly (string | null)[];
   /** Content first numbered in this batch: ids, flags (bit 0 tools defined, bit 1 tool turns), texts (system, last user per id). */
   readonly newIds: Uint32Array;
@@ -47,7 +47,7 @@ export interface PackedFeatures {
 
 const NUMS = 4;
 const INTS = 4;
-const STRS = 8;
+const STRS = 6;
 /** Past this many interned strings the receiver starts a new table (bounded on logs with endless distinct ids). */
 const MAX_INTERNED = 1 << 20;
 /** Cue ids never contain it (they are fixed identifiers): joins a cue list into one string. */
@@ -226,8 +226,6 @@ export class FeaturePacker {
       strings[r + 3] = f.ip;
       strings[r + 4] = f.ipPrefix;
       strings[r + 5] = f.netClass;
-      strings[r + 6] = f.client;
-      strings[r + 7] = f.userAgent;
     }
     const done = this.done;
     let bandCount = 0;
@@ -310,8 +308,6 @@ export class FeatureUnpacker {
     ipPrefix: null,
     asn: null,
     netClass: "unknown",
-    client: "",
-    userAgent: null,
     turns: 0,
     agenticLoop: false,
     maxTokens: null,
@@ -391,8 +387,6 @@ export class FeatureUnpacker {
     f.ip = s[r + 3]!;
     f.ipPrefix = s[r + 4]!;
     f.netClass = s[r + 5] as NetClass;
-    f.client = s[r + 6]!;
-    f.userAgent = s[r + 7]!;
     return f;
   }
 }

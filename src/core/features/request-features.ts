@@ -24,8 +24,7 @@ export interface RequestFeatures extends ContentFeatures {
   readonly ipPrefix: string | null;
   readonly asn: number | null;
   readonly netClass: NetClass;
-  readonly client: string;
-  readonly userAgent: string | null;
+  // The client (family from the User-Agent) enters through `paramFp`: nothing downstream reads it on its own.
   readonly turns: number;
   readonly agenticLoop: boolean;
   readonly maxTokens: number | null;
@@ -157,8 +156,6 @@ export function analyseRequest(ev: TimedEvent, enricher: Enricher, cache?: Conte
     ipPrefix: c.ipPrefix,
     asn: c.asn,
     netClass: c.netClass,
-    client: c.client,
-    userAgent: c.userAgent,
     turns: c.turns,
     agenticLoop: c.agenticLoop,
     maxTokens: c.maxTokens,
@@ -215,8 +212,6 @@ export function analyseContext(ev: TimedEvent, enricher: Enricher, view: PromptV
     ipPrefix: ipInfo?.prefix ?? null,
     asn: ipInfo?.asn ?? null,
     netClass: ipInfo?.netClass ?? "unknown",
-    client: client.version ? `${client.family}/${client.version}` : client.family,
-    userAgent: e.user_agent ?? null,
     turns: view.turns,
     agenticLoop: view.hasToolResult || view.hasToolUse,
     maxTokens,
