@@ -40,7 +40,7 @@ function expected(i: number): RequestFeatures {
 function roundTrip(packer: FeaturePacker, unpacker: FeatureUnpacker, from: number, to: number): void {
   for (let i = from; i < to; i++) packer.add(context(i), INPUTS[(i * 7) % INPUTS.length]!);
   const packed = packer.take();
-  assert.equal(transfer(packed).length, 9);
+  assert.equal(transfer(packed).length, 10);
   unpacker.load(structuredClone(packed));
   for (let i = 0; i < to - from; i++) assert.deepEqual({ ...unpacker.get(i) }, expected(from + i));
 }
@@ -72,6 +72,36 @@ test("each distinct content crosses once: later exchanges with the same content 
   assert.equal(first.newIds.length, INPUTS.length);
   for (let i = 0; i < 40; i++) packer.add(context(i), INPUTS[i % INPUTS.length]!);
   assert.equal(packer.take().newIds.length, 0);
+});
+
+test("parameter fingerprints, prefixes and network classes cross once each, and a full table restarts on both sides", () => {
+  const packer = new FeaturePacker(new ContentIds(), 4);
+  const unpacker = new FeatureUnpacker();
+  const input = (i: number): ContentInput => INPUTS[(i * 7) % INPUTS.length]!;
+  for (let i = 0; i < 4; i++) packer.add(context(i), input(i));
+  const first = packer.take();
+  // fp0, fp1, the prefix, "hosting", "unknown"
+  assert.deepEqual([...first.newShared].sort(), ["203.0.113.0/24", "fp0", "fp1", "hosting", "unknown"]);
+  assert.equal(first.resetShared, false);
+  unpacker.load(structuredClone(first));
+  for (let i = 0; i < 4; i++) assert.deepEqual({ ...unpacker.get(i) }, expected(i));
+  // Past 4 strings: the next batch starts a new table and says so; the one after sends nothing new.
+  for (let i = 4; i < 6; i++) packer.add(context(i), input(i));
+  const second = packer.take();
+  assert.equal(second.resetShared, true);
+  unpacker.load(structuredClone(second));
+  for (let i = 0; i < 2; i++) assert.deepEqual({ ...unpacker.get(i) }, expected(4 + i));
+  for (let i = 6; i < 8; i++) packer.add(context(i), input(i));
+  const third = packer.take();
+  assert.equal(third.resetShared, true, "the second batch filled the small table again");
+  assert.equal(third.newShared.length, second.newShared.length);
+  unpacker.load(structuredClone(third));
+  for (let i = 0; i < 2; i++) assert.deepEqual({ ...unpacker.get(i) }, expected(6 + i));
+  const big = new FeaturePacker();
+  for (let i = 0; i < 4; i++) big.add(context(i), input(i));
+  big.take();
+  for (let i = 0; i < 4; i++) big.add(context(i), input(i));
+  assert.equal(big.take().newShared.length, 0, "strings already sent are not sent again");
 });
 
 test("with a content table too small for the traffic, features stay exact and the receiver forgets what the sender dropped", () => {

@@ -25,8 +25,14 @@ export interface PackedFeatures {
   readonly nums: Float64Array;
   /** content id, ipHash, turns, agenticLoop per exchange. */
   readonly ints: Uint32Array;
-  /** accountId, paramFp, model, ip, ipPrefix, netClass per exchange. */
+  /** accountId, model, ip per exchange (strings that are new objects for every exchange: JSON.parse made them). */
   readonly strings: readonly (string | null)[];
+  /** String ids (see `SharedStrings`; 0 = null) of paramFp, ipPrefix, netClass per exchange. */
+  readonly shared: Uint32Array;
+  /** Strings first numbered in this batch, in id order (they continue the receiver's table). */
+  readonly newShared: readonly string[];
+  /** The sender restarted its string table before this batch: the receiver restarts its own first. */
+  readonly resetShared: boolean;
   /** Content first numbered in this batch: ids, flags (bit 0 tools defined, bit 1 tool turns), texts (system, last user per id). */
   readonly newIds: Uint32Array;
   readonly newFlags: Uint8Array;
@@ -47,7 +53,10 @@ export interface PackedFeatures {
 
 const NUMS = 4;
 const INTS = 4;
-const STRS = 6;
+const STRS = 3;
+const SHARED = 3;
+/** Past this many shared strings both sides start a new table. */
+const MAX_SHARED = 1 << 18;
 /** Past this many interned strings the receiver starts a new table (bounded on logs with endless distinct ids). */
 const MAX_INTERNED = 1 << 20;
 /** Cue ids never contain it (they are fixed identifiers): joins a cue list into one string. */
@@ -166,6 +175,47 @@ function find(e: IdEntry | undefined, system: string, lastUser: string, flags: n
   return null;
 }
 
+/**
+ * The sender's numbering of the per-exchange strings that repeat as one object (memoised or cached by the
+ * sender: parameter fingerprints, network prefixes, network classes): id 0 is null, ids 1.. go in first-seen
+ * order, and what was numbered since the last `takeNew` is what the receiver appends to its table. Each such
+ * string crosses once instead of with every exchange. Only for those: a string that is a new object every time
+ * (an account id out of JSON.parse) would be hashed afresh by the lookup, which costs more than copying it.
+ * Bounded: `reset` (between batches) starts again from 1.
+ */
+export class SharedStrings {
+  private ids = new Map<string, number>();
+  private fresh: string[] = [];
+
+  constructor(private readonly maxStrings: number = MAX_SHARED) {}
+
+  get full(): boolean {
+    return this.ids.size >= this.maxStrings;
+  }
+
+  idOf(s: string | null): number {
+    if (s === null) return 0;
+    const known = this.ids.get(s);
+    if (known !== undefined) return known;
+    const id = this.ids.size + 1;
+    this.ids.set(s, id);
+    this.fresh.push(s);
+    return id;
+  }
+
+  /** Strings numbered since the last call, in id order. */
+  takeNew(): string[] {
+    const f = this.fresh;
+    this.fresh = [];
+    return f;
+  }
+
+  reset(): void {
+    this.ids = new Map();
+    this.fresh = [];
+  }
+}
+
 /** Fills one batch on the sending side: `add` each exchange, then `take` the packed batch. */
 export class FeaturePacker {
   private ctx: ContextFeatures[] = [];
@@ -180,7 +230,16 @@ export class FeaturePacker {
    */
   analyseHere = false;
 
-  constructor(private readonly contentIds: ContentIds = new ContentIds()) {}
+  private readonly sharedIds: SharedStrings;
+  /** The shared-string table was restarted after the last batch: the next one tells the receiver. */
+  private resetPending = false;
+
+  constructor(
+    private readonly contentIds: ContentIds = new ContentIds(),
+    maxShared: number = MAX_SHARED,
+  ) {
+    this.sharedIds = new SharedStrings(maxShared);
+  }
 
   /** Exchanges added since the last `take`. */
   get length(): number {
@@ -207,6 +266,8 @@ export class FeaturePacker {
     const nums = new Float64Array(n * NUMS);
     const ints = new Uint32Array(n * INTS);
     const strings = new Array<string | null>(n * STRS);
+    const shared = new Uint32Array(n * SHARED);
+    const sid = this.sharedIds;
     for (let i = 0; i < n; i++) {
       const f = features[i]!;
       const p = i * NUMS;
@@ -221,11 +282,12 @@ export class FeaturePacker {
       ints[q + 3] = f.agenticLoop ? 1 : 0;
       const r = i * STRS;
       strings[r] = f.accountId;
-      strings[r + 1] = f.paramFp;
-      strings[r + 2] = f.model;
-      strings[r + 3] = f.ip;
-      strings[r + 4] = f.ipPrefix;
-      strings[r + 5] = f.netClass;
+      strings[r + 1] = f.model;
+      strings[r + 2] = f.ip;
+      const h = i * SHARED;
+      shared[h] = sid.idOf(f.paramFp);
+      shared[h + 1] = sid.idOf(f.ipPrefix);
+      shared[h + 2] = sid.idOf(f.netClass);
     }
     const done = this.done;
     let bandCount = 0;
@@ -252,6 +314,9 @@ export class FeaturePacker {
       nums,
       ints,
       strings,
+      shared,
+      newShared: sid.takeNew(),
+      resetShared: this.resetPending,
       newIds: Uint32Array.from(this.newIds),
       newFlags: Uint8Array.from(this.newFlags),
       newTexts: this.newTexts,
@@ -262,6 +327,9 @@ export class FeaturePacker {
       doneStrings,
       dropped: Uint32Array.from(this.contentIds.takeDropped()),
     };
+    // Restarted between batches only, so all of one batch's ids refer to one table.
+    this.resetPending = sid.full;
+    if (this.resetPending) sid.reset();
     this.ctx = [];
     this.ids = [];
     this.newIds = [];
@@ -274,7 +342,7 @@ export class FeaturePacker {
 
 /** The buffers of a packed batch, for `postMessage(batch, transfer(batch))`. */
 export function transfer(p: PackedFeatures): ArrayBuffer[] {
-  return [p.nums.buffer, p.ints.buffer, p.newIds.buffer, p.newFlags.buffer, p.doneIds.buffer, p.doneNums.buffer, p.doneInts.buffer, p.doneBands.buffer, p.dropped.buffer] as ArrayBuffer[];
+  return [p.nums.buffer, p.ints.buffer, p.shared.buffer, p.newIds.buffer, p.newFlags.buffer, p.doneIds.buffer, p.doneNums.buffer, p.doneInts.buffer, p.doneBands.buffer, p.dropped.buffer] as ArrayBuffer[];
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -286,6 +354,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  */
 export class FeatureUnpacker {
   private readonly interned = new Map<string, string>();
+  /** Shared strings by the sender's id (0 = null). */
+  private shared: (string | null)[] = [null];
   /** Content features by id, for the ids the sender still holds. */
   private readonly contents = new Map<number, ContentFeatures>();
   /** Ids the previous batch released: forgotten when the next one is loaded. */
@@ -322,6 +392,8 @@ export class FeatureUnpacker {
   /** Takes a new batch (analysing the content it numbers); its exchanges are then read in order with `get(0..length-1)`. */
   load(p: PackedFeatures): void {
     if (this.interned.size > MAX_INTERNED) this.interned.clear();
+    if (p.resetShared) this.shared = [null];
+    for (const str of p.newShared) this.shared.push(str);
     for (const id of this.pendingDrops) this.contents.delete(id);
     for (let k = 0; k < p.newIds.length; k++) {
       const flags = p.newFlags[k]!;
@@ -345,6 +417,12 @@ export class FeatureUnpacker {
     this.pendingDrops = p.dropped;
     this.batch = p;
     this.next = 0;
+  }
+
+  private sharedString(id: number): string | null {
+    const s = this.shared[id];
+    if (s === undefined) throw new Error(`FeatureUnpacker.get: shared string ${id} was never sent`);
+    return s;
   }
 
   private intern(s: string | null): string | null {
@@ -382,11 +460,12 @@ export class FeatureUnpacker {
     const r = i * STRS;
     const s = p.strings;
     f.accountId = this.intern(s[r]!)!;
-    f.paramFp = s[r + 1]!;
-    f.model = this.intern(s[r + 2]!);
-    f.ip = s[r + 3]!;
-    f.ipPrefix = s[r + 4]!;
-    f.netClass = s[r + 5] as NetClass;
+    f.model = this.intern(s[r + 1]!);
+    f.ip = s[r + 2]!;
+    const h = i * SHARED;
+    f.paramFp = this.sharedString(p.shared[h]!)!;
+    f.ipPrefix = this.sharedString(p.shared[h + 1]!);
+    f.netClass = this.sharedString(p.shared[h + 2]!) as NetClass;
     return f;
   }
 }
