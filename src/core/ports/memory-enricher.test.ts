@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MemoryEnricher, formatIpv6, ipPrefix, parseIp, parseIpv6 } from "./memory-enricher.ts";
+import { MemoryEnricher, formatIpv6, ipPrefix, parseIp, parseIpv4, parseIpv6 } from "./memory-enricher.ts";
 
 test("derives /24 prefixes for IPv4 and canonical /48 prefixes for IPv6", () => {
   assert.equal(ipPrefix("203.0.113.7"), "203.0.113.0/24");
@@ -52,4 +52,22 @@ test("names an unlisted client by its first product name and first version numbe
   assert.deepEqual(e.client(""), { family: "unknown", version: null });
   const listed = new MemoryEnricher(undefined, undefined, { "OpenAI/Python 1.82.0": { family: "openai-python", version: "1.82.0" } });
   assert.deepEqual(listed.client("OpenAI/Python 1.82.0"), { family: "openai-python", version: "1.82.0" });
+});
+
+test("parseIpv4 accepts exactly four dotted 0-255 numbers of 1-3 ASCII digits", () => {
+  // The rule as a split-and-regex reference, against the one-pass parser.
+  const reference = (s: string): number | null => {
+    const parts = s.split(".");
+    if (parts.length !== 4) return null;
+    let n = 0;
+    for (const p of parts) {
+      if (p.length === 0 || p.length > 3 || !/^\d+$/.test(p)) return null;
+      if (Number(p) > 255) return null;
+      n = n * 256 + Number(p);
+    }
+    return n;
+  };
+  const cases = ["1.2.3.4", "0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3.256", "1.2.3", "1.2.3.4.5", "01.02.003.4", "1..2.3", ".1.2.3", "1.2.3.", "1.2.3.4a", " 1.2.3.4", "1.2.3.0004", "", "1.2.3.-4", "\u0661.2.3.4", "999.1.1.1", "1.2.3.4 "];
+  for (const c of cases) assert.equal(parseIpv4(c), reference(c), JSON.stringify(c));
+  assert.equal(parseIpv4("203.0.113.7"), ((203 * 256 + 0) * 256 + 113) * 256 + 7);
 });

@@ -12,16 +12,25 @@ export type ParsedIp =
 
 /** Parse one IPv4 dotted quad to an unsigned 32-bit number, or `null`. */
 export function parseIpv4(s: string): number | null {
-  const parts = s.split(".");
-  if (parts.length !== 4) return null;
+  // One pass over char codes (no split, no regex): this runs for every address the enricher has not cached.
   let n = 0;
-  for (const p of parts) {
-    if (p.length === 0 || p.length > 3 || !/^\d+$/.test(p)) return null;
-    const v = Number(p);
-    if (v > 255) return null;
-    n = n * 256 + v;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return null;
+      part = part * 10 + (c - 48);
+    } else if (c === 46) {
+      if (digits === 0 || part > 255 || ++dots > 3) return null;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+    } else return null;
   }
-  return n;
+  if (dots !== 3 || digits === 0 || part > 255) return null;
+  return n * 256 + part;
 }
 
 /** Parse an IPv6 address (with `::`, an embedded IPv4 tail, or a `%zone`) to four 32-bit words, or `null`. */
@@ -97,7 +106,8 @@ export function parseIp(text: string): ParsedIp | null {
     s = s.slice(1, close);
   }
   if (!s.includes(":") || /^\d+\.\d+\.\d+\.\d+:\d+$/.test(s)) {
-    const v4 = parseIpv4(s.split(":")[0] as string);
+    const colon = s.indexOf(":");
+    const v4 = parseIpv4(colon < 0 ? s : s.slice(0, colon));
     return v4 === null ? null : { version: 4, v4 };
   }
   const words = parseIpv6(s);
