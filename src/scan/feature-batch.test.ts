@@ -149,6 +149,27 @@ test("contents whose hashes collide still get their own ids, and keep them", () 
   assert.equal(ids.size, 2);
 });
 
+test("colliding contents keep their ids across generations, whichever link of the chain they are", () => {
+  // One forced hash for all (a wrong system hash), 10 characters each: a generation (60 characters) holds six,
+  // so the seventh moves the first six to the old generation as one chain.
+  const ids = new ContentIds(120);
+  const input = (i: number): ContentInput => ({ system: `sys${i}`, lastUser: "q".repeat(5), toolsDefined: false, toolTurns: false, systemHash: 7 });
+  const first = Array.from({ length: 7 }, (_, i) => ids.idOf(input(i)));
+  assert.equal(new Set(first).size, 7);
+  assert.equal(ids.size, 7);
+  // The middle of the old chain, then its head and tail, come back with their ids (and move to the young generation).
+  for (const i of [2, 4, 0]) {
+    assert.equal(ids.idOf(input(i)), first[i]);
+    assert.equal(ids.isNew, false);
+  }
+  assert.equal(ids.idOf(input(1)), first[1]);
+  assert.equal(ids.idOf(input(3)), first[3]);
+  assert.deepEqual(ids.takeDropped(), [], "nothing was let go while both generations had room");
+  // The young generation is full again (6, 2, 4, 0, 1, 3): one more drops the old one, which holds only 5 now.
+  ids.idOf(input(7));
+  assert.deepEqual(ids.takeDropped(), [first[5]], "ids that moved back to the young generation are not let go");
+});
+
 test("exchanges are read in order: a skipped one is an error, not a silent mix-up", () => {
   const packer = new FeaturePacker();
   for (let i = 0; i < 3; i++) packer.add(context(i), INPUTS[0]!);
