@@ -2,7 +2,7 @@
  * Readers for moat's inputs: traffic logs (`openEvents`) and accounts (`readAccounts`), from JSONL,
  * gzip, parquet files, globs or standard input.
  */
-export { openEvents } from "./open-events.ts";
+export { openEventBatches, openEvents } from "./open-events.ts";
 export type { OpenEventsOptions, OpenMappedOptions } from "./open-events.ts";
 export type { IngestStats } from "./stats.ts";
 export { readAccounts } from "./read-accounts.ts";

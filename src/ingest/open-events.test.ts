@@ -8,7 +8,7 @@ import { gzipSync } from "node:zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { TimedEvent } from "../core/model/traffic.ts";
 import { UserError } from "../cli/user-error.ts";
-import { openEvents } from "./open-events.ts";
+import { openEventBatches, openEvents } from "./open-events.ts";
 
 const EXAMPLES = new URL("../../../shared/contracts/examples/events.jsonl", import.meta.url).pathname;
 function skipShared(): string | false {
@@ -95,6 +95,33 @@ test("merges several sources into one time-ordered stream", async () => {
     writeFileSync(join(dir, "b.jsonl"), [line(2_000, "b2"), line(3_000, "b3"), line(5_000, "b5")].join("\n"));
     const { events, stats } = openEvents([join(dir, "a.jsonl"), join(dir, "b.jsonl")]);
     assert.deepEqual(ids(await collect(events)), ["a1", "b2", "b3", "a4", "b5", "a6"]);
+    assert.equal(stats.lateEvents, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("openEventBatches yields the events of openEvents, in the same order, several sources merged in batches", async () => {
+  const dir = tempDir();
+  try {
+    // Three sources interleaved in time, 3,000 events: more than one merged batch.
+    const files = [0, 1, 2].map((k) => {
+      const p = join(dir, `s${k}.jsonl`);
+      writeFileSync(p, Array.from({ length: 1000 }, (_, i) => line(i * 3000 + k * 1000 + (i % 5 === 0 ? 7 : 0), `s${k}-${i}`)).join("\n") + "\n");
+      return p;
+    });
+    const one = await collect(openEvents(files).events);
+    const { batches, stats } = openEventBatches(files);
+    const sizes: number[] = [];
+    const flat: TimedEvent[] = [];
+    for await (const b of batches) {
+      sizes.push(b.length);
+      flat.push(...b);
+    }
+    assert.deepEqual(ids(flat), ids(one));
+    assert.equal(flat.length, 3000);
+    assert.ok(sizes.length > 1 && Math.max(...sizes) <= 1024, `batch sizes ${sizes.join(",")}`);
+    assert.equal(stats.events, 3000);
     assert.equal(stats.lateEvents, 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });

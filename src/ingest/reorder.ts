@@ -130,22 +130,26 @@ export class ReorderBuffer<T extends Timed> {
   }
 }
 
+/** Events per batch the k-way merge hands on (one source's batches pass through as they are). */
+const MERGED_BATCH = 1024;
+
 /**
  * Merge per-source streams (each already in time order, delivered in batches) into one stream in time
- * order, counting output events that go back in time in `late.lateEvents`.
+ * order, in batches, counting output events that go back in time in `late.lateEvents`. Batches, not single
+ * events: an async generator costs ~0.15 µs per item it yields, which a million-event scan notices.
  */
-export async function* mergeSorted<T extends Timed>(
+export async function* mergeSortedBatches<T extends Timed>(
   sources: ReadonlyArray<AsyncIterable<T[]>>,
   late: { lateEvents: number },
-): AsyncGenerator<T> {
+): AsyncGenerator<T[]> {
   let lastT = -Infinity;
   if (sources.length === 1) {
     for await (const batch of sources[0] as AsyncIterable<T[]>) {
       for (const e of batch) {
         if (e.t < lastT) late.lateEvents++;
         else lastT = e.t;
-        yield e;
       }
+      if (batch.length > 0) yield batch;
     }
     return;
   }
@@ -167,16 +171,30 @@ export async function* mergeSorted<T extends Timed>(
     const c: Cursor = { it: s[Symbol.asyncIterator](), batch: [], i: 0 };
     if (await refill(c)) heads.push((c.batch[0] as T).t, c);
   }
+  let out: T[] = [];
   try {
     while (heads.size > 0) {
       const c = heads.pop() as Cursor;
       const e = c.batch[c.i++] as T;
       if (e.t < lastT) late.lateEvents++;
       else lastT = e.t;
-      yield e;
+      out.push(e);
+      if (out.length >= MERGED_BATCH) {
+        yield out;
+        out = [];
+      }
       if (c.i < c.batch.length || (await refill(c))) heads.push((c.batch[c.i] as T).t, c);
     }
+    if (out.length > 0) yield out;
   } finally {
     for (let c = heads.pop(); c !== undefined; c = heads.pop()) await c.it.return?.();
   }
+}
+
+/** `mergeSortedBatches`, one event at a time. */
+export async function* mergeSorted<T extends Timed>(
+  sources: ReadonlyArray<AsyncIterable<T[]>>,
+  late: { lateEvents: number },
+): AsyncGenerator<T> {
+  for await (const batch of mergeSortedBatches(sources, late)) yield* batch;
 }

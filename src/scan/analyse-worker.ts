@@ -10,7 +10,7 @@
  * threads more than the analysis it moved. Only the text of a content seen for the first time crosses.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { openEvents } from "../ingest/index.ts";
+import { openEventBatches } from "../ingest/index.ts";
 import type { TimedEvent } from "../core/model/traffic.ts";
 import type { IngestStats } from "../ingest/index.ts";
 import { createEnricher } from "../enrich/index.ts";
@@ -46,7 +46,7 @@ async function run(port: NonNullable<typeof parentPort>, input: WorkerInput): Pr
     // Each event is reduced to its context features and content input as it is read, before it waits in the
     // reorder buffer (an hour of event time): the parsed event dies young. Holding whole events there made
     // them survive scavenges, which cost this thread as much time as JSON.parse.
-    const { events, stats } = openEvents(input.sources, {
+    const { batches, stats } = openEventBatches(input.sources, {
       ...(input.reorderWindowMs !== undefined ? { reorderWindowMs: input.reorderWindowMs } : {}),
       cwd: input.cwd,
       map: (ev: TimedEvent) => {
@@ -57,11 +57,12 @@ async function run(port: NonNullable<typeof parentPort>, input: WorkerInput): Pr
     });
     // The content analysis runs on the main thread, once per distinct content (see feature-batch.ts).
     const packer = new FeaturePacker();
-    for await (const { ctx, input: content } of events) {
-      packer.analyseHere = inFlight >= HELP_AT;
-      packer.add(ctx, content);
-      if (packer.length >= BATCH) await send({ kind: "batch", packed: packer.take(), stats: snapshot(stats) });
-    }
+    for await (const batch of batches)
+      for (const { ctx, input: content } of batch) {
+        packer.analyseHere = inFlight >= HELP_AT;
+        packer.add(ctx, content);
+        if (packer.length >= BATCH) await send({ kind: "batch", packed: packer.take(), stats: snapshot(stats) });
+      }
     if (packer.length > 0) await send({ kind: "batch", packed: packer.take(), stats: snapshot(stats) });
     await send({ kind: "done", stats: snapshot(stats) });
   } catch (e: unknown) {
