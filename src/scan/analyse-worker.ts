@@ -3,11 +3,11 @@
  * view and context features (`analyseContext`), and hands batches to the main thread, which owns the engine.
  * Order is kept: the engine sees exactly the sequence the in-process scan would.
  *
- * Reading and JSON.parse are the larger part of the work, so this thread only fills arrays for the trip
- * (feature-batch.ts); the content analysis of each distinct prompt runs once, on the main thread, which has
- * the spare time (measured: the worker was the bound at ~27 µs/exchange against ~14 for the engine). Sending
- * whole events for the main thread to analyse was tried earlier and measured slower: cloning them cost both
- * threads more than the analysis it moved. Only the text of a content seen for the first time crosses.
+ * Reading and JSON.parse are the larger part of this thread's work, so it only fills arrays for the trip
+ * (feature-batch.ts); the content analysis of each distinct prompt runs once, on the main thread, unless the
+ * main thread falls behind (then this thread analyses new content itself: `HELP_AT`). Sending whole events
+ * for the main thread to analyse was tried earlier and measured slower: cloning them cost both threads more
+ * than the analysis it moved. Only the text of a content seen for the first time crosses.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { openEventBatches } from "../ingest/index.ts";

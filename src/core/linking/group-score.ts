@@ -13,7 +13,7 @@ import { CATEGORIES } from "../features/request-features.ts";
 
 const REASONING = CATEGORIES.indexOf("reasoning");
 const INSTRUCTION = CATEGORIES.indexOf("instruction");
-import { CONTROL_KINDS, KIND_LABEL, KIND_WEIGHT, keyKind } from "./keys.ts";
+import { CONTROL_KINDS, KIND_LABEL, KIND_WEIGHT } from "./keys.ts";
 import type { KeyKind } from "./keys.ts";
 
 /** Groups larger than this are judged on a deterministic sample of members: bounded work per run. */
@@ -122,8 +122,8 @@ export function scoreGroup(
   activeAccounts: number,
   sweepPeak = 0,
 ): GroupVerdict {
-  const key = group.key;
-  const kind = keyKind(key);
+  // Split from the key once, when the group was made (group-index.ts).
+  const kind = group.kind as KeyKind;
   const m = members.length;
   let measuredSweep = 0;
   const reasons: Reason[] = [];
@@ -138,12 +138,12 @@ export function scoreGroup(
   const contentKey = kind === "pfp" || kind === "tpl";
   // For a template group, the other templates of the same band that its members use are its family
   // (paraphrases): counted in the same scratch fields, kept apart from coherence below.
-  const family = kind === "tpl" ? Math.floor(group.band / 4294967296) : -1;
+  const tplGroup = kind === "tpl";
+  const family = tplGroup ? Math.floor(group.band / 4294967296) : -1;
   const familyTouched: LinkRef[] = [];
   // For a template group, this pass also notes what the reliance pass below needs, so that pass does not walk
   // every link again: per member, its links that may be in the family (this group, or a same-band template),
   // and whether a coordinated control link holds it.
-  const tplGroup = kind === "tpl";
   if (tplGroup) ensureScratch(m);
   const famLinks = scratchFamLinks;
   famLinks.length = 0;
@@ -188,18 +188,18 @@ export function scoreGroup(
   const need = Math.max(2, Math.ceil(0.05 * m));
   const sampled = totalMembers > 0 ? m / totalMembers : 1;
   let coherent = 0;
-  const sharedKeys: string[] = [];
+  const sharedKinds = new Set<KeyKind>();
   // A co-shared key counts only when it is concentrated here: a real share (5%) of its holders are in this group.
   // That is the rarity weighting: a popular SDK default or a carrier NAT has holders everywhere.
   // Shared groups are marked with a negative count for the passes below.
   for (const l of touched) {
     if (l.count >= need && l.count >= 0.05 * sampled * l.members.length) {
-      sharedKeys.push(l.key);
+      sharedKinds.add(l.kind as KeyKind);
       l.count = -1;
     }
   }
   for (const l of familyTouched) if (l.count >= need && l.count >= 0.05 * sampled * l.members.length) l.count = -2;
-  if (sharedKeys.length > 0) {
+  if (sharedKinds.size > 0) {
     for (const a of members) {
       for (const l of a.links) {
         if (l.mark === epoch && l.count === -1) {
@@ -209,7 +209,6 @@ export function scoreGroup(
       }
     }
   }
-  const sharedKinds = new Set<KeyKind>(sharedKeys.map(keyKind));
   const coherence = m > 0 ? coherent / m : 0;
 
   let behaviour = 0;
