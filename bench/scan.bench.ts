@@ -7,13 +7,15 @@
  * once into a folder under the OS temp dir and reused while preset, seed and scale stay the same.
  * Passes, in this order on the same file: baseline, then the pipeline cut at each stage (ingest;
  * ingest + per-request features; + per-account state; the full scan through `runScan`), then the
- * baseline again, so drift over the run shows up as a gap between the two baselines. Ratios use their
- * mean. Memory is heap + external bytes retained by the state, measured after `global.gc()` as the
+ * baseline again, so drift over the run shows up as a gap between the two baselines; then the full scan
+ * again (`--scan-runs`, default 2 in all). The time ratio compares the best pass of each side: on a
+ * shared machine other work only ever adds time to a pass, so the fastest of a few is the steadiest
+ * estimate of each side's own cost (every pass is printed, with the ratio of each scan pass). Memory is heap + external bytes retained by the state, measured after `global.gc()` as the
  * drop when the state is released (so caches and code loaded on the way are not charged to it).
  * Prints a table; asserts nothing.
  *
  * Usage: npm run bench:scan [-- --preset quick] [--seed 1] [--scale 1] [--log events.jsonl [--accounts accounts.jsonl]]
- *        [--only-scan] [--fresh]
+ *        [--only-scan] [--scan-runs 2] [--fresh]
  * Profile: node --expose-gc --cpu-prof --cpu-prof-dir "$(mktemp -d)" --import tsx bench/scan.bench.ts --only-scan
  */
 import { spawnSync } from "node:child_process";
@@ -54,14 +56,18 @@ const { values: args } = parseArgs({
     log: { type: "string" },
     accounts: { type: "string" },
     "only-scan": { type: "boolean", default: false },
+    "scan-runs": { type: "string", default: "2" },
     fresh: { type: "boolean", default: false },
   },
 });
 
+const SCAN_RUNS = Number(args["scan-runs"]);
+if (!Number.isInteger(SCAN_RUNS) || SCAN_RUNS < 1) throw new Error(`--scan-runs ${args["scan-runs"]}: expected a whole number >= 1`);
+
 const fmtInt = (n: number): string => Math.round(n).toLocaleString("en-US");
 const fmtBytes = (n: number): string => (Math.abs(n) >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${fmtInt(n)} B`);
 const say = (s: string): void => void process.stdout.write(s + "\n");
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const best = (xs: readonly number[]): number => Math.min(...xs);
 
 /**
  * Heap plus off-heap (typed arrays) bytes after full collections. Waits a macrotask first so finished
@@ -263,13 +269,21 @@ async function main(): Promise<void> {
   SCAN_ENRICHER.ip("8.8.8.8"); // keeps the shared enricher alive through both measurements
   const engineBytes = { perAccount: (withEngine - without) / stats.accounts, total: withEngine - without, growth: withEngine - before, released: gone.deref() === undefined };
   baselines.push((await time("baseline again (drift check)", () => counted(readAndParseBaseline(log.events)))).row);
+  const scanRuns = [scanned.row];
+  for (let k = 2; k <= SCAN_RUNS; k++) {
+    const again = await time(`full scan again (pass ${k} of ${SCAN_RUNS})`, async () => {
+      const r = await runScan(scanOptions(log.events, log.accounts));
+      return { value: null, items: r.stats.events };
+    });
+    scanRuns.push(again.row);
+  }
 
-  const baseMs = mean(baselines.map((b) => b.ms));
-  const baseCpuMs = mean(baselines.map((b) => b.cpuMs));
+  const baseMs = best(baselines.map((b) => b.ms));
+  const baseCpuMs = best(baselines.map((b) => b.cpuMs));
   // Per-event cost from CPU time: on a shared machine wall time also counts waiting for a core.
   const usPerEvent = (r: Row): number => (r.cpuMs * 1000) / Math.max(1, r.items);
   const out: string[][] = [["stage", "wall s", "cpu s", "events/s", "cpu µs/ev", "+cpu µs/ev", "x baseline", "x baseline cpu"]];
-  for (const r of [baselines[0]!, ...rows, baselines[1]!]) {
+  for (const r of [baselines[0]!, ...rows, baselines[1]!, ...scanRuns.slice(1)]) {
     const base = r.builtOn === undefined ? undefined : rows.find((x) => x.label === r.builtOn);
     const added = base === undefined ? null : usPerEvent(r) - usPerEvent(base);
     out.push([
@@ -284,16 +298,17 @@ async function main(): Promise<void> {
     ]);
   }
   say("\n" + table(out));
-  say(`\nevents/s is wall time; "+cpu µs/ev" is what a stage adds to the one above it; "x baseline" divides by the mean of the two baselines.`);
-  say(`baselines: ${baselines.map((b) => `${(b.ms / 1000).toFixed(1)} s`).join(", ")} wall (mean ${(baseMs / 1000).toFixed(1)} s, ${fmtInt(bytes / (baseMs / 1000) / (1 << 20))} MiB/s); a wide gap means a noisy machine: compare the cpu columns.`);
+  say(`\nevents/s is wall time; "+cpu µs/ev" is what a stage adds to the one above it; "x baseline" divides by the faster of the two baselines.`);
+  say(`baselines: ${baselines.map((b) => `${(b.ms / 1000).toFixed(1)} s`).join(", ")} wall (best ${(baseMs / 1000).toFixed(1)} s, ${fmtInt(bytes / (baseMs / 1000) / (1 << 20))} MiB/s); a wide gap means a noisy machine: compare the cpu columns.`);
+  say(`full scan passes: ${scanRuns.map((r) => `${(r.ms / 1000).toFixed(1)} s (${(r.ms / baseMs).toFixed(2)}x)`).join(", ")} wall; the result below takes the best.`);
   say(held.info);
 
-  const scanRow = rows.at(-1)!;
+  const scanRow = scanRuns.reduce((a, b) => (b.ms < a.ms ? b : a));
   const ratio = scanRow.ms / baseMs;
-  const cpuRatio = scanRow.cpuMs / baseCpuMs;
+  const cpuRatio = best(scanRuns.map((r) => r.cpuMs)) / baseCpuMs;
   const lines: string[][] = [["result", "measured", "target", ""]];
-  lines.push(["scan time / read+parse baseline time (wall)", `${ratio.toFixed(2)}x`, `<= ${SCAN_TARGET_RATIO}x`, ratio <= SCAN_TARGET_RATIO ? "met" : "NOT met"]);
-  lines.push(["scan time / read+parse baseline time (cpu)", `${cpuRatio.toFixed(2)}x`, `<= ${SCAN_TARGET_RATIO}x`, cpuRatio <= SCAN_TARGET_RATIO ? "met" : "NOT met"]);
+  lines.push([`scan time / read+parse baseline time (wall, best of ${scanRuns.length} / best of ${baselines.length})`, `${ratio.toFixed(2)}x`, `<= ${SCAN_TARGET_RATIO}x`, ratio <= SCAN_TARGET_RATIO ? "met" : "NOT met"]);
+  lines.push(["scan time / read+parse baseline time (cpu, best / best)", `${cpuRatio.toFixed(2)}x`, `<= ${SCAN_TARGET_RATIO}x`, cpuRatio <= SCAN_TARGET_RATIO ? "met" : "NOT met"]);
   lines.push(["scan throughput", `${fmtInt((scanRow.items / scanRow.ms) * 1000)} ev/s`, "", ""]);
   lines.push(["engine state per tracked account", `${fmtInt(engineBytes.perAccount)} B`, `<= ${fmtInt(STATE_TARGET_BYTES)} B`, engineBytes.perAccount <= STATE_TARGET_BYTES ? "met" : "NOT met"]);
   if (stateBytes !== null) {
