@@ -14,7 +14,8 @@
  * each process and the load average (the machine may be shared: CPU per request is steadier than wall
  * time), then a summary table of both profiles. Loopback only; bounded counts.
  * Profile moat with MOAT_BENCH_PROF=<private dir>; pass it more node flags with MOAT_BENCH_NODE_FLAGS (e.g.
- * "--trace-gc-nvp") and send its stdout to a file with MOAT_BENCH_STDOUT=<file>.
+ * "--trace-gc-nvp"), more `moat serve` arguments with MOAT_BENCH_SERVE_ARGS (e.g. "--young-generation 0"), and send
+ * its stdout to a file with MOAT_BENCH_STDOUT=<file>.
  *
  * Usage: npm run bench:gateway [-- --requests 20000 --llm-requests 6000 --rounds 3 --concurrency 64 --accounts 500 --profiles instant,llm]
  */
@@ -236,7 +237,7 @@ async function runProfile(profile: "instant" | "llm", o: RunOptions): Promise<Pr
       `listen: { host: 127.0.0.1, port: 0 }\nmode: enforce\nupstreams:\n  openai: { url: "${stubUrl}", apiKey: sk-bench }\nkeys:\n${keys}\nadmin: { token: bench-admin-token-0000000000 }\ndataDir: data\n`,
     );
     const prof = [...(process.env["MOAT_BENCH_PROF"] ? ["--cpu-prof", "--cpu-prof-dir", process.env["MOAT_BENCH_PROF"]] : []), ...(process.env["MOAT_BENCH_NODE_FLAGS"] ?? "").split(" ").filter(Boolean)];
-    const gw = spawn(...onCpu(1, process.execPath, [...prof, join(root, "bin/moat.mjs"), "serve", "-c", join(dir, "moat.yaml")]), { cwd: dir, stdio: ["ignore", process.env["MOAT_BENCH_STDOUT"] ? openSync(process.env["MOAT_BENCH_STDOUT"], "w") : "ignore", "pipe"] });
+    const gw = spawn(...onCpu(1, process.execPath, [...prof, join(root, "bin/moat.mjs"), "serve", "-c", join(dir, "moat.yaml"), ...(process.env["MOAT_BENCH_SERVE_ARGS"] ?? "").split(" ").filter(Boolean)]), { cwd: dir, stdio: ["ignore", process.env["MOAT_BENCH_STDOUT"] ? openSync(process.env["MOAT_BENCH_STDOUT"], "w") : "ignore", "pipe"] });
     children.push(gw);
     const gwUrl = await waitFor(gw, "stderr", /listening on (http:\/\/\S+)/);
 
