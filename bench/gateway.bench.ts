@@ -14,7 +14,7 @@
  * each process and the load average (the machine may be shared: CPU per request is steadier than wall
  * time), then a summary table of both profiles. Loopback only; bounded counts.
  * Profile moat with MOAT_BENCH_PROF=<private dir>; pass it more node flags with MOAT_BENCH_NODE_FLAGS (e.g.
- * "--trace-gc-nvp"), more `moat serve` arguments with MOAT_BENCH_SERVE_ARGS (e.g. "--young-generation 0"), and send
+ * "--trace-gc-nvp"), more `moat serve` arguments with MOAT_BENCH_SERVE_ARGS (e.g. "--mode shadow"), and send
  * its stdout to a file with MOAT_BENCH_STDOUT=<file>.
  *
  * Usage: npm run bench:gateway [-- --requests 20000 --llm-requests 6000 --rounds 3 --concurrency 64 --accounts 500 --profiles instant,llm]
