@@ -58,15 +58,68 @@ export function loadAsnDb(paths: { v4: string; v6: string } = asnCsvPaths()): As
     if (!orgs.has(asn)) orgs.set(asn, orgField(text, c3, nl));
   });
   const table = v4.sorted && v6.sorted ? RangeTable.fromSorted(v4.done(), v6.done()) : rebuild(v4.done(), v6.done());
-  const loadMs = performance.now() - started;
+  const names = OrgNames.from(orgs);
   const size = table.size;
-  return {
-    stats: { v4: size.v4, v6: size.v6, loadMs },
-    lookup(ip: ParsedIp): AsnHit | null {
-      const asn = table.lookup(ip);
-      return asn < 0 ? null : { asn, org: orgs.get(asn) ?? "" };
-    },
-  };
+  // A class, not a closure: a closure made here would share this function's context with the row callbacks
+  // above, and with it `orgs` (slices of both CSV texts, ~30 MB) for the life of the table.
+  return new LoadedAsnDb(table, names, { v4: size.v4, v6: size.v6, loadMs: performance.now() - started });
+}
+
+class LoadedAsnDb implements AsnDb {
+  constructor(
+    private readonly table: RangeTable,
+    private readonly names: OrgNames,
+    readonly stats: { readonly v4: number; readonly v6: number; readonly loadMs: number },
+  ) {}
+
+  lookup(ip: ParsedIp): AsnHit | null {
+    const asn = this.table.lookup(ip);
+    return asn < 0 ? null : { asn, org: this.names.get(asn) };
+  }
+}
+
+/**
+ * Organisation names by ASN (~80k of them), kept as one string and two typed arrays instead of a Map of 80k
+ * strings. A long-running gateway carries this table in its old generation for its whole life, and every
+ * mark-compact marks (and may move) what is there: three objects cost nothing, 80k strings and a Map's
+ * backing store do. Nothing in it points into the CSV texts. Until session 5 the Map of names was kept alive
+ * by the lookup closure's shared context, and the names were slices of those texts, so ~30 MB stayed alive.
+ */
+class OrgNames {
+  private constructor(
+    private readonly asns: Int32Array,
+    private readonly ends: Uint32Array,
+    private readonly text: string,
+  ) {}
+
+  static from(orgs: ReadonlyMap<number, string>): OrgNames {
+    const asns = Int32Array.from(orgs.keys()).sort();
+    const ends = new Uint32Array(asns.length);
+    const parts: string[] = [];
+    let at = 0;
+    for (let i = 0; i < asns.length; i++) {
+      const name = orgs.get(asns[i]!) ?? "";
+      parts.push(name);
+      at += name.length;
+      ends[i] = at;
+    }
+    return new OrgNames(asns, ends, parts.join(""));
+  }
+
+  /** The organisation of `asn`, or "" when the data names none. */
+  get(asn: number): string {
+    const a = this.asns;
+    let lo = 0;
+    let hi = a.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = a[mid]!;
+      if (v === asn) return this.text.slice(mid === 0 ? 0 : this.ends[mid - 1]!, this.ends[mid]!);
+      if (v < asn) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return "";
+  }
 }
 
 /** Growable typed columns of ranges (`width` words per bound), noting whether rows came sorted. */
@@ -164,15 +217,5 @@ function digits(text: string, from: number, to: number): number {
 function orgField(text: string, c3: number, nl: number): string {
   let org = text.slice(c3 + 1, text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
   if (org.startsWith('"')) org = org.slice(1, org.endsWith('"') ? -1 : undefined).replace(/""/g, '"');
-  return ownCopy(org);
-}
-
-/**
- * A copy of `s` that does not point into the string it was cut from. V8 represents a slice of 13 or more
- * characters as a view of its parent, so keeping the organisation names as slices kept both whole CSV texts
- * (~30 MB) alive for the life of the process: in every scan thread and in the gateway, where it was most of
- * the old generation. Going through UTF-16 bytes copies every code unit as it is.
- */
-function ownCopy(s: string): string {
-  return Buffer.from(s, "utf16le").toString("utf16le");
+  return org;
 }
