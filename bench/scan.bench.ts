@@ -10,8 +10,9 @@
  * baseline again, so drift over the run shows up as a gap between the two baselines; then the full scan
  * again (`--scan-runs`, default 2 in all). The time ratio compares the best pass of each side: on a
  * shared machine other work only ever adds time to a pass, so the fastest of a few is the steadiest
- * estimate of each side's own cost (every pass is printed, with the ratio of each scan pass). Memory is heap + external bytes retained by the state, measured after `global.gc()` as the
- * drop when the state is released (so caches and code loaded on the way are not charged to it).
+ * estimate of each side's own cost (every pass is printed, with the ratio of each scan pass).
+ * Memory is heap + external bytes retained by the state, measured after `global.gc()` as the drop when
+ * the state is released (so caches and code loaded on the way are not charged to it).
  * Prints a table; asserts nothing.
  *
  * Usage: npm run bench:scan [-- --preset quick] [--seed 1] [--scale 1] [--log events.jsonl [--accounts accounts.jsonl]]
