@@ -31,8 +31,13 @@ export function emptyAssessment(accountId: string): Assessment {
   return { accountId, verdict: "benign", score: 0, campaignId: null, campaignScore: 0, reasons: [], exchanges: 0, flaggedAt: null, extractionAt: null };
 }
 
-/** The fields every decision shares, from the assessment it was taken from. */
-export function decisionBase(a: Assessment, source: DecisionSource, rule: string | null, reasons: readonly Reason[]) {
+/**
+ * The fields every decision shares, from the assessment it was taken from, as one object literal; the
+ * action's own fields are added with `Object.assign`. Not `{ ...base, action }`: in Node 20's V8 an object
+ * literal that starts with a spread and adds members gets a hidden class of its own, i.e. a new map and
+ * descriptor array in the old generation for every request (docs/gateway.md, session 6); eslint forbids it.
+ */
+export function decisionHead(a: Assessment, source: DecisionSource, rule: string | null, reasons: readonly Reason[], shadow: boolean) {
   return {
     accountId: a.accountId,
     source,
@@ -42,13 +47,14 @@ export function decisionBase(a: Assessment, source: DecisionSource, rule: string
     score: a.score,
     campaignId: a.campaignId,
     campaignScore: a.campaignScore,
+    shadow,
     failedOpen: false,
   };
 }
 
 function override(a: Assessment, o: OverrideState, action: "allow" | "block"): Decision {
   const why: Reason = { code: `override_${action}`, weight: 1, detail: `${o.target} ${o.id} set to ${action} by ${o.updatedBy} at ${o.updatedAt}${o.note ? ` (${o.note})` : ""}` };
-  return { ...decisionBase(a, "override", `override:${o.target}:${action}`, [why, ...a.reasons]), action, shadow: false };
+  return Object.assign(decisionHead(a, "override", `override:${o.target}:${action}`, [why, ...a.reasons], false), { action });
 }
 
 /**
@@ -67,41 +73,39 @@ const { overrides, policy } = x;
   const org = orgId ?? rec?.org_id ?? null;
   if (policy.allowAccounts.has(a.accountId) || (org !== null && policy.allowOrgs.has(org))) {
     const why: Reason = { code: "allowlisted", weight: 1, detail: policy.allowAccounts.has(a.accountId) ? "account is on the policy allowlist" : `organisation ${org} is on the policy allowlist` };
-    return { ...decisionBase(a, "allowlist", "allowlist", [why, ...a.reasons]), action: "allow", shadow: false };
+    return Object.assign(decisionHead(a, "allowlist", "allowlist", [why, ...a.reasons], false), { action: "allow" as const });
   }
   if (ao?.status === "benign" && ao.benignAt && !(VERDICT_RANK[a.verdict] > VERDICT_RANK[ao.benignAt.verdict] || a.score > ao.benignAt.score + BENIGN_MARGIN)) {
     const why: Reason = { code: "override_benign", weight: 1, detail: `marked benign by ${ao.updatedBy} at ${ao.updatedAt}; evidence has not grown since` };
-    return { ...decisionBase(a, "override", "override:account:benign", [why, ...a.reasons]), action: "allow", shadow: false };
+    return Object.assign(decisionHead(a, "override", "override:account:benign", [why, ...a.reasons], false), { action: "allow" as const });
   }
   if (co?.status === "benign" && co.benignAt && a.campaignScore <= co.benignAt.score + BENIGN_MARGIN) {
-    a = { ...a, campaignId: null, campaignScore: 0 };
+    a = Object.assign({}, a, { campaignId: null, campaignScore: 0 });
   }
   const verified = (rec?.verified ?? false) || (ao?.verified ?? false);
   const match = evaluatePolicy(policy, { assessment: a, tier: rec?.tier ?? null, verified, endpoint });
-  if (match === null) return { ...decisionBase(a, "default", null, a.reasons), action: "allow", shadow: false };
+  if (match === null) return Object.assign(decisionHead(a, "default", null, a.reasons, false), { action: "allow" as const });
   const shadow = x.mode === "shadow" || match.shadow;
   const detail = `policy rule "${match.name}" matched: verdict ${a.verdict}, score ${a.score.toFixed(2)}${a.campaignId ? `, campaign ${a.campaignId} at ${a.campaignScore.toFixed(2)}` : ""}${shadow ? " (shadow: not enforced)" : ""}`;
-  const b = { ...decisionBase(a, "policy", match.name, [{ code: `rule:${match.name}`, weight: 1, detail }, ...a.reasons]), shadow };
-  return act(x, b, match.action, a, t, spend);
+  return act(x, decisionHead(a, "policy", match.name, [{ code: `rule:${match.name}`, weight: 1, detail }, ...a.reasons], shadow), match.action, a, t, spend);
 }
 
-function act(x: DecideInputs, b: Omit<Decision, "action">, action: RuleAction, a: Assessment, t: number, spend: boolean): Decision {
+function act(x: DecideInputs, b: ReturnType<typeof decisionHead>, action: RuleAction, a: Assessment, t: number, spend: boolean): Decision {
   switch (action.type) {
     case "allow":
     case "block":
-      return { ...b, action: action.type };
+      return Object.assign(b, { action: action.type });
     case "challenge":
-      return { ...b, action: "challenge", verificationUrl: x.verificationUrl };
+      return Object.assign(b, { action: "challenge" as const, verificationUrl: x.verificationUrl });
     case "degrade":
-      return { ...b, action: "degrade", caps: action.caps };
+      return Object.assign(b, { action: "degrade" as const, caps: action.caps });
     case "throttle": {
       const wants: Array<{ key: string; spec: BucketSpec }> = [];
       if (action.account) wants.push({ key: `a:${a.accountId}`, spec: action.account });
       if (action.campaign && a.campaignId !== null) wants.push({ key: `c:${a.campaignId}`, spec: action.campaign });
-      if (!spend) return { ...b, action: "throttle", limited: false, retryAfterS: 0, scope: null };
-      const r = x.buckets.takeAll(wants, t);
-      if (r.ok) return { ...b, action: "throttle", limited: false, retryAfterS: 0, scope: null };
-      return { ...b, action: "throttle", limited: true, retryAfterS: r.retryAfterS, scope: r.key.startsWith("c:") ? "campaign" : "account" };
+      const r = spend ? x.buckets.takeAll(wants, t) : null;
+      if (r === null || r.ok) return Object.assign(b, { action: "throttle" as const, limited: false, retryAfterS: 0, scope: null });
+      return Object.assign(b, { action: "throttle" as const, limited: true, retryAfterS: r.retryAfterS, scope: r.key.startsWith("c:") ? ("campaign" as const) : ("account" as const) });
     }
   }
 }

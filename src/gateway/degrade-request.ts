@@ -68,7 +68,7 @@ function capAnthropic(body: Body, caps: DegradeCaps, changes: string[]): void {
   if (typeof maxTokens === "number" && cap >= maxTokens) cap = maxTokens - 1;
   if (cap < MIN_THINKING_BUDGET) return off(`budget would be ${cap}`);
   if (budget > cap) {
-    body["thinking"] = { ...thinking, budget_tokens: cap };
+    body["thinking"] = Object.assign({}, thinking, { budget_tokens: cap });
     changes.push(`thinking.budget_tokens ${budget}->${cap}`);
   }
 }
@@ -93,7 +93,7 @@ function capOpenAI(body: Body, caps: DegradeCaps, changes: string[]): void {
       const e2 = capEffort(r["effort"], caps.reasoningEffort);
       if (e2 !== null) {
         changes.push(`reasoning.effort ${String(r["effort"])}->${e2}`);
-        body["reasoning"] = { ...r, effort: e2 };
+        body["reasoning"] = Object.assign({}, r, { effort: e2 });
       }
     }
   }

@@ -97,7 +97,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // Verify marks made through the admin API reach the engine and the policy at once.
   const overrides = new OverrideBook(store, (state, action) => {
     if (state.target !== "account" || (action !== "verify" && action !== "unverify")) return;
-    const rec = { ...(accounts.get(state.id) ?? { account_id: state.id }), verified: state.verified };
+    const rec = Object.assign({}, accounts.get(state.id) ?? { account_id: state.id }, { verified: state.verified });
     accounts.set(state.id, rec);
     detection.upsertAccount(rec);
     detector.forget(state.id);
@@ -127,7 +127,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   for (const o of overrides.list()) {
     if (o.target !== "account" || !o.verified) continue;
     const rec = accounts.get(o.id) ?? { account_id: o.id };
-    const v = { ...rec, verified: true };
+    const v = Object.assign({}, rec, { verified: true });
     accounts.set(o.id, v);
     detection.upsertAccount(v);
   }

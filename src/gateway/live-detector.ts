@@ -26,7 +26,7 @@ import type { CompiledPolicy } from "./policy.ts";
 import { TokenBuckets } from "./token-buckets.ts";
 import { DeferredFeed } from "./deferred-feed.ts";
 import { AssessmentCache } from "./assessment-cache.ts";
-import { decide, decisionBase, emptyAssessment, type DecideInputs } from "./decide.ts";
+import { decide, decisionHead, emptyAssessment, type DecideInputs } from "./decide.ts";
 
 export const DECISIONS_NS = "decisions";
 export const CAMPAIGNS_NS = "campaigns";
@@ -225,7 +225,7 @@ export class LiveDetector {
   }
 
   set policy(p: CompiledPolicy) {
-    this.decideInputs = { ...this.decideInputs, policy: p };
+    this.decideInputs = Object.assign({}, this.decideInputs, { policy: p });
   }
 
   private inputs(): DecideInputs {
@@ -240,12 +240,10 @@ export class LiveDetector {
   private failOpen(accountId: string, t: number, e: unknown, requestId: string | undefined): Decision {
     this.deps.metrics.inc("moat_fail_open_total");
     const detail = `detection failed, request let through: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300);
-    const d: Decision = {
-      ...decisionBase(emptyAssessment(accountId), "fail-open", null, [{ code: "engine_error", weight: 0, detail }]),
-      action: "allow",
-      shadow: false,
+    const d: Decision = Object.assign(decisionHead(emptyAssessment(accountId), "fail-open", null, [{ code: "engine_error", weight: 0, detail }], false), {
+      action: "allow" as const,
       failedOpen: true,
-    };
+    });
     return this.finish(d, t, requestId);
   }
 
@@ -262,7 +260,7 @@ export class LiveDetector {
     const changed = !prev || prev.action !== d.action || prev.rule !== d.rule || prev.shadow !== d.shadow || prev.campaignId !== d.campaignId;
     if (partial && (changed || this.deps.onDecision !== undefined)) {
         const full = this.fullAssessment(emptyAssessment(d.accountId));
-      if (full.reasons.length > 0) d = { ...d, reasons: [...d.reasons, ...full.reasons] };
+      if (full.reasons.length > 0) d = Object.assign({}, d, { reasons: [...d.reasons, ...full.reasons] });
     }
     if (changed) {
       const s: StoredDecision = {

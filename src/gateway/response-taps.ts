@@ -254,7 +254,7 @@ class SseTap implements ResponseTap {
     }
     if (this.dropped.includes(index)) return "drop";
     const before = this.dropped.filter((i) => i < index).length;
-    return before === 0 ? "keep" : { ...d, index: index - before };
+    return before === 0 ? "keep" : Object.assign({}, d, { index: index - before });
   }
 
   private rewriteOpenAI(d: Obj): Obj | "keep" | "drop" {

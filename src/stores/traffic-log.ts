@@ -130,7 +130,7 @@ export class TrafficLogWriter {
         ? Buffer.from(`${eventLine(ev)}\n`, "utf8")
         : isOneLine(requestJson)
           ? splicedLine(ev, requestJson)
-          : Buffer.from(`${eventLine(ev.request !== undefined ? ev : { ...ev, request: parsedRequest(requestJson) })}\n`, "utf8");
+          : Buffer.from(`${eventLine(ev.request !== undefined ? ev : Object.assign({}, ev, { request: parsedRequest(requestJson) }))}\n`, "utf8");
     const size = buf.length;
     const t = this.#now();
     const hour = Math.floor(t / HOUR_MS);
@@ -234,13 +234,13 @@ function eventLine(ev: TrafficEvent): string {
   return serialise(ev);
 }
 
-/** Throws what a contract reader would count as a bad line. */
-function checkEvent(ev: TrafficEvent): void {
+/** Throws what a contract reader would count as a bad line. `requestGiven`: the request comes as JSON text beside `ev`. */
+function checkEvent(ev: TrafficEvent, requestGiven = false): void {
   const e = ev as unknown as Record<string, unknown> | null;
   if (e === null || typeof e !== "object" || Array.isArray(e)) throw badEvent("is not an object");
   if (typeof e["ts"] !== "string" || Number.isNaN(Date.parse(e["ts"]))) throw badEvent(`has no RFC 3339 "ts" (got ${JSON.stringify(e["ts"])})`);
   if (typeof e["account_id"] !== "string" || e["account_id"].length === 0) throw badEvent('has no "account_id"');
-  if (e["request"] === undefined && e["prompt"] === undefined) throw badEvent('has neither "request" nor "prompt" (contract §1 needs one)');
+  if (!requestGiven && e["request"] === undefined && e["prompt"] === undefined) throw badEvent('has neither "request" nor "prompt" (contract §1 needs one)');
 }
 
 function serialise(e: object): string {
@@ -271,9 +271,13 @@ const LINE_END = Buffer.from("}\n");
 
 /** The line for `ev` with `requestJson` copied in as its `request` member. */
 function splicedLine(ev: TrafficEvent, requestJson: Buffer): Buffer {
-  checkEvent(ev.request === undefined ? { ...ev, request: {} } : ev);
-  const { request: _request, ...rest } = ev;
-  const head = serialise(rest);
+  checkEvent(ev, true);
+  let head: string;
+  if (ev.request === undefined) head = serialise(ev);
+  else {
+    const { request: _request, ...rest } = ev;
+    head = serialise(rest);
+  }
   // `head` is `{…}` with at least ts and account_id: reopen it for one more member.
   const open = `${head.slice(0, -1)},"request":`;
   const n = Buffer.byteLength(open);

@@ -73,7 +73,7 @@ export class Engine {
   upsertAccount(rec: AccountRecord): void {
     const raw = accountFacts(rec, this.enricher);
     // Organisation ids and tiers repeat across accounts: one string each, not one per account.
-    const facts = raw.orgId === null && raw.tier === null ? raw : { ...raw, orgId: this.intern(raw.orgId), tier: this.intern(raw.tier) };
+    const facts = raw.orgId === null && raw.tier === null ? raw : Object.assign({}, raw, { orgId: this.intern(raw.orgId), tier: this.intern(raw.tier) });
     const a = this.accounts.get(rec.account_id);
     // A seen account's sign-up keys were joined at its first exchange: only the facts scoring reads are kept.
     if (a) a.facts = settledFacts(facts);
@@ -240,7 +240,7 @@ export class Engine {
     const score = this.capOwn(o);
     if (score === o.score) return o;
     const cap = reason("known_customer_cap", score - o.score, `known customer with ${o.markers} extraction-specific marker(s): held at suspicious for review`);
-    return { ...o, score, reasons: [...o.reasons, cap] };
+    return Object.assign({}, o, { score, reasons: [...o.reasons, cap] });
   }
 
   /** A campaign's score as evidence for its members: counted from `suspicious` up, 0 below or without one. */

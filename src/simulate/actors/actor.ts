@@ -42,7 +42,7 @@ export function emitExchange(
   t: number,
   spec: Omit<ExchangeSpec, "api" | "blocks">,
 ): void {
-  const f = exchangeFields({ ...spec, api: client.api, blocks: client.blocks }, rng);
+  const f = exchangeFields(Object.assign({}, spec, { api: client.api, blocks: client.blocks }), rng);
   const event: TrafficEvent = {
     ts: new Date(t).toISOString(),
     request_id: env.nextRequestId(),
