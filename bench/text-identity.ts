@@ -85,11 +85,11 @@ const SYSTEMS = ["You are a helpful assistant.", "Think step by step and put the
 function shapes(text: string, i: number, next: string): TrafficEvent[] {
   const base = { ts: "2026-01-01T00:00:00Z", request_id: `r${i}`, account_id: `a${i % 97}`, endpoint: "/v1/messages" } as const;
   const msg = (u: string, system?: string): TrafficEvent =>
-    ({ ...base, request: { model: "m", ...(system === undefined ? {} : { system }), messages: [{ role: "user", content: u }] } }) as unknown as TrafficEvent;
+    Object.assign({}, base, { request: { model: "m", ...(system === undefined ? {} : { system }), messages: [{ role: "user", content: u }] } }) as unknown as TrafficEvent;
   const out = [msg(text), msg(text, SYSTEMS[i % SYSTEMS.length]), msg(text.toUpperCase()), msg(TYPO(text))];
   if (i % 5 === 0) out.push(msg(FULLWIDTH(text.slice(0, 400)) + " " + text.slice(400)));
   if (i % 7 === 0) out.push(msg((text + "\n\n" + next).repeat(Math.ceil(7000 / (text.length + next.length + 2)))));
-  if (i % 3 === 0) out.push({ ...base, prompt: `${next}\n${text}` } as unknown as TrafficEvent);
+  if (i % 3 === 0) out.push(Object.assign({}, base, { prompt: `${next}\n${text}` }) as unknown as TrafficEvent);
   return out;
 }
 

@@ -25,7 +25,7 @@ const HELP_AT = 2;
 /** Batches the main thread may have unconsumed before this thread waits: bounds memory. */
 const MAX_IN_FLIGHT = 8;
 
-const snapshot = (stats: IngestStats): IngestStats => ({ ...stats, badReasons: { ...stats.badReasons } });
+const snapshot = (stats: IngestStats): IngestStats => Object.assign({}, stats, { badReasons: { ...stats.badReasons } });
 
 async function run(port: NonNullable<typeof parentPort>, input: WorkerInput): Promise<void> {
   let inFlight = 0;
@@ -47,8 +47,8 @@ async function run(port: NonNullable<typeof parentPort>, input: WorkerInput): Pr
     // reorder buffer (an hour of event time): the parsed event dies young. Holding whole events there made
     // them survive scavenges, which cost this thread as much time as JSON.parse.
     const { batches, stats } = openEventBatches(input.sources, {
-      ...(input.reorderWindowMs !== undefined ? { reorderWindowMs: input.reorderWindowMs } : {}),
       cwd: input.cwd,
+      ...(input.reorderWindowMs !== undefined ? { reorderWindowMs: input.reorderWindowMs } : {}),
       map: (ev: TimedEvent) => {
         const view = viewPrompt(ev.event.request, ev.event.prompt);
         const content = contentInput(view);

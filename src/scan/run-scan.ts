@@ -83,7 +83,7 @@ async function scanWith(opts: ScanOptions, engine: Engine, analysed: ReturnType<
         engine.ingestAnalysed(f);
       }
   } else {
-    const opened = openEvents(opts.events, { ...windowOpt, ...(opts.stdin ? { stdin: opts.stdin } : {}) });
+    const opened = openEvents(opts.events, Object.assign({}, windowOpt, opts.stdin ? { stdin: opts.stdin } : {}));
     stats = opened.stats;
     opts.onStart?.(stats, engine);
     const cache = new ContentCache();

@@ -157,9 +157,9 @@ export const PRESETS: Readonly<Record<string, ScenarioInput>> = {
       { kind: "privacy", accounts: 4920, rate: 3 },
     ],
     campaigns: [
-      { ...campaigns(50, { bigRate: 10_000, bigAccounts: 2 })[0]!, accounts: 20_000, rate: 25.5, lifecycle: { signup: "burst", batch_size: 200 } },
-      { ...campaigns(50, { bigRate: 10_000, bigAccounts: 2 })[1]!, accounts: 2500, rate: 30 },
-      { ...campaigns(50, { bigRate: 10_000, bigAccounts: 2 })[2]!, accounts: 2498, rate: 14 },
+      Object.assign({}, campaigns(50, { bigRate: 10_000, bigAccounts: 2 })[0]!, { accounts: 20_000, rate: 25.5, lifecycle: { signup: "burst", batch_size: 200 } }),
+      Object.assign({}, campaigns(50, { bigRate: 10_000, bigAccounts: 2 })[1]!, { accounts: 2500, rate: 30 }),
+      Object.assign({}, campaigns(50, { bigRate: 10_000, bigAccounts: 2 })[2]!, { accounts: 2498, rate: 14 }),
       campaigns(50, { bigRate: 10_000, bigAccounts: 2 })[3]!,
     ],
   },

@@ -42,12 +42,12 @@ function withFlags(c: GatewayConfig, o: ServeOptions): GatewayConfig {
   let out = c;
   if (o.mode !== undefined) {
     if (o.mode !== "shadow" && o.mode !== "enforce") throw new UserError("SERVE_BAD_MODE", `--mode must be shadow or enforce, got ${JSON.stringify(o.mode)}`);
-    out = { ...out, mode: o.mode };
+    out = Object.assign({}, out, { mode: o.mode });
   }
   if (o.port !== undefined) {
     const p = Number(o.port);
     if (!Number.isInteger(p) || p < 0 || p > 65535) throw new UserError("SERVE_BAD_PORT", `--port must be an integer 0-65535, got ${JSON.stringify(o.port)}`);
-    out = { ...out, port: p };
+    out = Object.assign({}, out, { port: p });
   }
   return out;
 }

@@ -79,9 +79,9 @@ export function developerActors(cfg: PersonaConfig, env: SimEnv, rng: Rng, count
       tier: r.chance(0.15) ? "scale" : "standard",
     });
     const client = clientProfile(r, [["anthropic-py", 4], ["openai-py", 4], ["anthropic-js", 2], ["openai-js", 2], ["httpx", 1], ["curl", 1], ["go", 1]]);
-    const agentClient: ClientProfile = { ...client, api: "anthropic", userAgent: userAgent(r, r.chance(0.6) ? "agent-cli" : "anthropic-py") };
+    const agentClient: ClientProfile = Object.assign({}, client, { api: "anthropic" as const, userAgent: userAgent(r, r.chance(0.6) ? "agent-cli" : "anthropic-py") });
     const ciKind = r.chance(0.5) ? "openai-py" : "httpx";
-    const ciClient: ClientProfile = { ...client, api: ciKind === "openai-py" ? "openai" : client.api, userAgent: userAgent(r, ciKind) };
+    const ciClient: ClientProfile = Object.assign({}, client, { api: ciKind === "openai-py" ? ("openai" as const) : client.api, userAgent: userAgent(r, ciKind) });
     const params = humanParams(r, 0.3);
     const agentParams: Params = { maxTokens: r.pick([8192, 16000, 32000]), ...(r.chance(0.5) ? { thinkingBudget: r.pick([4000, 8000]) } : {}), stream: true };
     const lastCi = { day: -1 };

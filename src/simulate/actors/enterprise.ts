@@ -60,7 +60,7 @@ export function enterpriseActors(cfg: PersonaConfig, env: SimEnv, rng: Rng, coun
         signupIp: nat,
         tier: "enterprise",
       });
-      const own: ClientProfile = { ...client, keys: apiKeys(r) };
+      const own: ClientProfile = Object.assign({}, client, { keys: apiKeys(r) });
       actors.push(
         new RhythmActor({
           account,

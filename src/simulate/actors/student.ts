@@ -68,7 +68,9 @@ export function studentActors(cfg: PersonaConfig, env: SimEnv, rng: Rng, count: 
         tier: "education",
       });
       const usesStarter = r.chance(0.8);
-      const client: ClientProfile = usesStarter ? { ...starter, keys: apiKeys(r) } : { ...clientProfile(r, [["openai-py", 1], ["anthropic-py", 1], ["browser", 1]]), userAgent: userAgent(r, "browser") };
+      const client: ClientProfile = usesStarter
+        ? Object.assign({}, starter, { keys: apiKeys(r) })
+        : Object.assign({}, clientProfile(r, [["openai-py", 1], ["anthropic-py", 1], ["browser", 1]]), { userAgent: userAgent(r, "browser") });
       const params = usesStarter ? starterParams : humanParams(r);
       const home = homeIp(env, r, uni.country);
       let progress = r.int(0, 2);
