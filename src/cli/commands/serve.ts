@@ -18,6 +18,7 @@ import { createEnricher } from "../../enrich/index.ts";
 import { readAccounts } from "../../ingest/index.ts";
 import { FileStateStore } from "../../stores/file-state-store.ts";
 import { StateStoreError } from "../../stores/state-store.ts";
+import { growYoungGenerationFast, settleHeap } from "../heap-tuning.ts";
 import { TrafficLogWriter, listTrafficLogFiles } from "../../stores/traffic-log.ts";
 
 interface ServeOptions {
@@ -96,6 +97,10 @@ async function serve(o: ServeOptions): Promise<void> {
     accounts,
     ...(decisionFd !== null ? { decisionSink: (line: string) => void writeSync(decisionFd, `${line}\n`) } : {}),
   });
+  // GC pauses are the gateway's latency tail: start-up garbage goes now, not in a mark-compact under the
+  // first minute of traffic, and the young generation regains its size at once after idle periods.
+  settleHeap();
+  growYoungGenerationFast();
   const r = gw.replay;
   process.stderr.write(
     `moat serve: listening on ${gw.url} in ${config.mode} mode; replayed ${r.events} exchanges from ${r.files} log files` +
