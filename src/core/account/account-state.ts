@@ -61,8 +61,23 @@ export function accountFacts(rec: AccountRecord, enricher: Enricher): AccountFac
  */
 export function settledFacts(f: AccountFacts): AccountFacts {
   if (f.payment === null && f.emailPattern === null && f.signupPrefix === null) return f;
-  // Not `{ ...f, payment: null, … }`: that literal gets a hidden class of its own in Node 20's V8 (one per account).
-  return Object.assign({}, f, { payment: null, emailPattern: null, signupPrefix: null });
+  // One literal with every field, kept per account: `{ ...f, payment: null, … }` would get a hidden class of
+  // its own in Node 20's V8, and Object.assign onto `{}` would spill fields out of the object.
+  return withFacts(f, f.orgId, f.tier, true);
+}
+
+/** `f` with `orgId` and `tier` replaced and, when `settled`, the sign-up keys dropped; one literal, fields in `accountFacts`' order. */
+export function withFacts(f: AccountFacts, orgId: string | null, tier: string | null, settled: boolean): AccountFacts {
+  return {
+    createdAt: f.createdAt,
+    emailClass: f.emailClass,
+    emailPattern: settled ? null : f.emailPattern,
+    payment: settled ? null : f.payment,
+    orgId,
+    verified: f.verified,
+    tier,
+    signupPrefix: settled ? null : f.signupPrefix,
+  };
 }
 
 /**

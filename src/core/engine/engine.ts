@@ -19,7 +19,7 @@ import { resolveEngineConfig } from "./config.ts";
 import type { EngineConfig, EngineConfigInput } from "./config.ts";
 import { analyseRequest } from "../features/request-features.ts";
 import type { RequestFeatures } from "../features/request-features.ts";
-import { AccountState, StoreArena, accountFacts, settledFacts } from "../account/account-state.ts";
+import { AccountState, StoreArena, accountFacts, settledFacts, withFacts } from "../account/account-state.ts";
 import type { AccountFacts } from "../account/account-state.ts";
 import { ownScore } from "../account/account-score.ts";
 import type { OwnScore } from "../account/account-score.ts";
@@ -73,7 +73,7 @@ export class Engine {
   upsertAccount(rec: AccountRecord): void {
     const raw = accountFacts(rec, this.enricher);
     // Organisation ids and tiers repeat across accounts: one string each, not one per account.
-    const facts = raw.orgId === null && raw.tier === null ? raw : Object.assign({}, raw, { orgId: this.intern(raw.orgId), tier: this.intern(raw.tier) });
+    const facts = raw.orgId === null && raw.tier === null ? raw : withFacts(raw, this.intern(raw.orgId), this.intern(raw.tier), false);
     const a = this.accounts.get(rec.account_id);
     // A seen account's sign-up keys were joined at its first exchange: only the facts scoring reads are kept.
     if (a) a.facts = settledFacts(facts);
