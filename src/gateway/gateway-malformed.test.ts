@@ -108,3 +108,72 @@ test("an unreachable upstream gets a 502 in the API's format, and the exchange i
     await dead.close();
   }
 });
+
+/** An upstream on a raw socket: `answer` gets each connection once the request's headers are in. */
+async function rawUpstream(answer: (s: net.Socket) => void): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    let buf = "";
+    s.on("data", (c: Buffer) => {
+      buf += c.toString("latin1");
+      if (buf.includes("\r\n\r\n")) {
+        buf = "";
+        answer(s);
+      }
+    });
+    s.on("error", () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+test("an upstream that never answers gets a 502 after the upstream timeout, and the exchange is logged", async () => {
+  const silent = await rawUpstream(() => undefined);
+  const g = await startHarness({
+    detection: new Engine({ enricher: new MemoryEnricher() }),
+    keys: { [KEY]: { account_id: "acct_m" } },
+    extra: { upstreams: { anthropic: { url: silent.url, apiKey: "k" } }, limits: { maxBodyBytes: 256 * 1024, upstreamTimeoutMs: 1000 } },
+  });
+  try {
+    const r = await fetch(`${g.gw.url}/v1/messages`, { method: "POST", headers: { "x-api-key": KEY, "content-type": "application/json" }, body: JSON.stringify({ model: "m", max_tokens: 1, messages: [{ role: "user", content: "x" }] }) });
+    assert.equal(r.status, 502);
+    const b = (await r.json()) as { error: { type: string } };
+    assert.equal(b.error.type, "api_error");
+    assert.equal(g.log.at(-1)?.status, 502);
+  } finally {
+    await g.close();
+    await silent.close();
+  }
+});
+
+test("an upstream that dies mid-stream cuts the client's stream, and the exchange is logged with its status", async () => {
+  const dying = await rawUpstream((s) => {
+    s.write("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n");
+    const ev = 'event: message_start\ndata: {"type":"message_start","message":{"id":"m1","type":"message","role":"assistant","model":"m","content":[],"usage":{"input_tokens":3,"output_tokens":0}}}\n\n';
+    s.write(`${Buffer.byteLength(ev).toString(16)}\r\n${ev}\r\n`, () => setTimeout(() => s.destroy(), 50));
+  });
+  const g = await startHarness({ detection: new Engine({ enricher: new MemoryEnricher() }), keys: { [KEY]: { account_id: "acct_m" } }, extra: { upstreams: { anthropic: { url: dying.url, apiKey: "k" } } } });
+  try {
+    const r = await fetch(`${g.gw.url}/v1/messages`, { method: "POST", headers: { "x-api-key": KEY, "content-type": "application/json" }, body: JSON.stringify({ model: "m", max_tokens: 5, stream: true, messages: [{ role: "user", content: "x" }] }) });
+    assert.equal(r.status, 200);
+    const read = await r.text().then(
+      () => "complete",
+      () => "cut",
+    );
+    assert.equal(read, "cut");
+    // The log line is written when the relay gives up; give the event loop a turn to get there.
+    for (let i = 0; i < 50 && g.log.length === 0; i++) await new Promise((res) => setTimeout(res, 20));
+    assert.equal(g.log.at(-1)?.status, 200);
+  } finally {
+    await g.close();
+    await dying.close();
+  }
+});

@@ -12,8 +12,8 @@ import type { GatewayContext } from "./context.ts";
 import { degrades, rejects, type Decision, type DegradeCaps } from "./decision.ts";
 import { capRequest } from "./degrade-request.ts";
 import { clientIp, clientKey, EXCHANGE_PATHS, familyOf } from "./request-info.ts";
-import { createTap, type Usage } from "./response-taps.ts";
-import { clientHeaders, rawHeader, type Upstream } from "./upstream.ts";
+import { createTap, type ResponseTap, type Usage } from "./response-taps.ts";
+import { clientHeaders, rawHeader, type Upstream, type UpstreamCall, type UpstreamHandler } from "./upstream.ts";
 import type { KeyInfo } from "./config.ts";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -196,62 +196,96 @@ function forward(
   requestId: string,
   done: (status: number, usage: Usage | null) => void,
 ): void {
-  let finished = false;
-  const finish = (status: number, usage: Usage | null): void => {
-    if (finished) return;
-    finished = true;
-    done(status, usage);
-  };
   const hasBody = body.length > 0 || (req.method !== "GET" && req.method !== "HEAD");
-  const up = upstream.request(req.method ?? "GET", url, req.headers, hasBody ? body.length : null);
-  let status = 502;
-  up.on("response", (ur) => {
-    status = ur.statusCode ?? 502;
+  const relay = new Relay(ctx, res, family, caps, requestId, done);
+  relay.call = upstream.send(req.method ?? "GET", url, req.headers, hasBody ? body : null, relay);
+  res.on("close", relay.onClientClose);
+  res.on("drain", relay.onDrain);
+}
+
+/** Relays one upstream answer to the client through a tap (a class: the request path makes no closures per call for it). */
+class Relay implements UpstreamHandler {
+  call: UpstreamCall | null = null;
+  private status = 502;
+  private tap: ResponseTap | null = null;
+  private finished = false;
+  private refused = false;
+
+  constructor(
+    private readonly ctx: GatewayContext,
+    private readonly res: ServerResponse,
+    private readonly family: ApiFamily,
+    private readonly caps: DegradeCaps | null,
+    private readonly requestId: string,
+    private readonly done: (status: number, usage: Usage | null) => void,
+  ) {}
+
+  /** The client went away before the end: stop the upstream work too. */
+  readonly onClientClose = (): void => {
+    if (!this.res.writableFinished) {
+      this.call?.abort();
+      this.finish(this.status, null);
+    }
+  };
+
+  readonly onDrain = (): void => {
+    this.call?.resume();
+  };
+
+  onResponse(status: number, raw: string[]): void {
+    const { ctx, res, family } = this;
+    this.status = status;
     if (status === 401) {
       // The provider refused moat's own key: never relay that body (it can echo part of the key) and
       // never blame the client's key for it.
-      ur.resume();
+      this.refused = true;
       ctx.metrics.inc("moat_upstream_errors_total", { reason: "upstream_auth" });
-      sendReply(ctx, res, errorReply(family, "upstream_unavailable", "The upstream provider refused the gateway's credentials. The gateway operator must fix the provider key.", { requestId }));
-      return finish(502, null);
+      sendReply(ctx, res, errorReply(family, "upstream_unavailable", "The upstream provider refused the gateway's credentials. The gateway operator must fix the provider key.", { requestId: this.requestId }));
+      this.finish(502, null);
+      return;
     }
-    const raw = ur.rawHeaders;
     const enc = rawHeader(raw, "content-encoding");
-    const tap = enc !== undefined && enc !== "identity" ? createTap(family, "application/octet-stream", status, null) : createTap(family, rawHeader(raw, "content-type"), status, caps);
+    const tap = enc !== undefined && enc !== "identity" ? createTap(family, "application/octet-stream", status, null) : createTap(family, rawHeader(raw, "content-type"), status, this.caps);
+    this.tap = tap;
     ctx.metrics.inc("moat_responses_total", { code: String(status) });
     res.writeHead(status, clientHeaders(raw, tap.rewrites));
-    ur.on("data", (c: Buffer) => {
-      const o = tap.push(c);
-      if (o.length > 0 && !res.write(o)) {
-        ur.pause();
-        res.once("drain", () => ur.resume());
-      }
-    });
-    ur.on("end", () => {
-      const tail = tap.end();
-      // Log first, then send the last bytes: once the client has the whole answer, the exchange is on disk.
-      finish(status, tap.usage());
-      if (tail.length > 0) res.end(tail);
-      else res.end();
-    });
-    ur.on("error", () => {
-      res.destroy();
-      finish(status, tap.usage());
-    });
-  });
-  up.on("error", () => {
-    ctx.metrics.inc("moat_upstream_errors_total", { reason: "connect" });
-    if (!res.headersSent)
-      sendReply(ctx, res, errorReply(family, "upstream_unavailable", "The upstream provider could not be reached. Try again shortly.", { requestId }));
-    else res.destroy();
-    finish(res.headersSent && status !== 502 ? status : 502, null);
-  });
-  res.on("close", () => {
-    // The client went away before the end: stop the upstream work too.
-    if (!res.writableFinished) {
-      up.destroy();
-      finish(status, null);
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.refused || this.tap === null) return true;
+    const o = this.tap.push(chunk);
+    return o.length === 0 || this.res.write(o);
+  }
+
+  onEnd(): void {
+    if (this.refused || this.tap === null) return;
+    const tail = this.tap.end();
+    // Log first, then send the last bytes: once the client has the whole answer, the exchange is on disk.
+    this.finish(this.status, this.tap.usage());
+    if (tail.length > 0) this.res.end(tail);
+    else this.res.end();
+  }
+
+  onError(_err: Error, afterResponse: boolean): void {
+    const { ctx, res } = this;
+    if (this.finished) {
+      if (!res.writableFinished) res.destroy();
+      return;
     }
-  });
-  up.end(hasBody ? body : undefined);
+    if (afterResponse && !this.refused) {
+      res.destroy();
+      this.finish(this.status, this.tap?.usage() ?? null);
+      return;
+    }
+    ctx.metrics.inc("moat_upstream_errors_total", { reason: "connect" });
+    if (!res.headersSent) sendReply(ctx, res, errorReply(this.family, "upstream_unavailable", "The upstream provider could not be reached. Try again shortly.", { requestId: this.requestId }));
+    else res.destroy();
+    this.finish(502, null);
+  }
+
+  private finish(status: number, usage: Usage | null): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.done(status, usage);
+  }
 }

@@ -1,11 +1,15 @@
 /**
- * Forwarding to a provider: one keep-alive agent per upstream (no TLS/TCP handshake per request on the hot
- * path), client headers passed on minus hop-by-hop and credentials, and the provider key added here so it
- * never travels back toward the client.
+ * Forwarding to a provider: one keep-alive connection pool per upstream (no TLS/TCP handshake per request
+ * on the hot path), client headers passed on minus hop-by-hop and credentials, and the provider key added
+ * here so it never travels back toward the client.
+ *
+ * The pool is undici's (the HTTP/1.1 client of Node's own fetch): against `http.Agent` + `http.request` it
+ * took a bare Node hop from 52-53 to 40-42 µs of CPU per request (zero-latency stub, same load; see
+ * docs/gateway.md, session 6), and it hands over the raw header list and body chunks with no
+ * per-request stream objects.
  */
-import http from "node:http";
-import https from "node:https";
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import { Pool, type Dispatcher } from "undici";
 import type { ApiFamily } from "./api-errors.ts";
 import type { UpstreamTarget } from "./config.ts";
 
@@ -62,10 +66,76 @@ export function rawHeader(raw: readonly string[], name: string): string | undefi
   return undefined;
 }
 
+/** What the request path hears back from one upstream call; each call gets exactly one `onEnd` or `onError`. */
+export interface UpstreamHandler {
+  /** Status and raw header list (`[name, value, …]`, as the provider sent them) of the final response. */
+  onResponse(status: number, rawHeaders: string[]): void;
+  /** A body chunk. Return false to stop reading until `UpstreamCall.resume()`. */
+  onData(chunk: Buffer): boolean;
+  onEnd(): void;
+  /** The call failed: before any response (connect, timeout) or, when `afterResponse`, mid-body. */
+  onError(err: Error, afterResponse: boolean): void;
+}
+
+/** A started upstream call. */
+export interface UpstreamCall {
+  /** Stops the call (the client went away); the handler then hears `onError`. */
+  abort(): void;
+  /** Reads on after `onData` returned false. */
+  resume(): void;
+}
+
+/** undici's handler for one call: adapts its callbacks to `UpstreamHandler` (a class: no closures per call). */
+class Call implements Dispatcher.DispatchHandlers, UpstreamCall {
+  private abortFn: ((err?: Error) => void) | null = null;
+  private resumeFn: (() => void) | null = null;
+  private aborted = false;
+  private responded = false;
+
+  constructor(private readonly h: UpstreamHandler) {}
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.abortFn?.(new Error("the client closed the connection"));
+  }
+
+  resume(): void {
+    this.resumeFn?.();
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    if (this.aborted) abort(new Error("the client closed the connection"));
+    else this.abortFn = abort;
+  }
+
+  onHeaders(status: number, raw: Buffer[] | string[] | null, resume: () => void): boolean {
+    // Informational answers (100 Continue…) are not the response.
+    if (status < 200) return true;
+    this.responded = true;
+    this.resumeFn = resume;
+    const names: string[] = [];
+    if (raw) for (const v of raw) names.push(typeof v === "string" ? v : v.toString("latin1"));
+    this.h.onResponse(status, names);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    return this.h.onData(chunk);
+  }
+
+  onComplete(): void {
+    this.h.onEnd();
+  }
+
+  onError(err: Error): void {
+    this.h.onError(err, this.responded);
+  }
+}
+
 /** One configured provider endpoint with its own connection pool. */
 export class Upstream {
-  private readonly agent: http.Agent;
-  private readonly mod: typeof http | typeof https;
+  private readonly pool: Pool;
   private readonly basePath: string;
 
   constructor(
@@ -73,32 +143,33 @@ export class Upstream {
     private readonly target: UpstreamTarget,
     private readonly timeoutMs: number,
   ) {
-    const isHttps = target.url.protocol === "https:";
-    this.mod = isHttps ? https : http;
-    // keepAlive: reuse sockets; maxSockets bounds fan-out to the provider; scheduling "lifo" keeps the hot sockets warm.
-    // noDelay: a request goes out as headers + body in separate writes; Nagle + delayed ACK would hold the second for ~40 ms.
-    this.agent = new this.mod.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 256, scheduling: "lifo", noDelay: true } as http.AgentOptions);
+    // connections bounds fan-out to the provider; no pipelining (one request per connection at a time, as
+    // providers expect). The timeouts are idle limits: for the response's headers, then between body chunks.
+    this.pool = new Pool(target.url.origin, { connections: 512, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     this.basePath = target.url.pathname.replace(/\/+$/, "");
   }
 
-  /** Starts a request; the caller writes the body and handles the response and errors. */
-  request(method: string, path: string, headers: IncomingHttpHeaders, bodyLength: number | null): http.ClientRequest {
-    const u = this.target.url;
-    const req = this.mod.request({
-      agent: this.agent,
-      protocol: u.protocol,
-      hostname: u.hostname.replace(/^\[|\]$/g, ""),
-      port: u.port || (u.protocol === "https:" ? 443 : 80),
-      method,
-      path: this.basePath + path,
-      headers: upstreamHeaders(this.family, headers, this.target.apiKey, bodyLength),
-      timeout: this.timeoutMs,
-    });
-    req.on("timeout", () => req.destroy(new Error(`upstream did not answer within ${this.timeoutMs} ms`)));
-    return req;
+  /** Starts a call with `body` (null: none) and reports to `h`. */
+  send(method: string, path: string, headers: IncomingHttpHeaders, body: Buffer | null, h: UpstreamHandler): UpstreamCall {
+    const call = new Call(h);
+    const out = upstreamHeaders(this.family, headers, this.target.apiKey, body === null ? null : body.length);
+    const flat: string[] = [];
+    for (const k in out) {
+      const v = out[k];
+      if (v === undefined) continue;
+      if (Array.isArray(v)) for (const x of v) flat.push(k, x);
+      else flat.push(k, String(v));
+    }
+    try {
+      this.pool.dispatch({ method: method as Dispatcher.HttpMethod, path: this.basePath + path, headers: flat, body }, call);
+    } catch (e: unknown) {
+      // undici refuses some requests synchronously (a header it will not send): same path as a failed call.
+      queueMicrotask(() => call.onError(e instanceof Error ? e : new Error(String(e))));
+    }
+    return call;
   }
 
   close(): void {
-    this.agent.destroy();
+    void this.pool.destroy().catch(() => undefined);
   }
 }
