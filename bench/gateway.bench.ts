@@ -31,23 +31,37 @@ const here = new URL(".", import.meta.url).pathname;
 const root = join(here, "..");
 
 /**
- * The floor of any Node proxy hop: a bare forwarder with the same keep-alive agent settings as moat's
- * upstream pool and nothing else (no auth, parsing, engine, log). Moat's own cost is what it adds above this.
+ * The floor of any Node proxy hop: a bare forwarder with the same upstream pool as moat's (undici's `Pool`,
+ * same settings) and nothing else (no auth, parsing, engine, log). Moat's own cost is what it adds above this.
  */
 async function runBareRole(upstream: string): Promise<void> {
-  const u = new URL(upstream);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 256, scheduling: "lifo", noDelay: true } as http.AgentOptions);
+  const { Pool } = await import("undici");
+  const pool = new Pool(new URL(upstream).origin, { connections: 512, pipelining: 1, keepAliveTimeout: 30_000 });
   const server = http.createServer({ keepAliveTimeout: 65_000, noDelay: true }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const up = http.request({ agent, hostname: u.hostname, port: u.port, method: req.method ?? "GET", path: req.url ?? "/", headers: { "content-type": "application/json", "content-length": body.length } }, (ur) => {
-        res.writeHead(ur.statusCode ?? 502, ur.headers);
-        ur.pipe(res);
-      });
-      up.on("error", () => res.destroy());
-      up.end(body);
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      pool.dispatch(
+        { method: "POST", path: req.url ?? "/", headers: ["content-type", "application/json", "content-length", String(body.length)], body },
+        {
+          onConnect: () => undefined,
+          onHeaders: (status: number, raw: Buffer[] | string[] | null, resume: () => void) => {
+            res.on("drain", resume);
+            const h: string[] = [];
+            for (let k = 0; raw && k + 1 < raw.length; k += 2) {
+              const name = String(raw[k]);
+              const low = name.toLowerCase();
+              if (low !== "connection" && low !== "keep-alive" && low !== "transfer-encoding") h.push(name, String(raw[k + 1]));
+            }
+            res.writeHead(status, h);
+            return true;
+          },
+          onData: (c: Buffer) => res.write(c),
+          onComplete: () => void res.end(),
+          onError: () => void res.destroy(),
+        },
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
