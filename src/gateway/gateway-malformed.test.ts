@@ -177,3 +177,33 @@ test("an upstream that dies mid-stream cuts the client's stream, and the exchang
     await dying.close();
   }
 });
+
+// A relay that never resumes would hang here: fail after 30 s instead.
+test("a large answer is relayed whole through the client's backpressure (pause and resume)", { timeout: 30_000 }, async () => {
+  const size = 4 * 1024 * 1024;
+  const text = "x".repeat(size - 64);
+  const body = Buffer.from(JSON.stringify({ id: "msg_big", type: "message", role: "assistant", content: [{ type: "text", text }] }).padEnd(size, " "));
+  const big = await rawUpstream((s) => {
+    s.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`);
+    s.write(body);
+  });
+  const g = await startHarness({ detection: new Engine({ enricher: new MemoryEnricher() }), keys: { [KEY]: { account_id: "acct_m" } }, extra: { upstreams: { anthropic: { url: big.url, apiKey: "k" } } } });
+  try {
+    const r = await fetch(`${g.gw.url}/v1/messages`, { method: "POST", headers: { "x-api-key": KEY, "content-type": "application/json" }, body: JSON.stringify({ model: "m", max_tokens: 5, messages: [{ role: "user", content: "x" }] }) });
+    assert.equal(r.status, 200);
+    // Read slowly at first, so moat's writes to the client fill up and it must pause the upstream.
+    const reader = r.body!.getReader();
+    let got = 0;
+    for (let i = 0; ; i++) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      got += value.length;
+      if (i < 20) await new Promise((res) => setTimeout(res, 10));
+    }
+    assert.equal(got, body.length);
+    assert.equal(g.log.at(-1)?.status, 200);
+  } finally {
+    await g.close();
+    await big.close();
+  }
+});
