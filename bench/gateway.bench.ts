@@ -36,7 +36,8 @@ const root = join(here, "..");
  */
 async function runBareRole(upstream: string): Promise<void> {
   const { Pool } = await import("undici");
-  const pool = new Pool(new URL(upstream).origin, { connections: 512, pipelining: 1, keepAliveTimeout: 30_000 });
+  const { UPSTREAM_POOL, clientHeaders } = await import("../src/gateway/upstream.ts");
+  const pool = new Pool(new URL(upstream).origin, UPSTREAM_POOL);
   const server = http.createServer({ keepAliveTimeout: 65_000, noDelay: true }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -48,13 +49,7 @@ async function runBareRole(upstream: string): Promise<void> {
           onConnect: () => undefined,
           onHeaders: (status: number, raw: Buffer[] | string[] | null, resume: () => void) => {
             res.on("drain", resume);
-            const h: string[] = [];
-            for (let k = 0; raw && k + 1 < raw.length; k += 2) {
-              const name = String(raw[k]);
-              const low = name.toLowerCase();
-              if (low !== "connection" && low !== "keep-alive" && low !== "transfer-encoding") h.push(name, String(raw[k + 1]));
-            }
-            res.writeHead(status, h);
+            res.writeHead(status, clientHeaders((raw ?? []).map(String), false));
             return true;
           },
           onData: (c: Buffer) => res.write(c),

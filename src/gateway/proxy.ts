@@ -203,13 +203,16 @@ function forward(
   res.on("drain", relay.onDrain);
 }
 
-/** Relays one upstream answer to the client through a tap (a class: the request path makes no closures per call for it). */
+/**
+ * Relays one upstream answer to the client through a tap: one object per call, with the two listeners the
+ * client's response needs (close, drain). `tap` stays null when there is no body to relay (the provider
+ * refused moat's key).
+ */
 class Relay implements UpstreamHandler {
   call: UpstreamCall | null = null;
   private status = 502;
   private tap: ResponseTap | null = null;
   private finished = false;
-  private refused = false;
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -238,7 +241,6 @@ class Relay implements UpstreamHandler {
     if (status === 401) {
       // The provider refused moat's own key: never relay that body (it can echo part of the key) and
       // never blame the client's key for it.
-      this.refused = true;
       ctx.metrics.inc("moat_upstream_errors_total", { reason: "upstream_auth" });
       sendReply(ctx, res, errorReply(family, "upstream_unavailable", "The upstream provider refused the gateway's credentials. The gateway operator must fix the provider key.", { requestId: this.requestId }));
       this.finish(502, null);
@@ -252,13 +254,13 @@ class Relay implements UpstreamHandler {
   }
 
   onData(chunk: Buffer): boolean {
-    if (this.refused || this.tap === null) return true;
+    if (this.tap === null) return true;
     const o = this.tap.push(chunk);
     return o.length === 0 || this.res.write(o);
   }
 
   onEnd(): void {
-    if (this.refused || this.tap === null) return;
+    if (this.tap === null) return;
     const tail = this.tap.end();
     // Log first, then send the last bytes: once the client has the whole answer, the exchange is on disk.
     this.finish(this.status, this.tap.usage());
@@ -272,7 +274,7 @@ class Relay implements UpstreamHandler {
       if (!res.writableFinished) res.destroy();
       return;
     }
-    if (afterResponse && !this.refused) {
+    if (afterResponse) {
       res.destroy();
       this.finish(this.status, this.tap?.usage() ?? null);
       return;

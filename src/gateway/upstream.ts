@@ -133,6 +133,12 @@ class Call implements Dispatcher.DispatchHandlers, UpstreamCall {
   }
 }
 
+/**
+ * undici pool settings: `connections` bounds fan-out to the provider; no pipelining (one request per
+ * connection at a time, as providers expect). The bench's bare hop uses the same.
+ */
+export const UPSTREAM_POOL = { connections: 512, pipelining: 1, keepAliveTimeout: 30_000 } as const;
+
 /** One configured provider endpoint with its own connection pool. */
 export class Upstream {
   private readonly pool: Pool;
@@ -141,11 +147,10 @@ export class Upstream {
   constructor(
     readonly family: ApiFamily,
     private readonly target: UpstreamTarget,
-    private readonly timeoutMs: number,
+    timeoutMs: number,
   ) {
-    // connections bounds fan-out to the provider; no pipelining (one request per connection at a time, as
-    // providers expect). The timeouts are idle limits: for the response's headers, then between body chunks.
-    this.pool = new Pool(target.url.origin, { connections: 512, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    // The timeouts are idle limits: for the response's headers, then between body chunks.
+    this.pool = new Pool(target.url.origin, Object.assign({}, UPSTREAM_POOL, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }));
     this.basePath = target.url.pathname.replace(/\/+$/, "");
   }
 
