@@ -14,11 +14,12 @@ import { Engine } from "../core/engine/engine.ts";
 import { createEnricher } from "../enrich/index.ts";
 import type { AccountRecord, TrafficEvent } from "../core/model/traffic.ts";
 import { runSimulate } from "../simulate/index.ts";
-import { startHarness, type Harness } from "./testing/harness.ts";
+import { ADMIN_TOKEN, startHarness, type Harness } from "./testing/harness.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "moat-campaign-"));
 const HANDFUL = 5;
 let h: Harness;
+let engine: Engine;
 let clock = 0;
 let events: Array<{ t: number; ev: TrafficEvent }> = [];
 let labels: Record<string, string> = {};
@@ -57,8 +58,9 @@ campaigns:
   const accounts = read("accounts.jsonl").map((l) => JSON.parse(l) as AccountRecord);
   labels = JSON.parse(readFileSync(join(dir, "out", "labels.json"), "utf8")) as Record<string, string>;
   const keys = Object.fromEntries(accounts.map((a) => [`moat-sk-${a.account_id}`, { account_id: a.account_id }]));
+  engine = new Engine({ enricher: createEnricher() });
   h = await startHarness({
-    detection: new Engine({ enricher: createEnricher() }),
+    detection: engine,
     keys,
     accounts,
     mode: "enforce",
@@ -125,5 +127,9 @@ test("a replayed hydra campaign is contained after detection while legitimate us
   assert.ok(worstAfter <= HANDFUL, `after detection each hydra account got at most ${HANDFUL} useful exchanges (worst: ${worstAfter})`);
   assert.ok(cutMidStream > 0, "some hydra accounts were served, then blocked or degraded mid-stream");
   assert.ok(useful / attackTotal < 0.2, `the campaign got ${useful} of ${attackTotal} exchanges served in full`);
+  // Every campaign run of the live engine was timed, wherever it happened (request path, deferred batch, timer).
+  const metrics = await fetch(`${h.gw.url}/admin/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((r) => r.text());
+  assert.ok(engine.runs() > 100, `two days of traffic on a 15-minute grid make many runs (got ${engine.runs()})`);
+  assert.match(metrics, new RegExp(`^moat_campaign_run_seconds_count ${engine.runs()}$`, "m"));
   console.log(`hydra: ${attackAccounts} accounts, ${useful}/${attackTotal} exchanges useful (${served} answered 200), worst after detection ${worstAfter}, cut mid-stream ${cutMidStream}`);
 });

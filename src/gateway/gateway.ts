@@ -13,7 +13,7 @@ import type { AccountRecord } from "../core/model/traffic.ts";
 import type { GatewayConfig } from "./config.ts";
 import { readConfigFile } from "./config.ts";
 import type { GatewayContext, TrafficSink } from "./context.ts";
-import type { DetectionPort } from "./detection-port.ts";
+import { timeCampaignRuns, type LiveDetection } from "./timed-detection.ts";
 import type { Decision } from "./decision.ts";
 import { DEFAULT_POLICY_YAML } from "./default-policy.ts";
 import { LiveDetector } from "./live-detector.ts";
@@ -40,8 +40,11 @@ export function loadPolicy(file: string | null): CompiledPolicy {
 
 export interface GatewayOptions {
   readonly config: GatewayConfig;
-  /** The engine (or a fake). `advance(t)`, when present, is called on a timer so campaign runs happen between requests. */
-  readonly detection: DetectionPort & { advance?(t: number): void };
+  /**
+   * The engine (or a fake). `advance(t)`, when present, is called on a timer so campaign runs happen between
+   * requests; `runs()`, when present, lets the gateway time them (`moat_campaign_run_seconds`).
+   */
+  readonly detection: LiveDetection;
   readonly store: StateStore;
   readonly trafficLog: TrafficSink;
   /** Traffic-log files to replay before listening (oldest first). */
@@ -83,9 +86,10 @@ function decisionLine(d: Decision, t: number, requestId: string | undefined): st
 
 /** See the module comment. Resolves once the server listens. */
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
-  const { config, detection, store } = opts;
+  const { config, store } = opts;
   const now = opts.now ?? Date.now;
   const metrics = new Metrics();
+  const detection = timeCampaignRuns(opts.detection, metrics.campaignRuns);
   metrics.restore(store.get(COUNTERS_NS, "all"));
   const accounts = new Map<string, AccountRecord>();
   for (const rec of opts.accounts ?? []) accounts.set(rec.account_id, rec);

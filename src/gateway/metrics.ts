@@ -42,8 +42,8 @@ const HELP: Readonly<Record<CounterName, string>> = {
   moat_policy_reloads_total: "Policy reloads, by result.",
 };
 
-/** GC pauses of one kind: count and total since start, and the latest ones for quantiles. */
-export class GcPauses {
+/** Pauses of one kind (GC, campaign runs): count, total and longest since start, and the latest ones for quantiles. */
+export class Pauses {
   count = 0;
   totalSeconds = 0;
   maxSeconds = 0;
@@ -98,8 +98,10 @@ export class Metrics {
   /** Event-loop delay, sampled with a 10 ms timer once `watchEventLoop` ran: every stall of the process shows here. */
   private loopDelay: IntervalHistogram | null = null;
   /** Garbage-collection pauses since `watchEventLoop`, young generation (scavenges) apart from the rest (mark-compact, incremental steps…). */
-  readonly gcMinor = new GcPauses();
-  readonly gcMajor = new GcPauses();
+  readonly gcMinor = new Pauses();
+  readonly gcMajor = new Pauses();
+  /** Campaign-detection runs in the live engine: each blocks the event loop while it lasts (see timed-detection.ts). */
+  readonly campaignRuns = new Pauses();
   private gcObserver: PerformanceObserver | null = null;
 
   /** Starts sampling event-loop delay (10 ms resolution) and recording GC pauses; `stopWatching` ends both. */
@@ -198,6 +200,19 @@ export class Metrics {
         `${gcName}{kind="${kind}",quantile="1"} ${g.maxSeconds}`,
         `${gcName}_sum{kind="${kind}"} ${g.totalSeconds}`,
         `${gcName}_count{kind="${kind}"} ${g.count}`,
+      );
+    }
+    const runs = this.campaignRuns;
+    if (runs.count > 0) {
+      const name = "moat_campaign_run_seconds";
+      lines.push(
+        `# HELP ${name} Campaign-detection runs in the live engine since start (one per engine clock grid point with traffic). A run blocks the event loop: every request in flight waits for it.`,
+        `# TYPE ${name} summary`,
+        `${name}{quantile="0.5"} ${runs.recent.quantile(0.5)}`,
+        `${name}{quantile="0.99"} ${runs.recent.quantile(0.99)}`,
+        `${name}{quantile="1"} ${runs.maxSeconds}`,
+        `${name}_sum ${runs.totalSeconds}`,
+        `${name}_count ${runs.count}`,
       );
     }
     for (const [name, g] of Object.entries(gauges)) lines.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${g.value}`);

@@ -58,6 +58,7 @@ export class Engine {
   private readonly modelFirstSeen = new Map<string, number>();
   private firstEventAt: number | null = null;
   private lateEvents = 0;
+  private runsDone = 0;
   private readonly strings = new Map<string, string>();
   /** Where account stores are carved from (one 32 KB typed array per ~50 accounts). */
   private readonly arena = new StoreArena();
@@ -151,6 +152,12 @@ export class Engine {
     this.nextRun = (Math.floor(t / this.config.clusterEveryMs) + 1) * this.config.clusterEveryMs;
     const touched = this.finder.run(t, this.groups, this.accounts.size);
     for (const a of touched) this.record(a, t);
+    this.runsDone++;
+  }
+
+  /** Campaign-detection runs so far (a driver can time the call that made one: see the gateway's metrics). */
+  runs(): number {
+    return this.runsDone;
   }
 
   /** Read-only: the current assessment of an account (benign and empty when never seen). */
@@ -170,8 +177,8 @@ export class Engine {
     return this.accounts.keys();
   }
 
-  stats(): { events: number; accounts: number; groups: number; campaigns: number; lateEvents: number } {
-    return { events: this.eventsSeen, accounts: this.accounts.size, groups: this.groups.size(), campaigns: this.finder.count(), lateEvents: this.lateEvents };
+  stats(): { events: number; accounts: number; groups: number; campaigns: number; lateEvents: number; runs: number } {
+    return { events: this.eventsSeen, accounts: this.accounts.size, groups: this.groups.size(), campaigns: this.finder.count(), lateEvents: this.lateEvents, runs: this.runsDone };
   }
 
   /**

@@ -9,6 +9,7 @@ import { MemoryStateStore } from "../../stores/memory-state-store.ts";
 import type { StateStore } from "../../stores/state-store.ts";
 import { resolveGatewayConfig, type GatewayConfigInput } from "../config.ts";
 import type { DetectionPort } from "../detection-port.ts";
+import type { LiveDetection } from "../timed-detection.ts";
 import { startGateway, type Gateway } from "../gateway.ts";
 import { startUpstreamStub, type UpstreamStub } from "./upstream-stub.ts";
 
@@ -29,7 +30,7 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
-  readonly detection: DetectionPort & { advance?(t: number): void };
+  readonly detection: LiveDetection;
   /** moat key -> account (and org). */
   readonly keys: Record<string, { account_id: string; org_id?: string }>;
   readonly mode?: "shadow" | "enforce";
