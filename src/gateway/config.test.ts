@@ -56,3 +56,18 @@ test("keys can come from a keys file and YAML config files load relative to them
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("an upstream URL without a scheme, a bad trusted proxy or a bad pass-through entry is a config error, not a crash", () => {
+  const check = (over: Record<string, unknown>, re: RegExp) =>
+    assert.throws(
+      () => resolveGatewayConfig({ ...minimal, ...over }, "/x", env),
+      (e: unknown) => e instanceof ConfigError && re.test(e.message),
+    );
+  check({ upstreams: { openai: { url: "api.openai.com", apiKey: "k" } } }, /config\.upstreams\.openai\.url: must be an http\(s\) URL/);
+  check({ trustedProxies: ["10.0.0.0/8", "lb.internal"] }, /config\.trustedProxies: "lb.internal" is not an IP address/);
+  check({ passThrough: ["GET v1/models"] }, /config\.passThrough\[0\]: an entry is an optional method and a path/);
+  const c = resolveGatewayConfig({ ...minimal, trustedProxies: ["10.0.0.0/8"], passThrough: ["POST /v1/files"] }, "/x", env);
+  assert.equal(c.trustedProxies.has("10.1.2.3"), true);
+  assert.equal(c.passThrough.allows("POST", "/v1/files"), true);
+  assert.equal(c.passThrough.allows("GET", "/v1/models"), false);
+});

@@ -21,6 +21,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { parse as parseYaml } from "yaml";
 import { formatIssues } from "./zod-issues.ts";
+import { DEFAULT_PASS_THROUGH, PASS_THROUGH_ENTRY, PassThroughRules, TrustedProxies } from "./request-info.ts";
 
 const Upstream = z
   .strictObject({
@@ -29,7 +30,7 @@ const Upstream = z
     apiKeyEnv: z.string().min(1).optional(),
   })
   .refine((s) => (s.apiKey === undefined) !== (s.apiKeyEnv === undefined), "give exactly one of `apiKey` or `apiKeyEnv`")
-  .refine((s) => !/\/v1\/?$/.test(new URL(s.url).pathname), {
+  .refine((s) => !URL.canParse(s.url) || !/\/v1\/?$/.test(new URL(s.url).pathname), {
     message: "give the origin without /v1 (moat forwards the client's path, which already starts with /v1)",
     path: ["url"],
   });
@@ -62,8 +63,16 @@ export const GatewayConfigSchema = z
     dataDir: z.string().min(1).default(".moat"),
     /** Policy file (YAML/JSON) relative to the config file; the built-in default policy when absent. */
     policy: z.string().min(1).optional(),
-    /** Socket addresses whose X-Forwarded-For is believed (a load balancer in front of moat). */
+    /** Socket addresses or CIDR ranges whose X-Forwarded-For is believed (load balancers in front of moat). */
     trustedProxies: z.array(z.string().min(1)).default([]),
+    /**
+     * Non-exchange requests forwarded as they are ("GET /v1/models", "POST /v1/files", "/v1/batches/*"): not
+     * read by the engine, not logged as exchanges; block and challenge still apply. Everything else but the two
+     * exchange paths is refused. The default lists models and counts tokens.
+     */
+    passThrough: z
+      .array(z.string().regex(PASS_THROUGH_ENTRY, 'an entry is an optional method and a path, or a path prefix ending in "/*": "GET /v1/models", "/v1/files/*"'))
+      .default([...DEFAULT_PASS_THROUGH]),
     /** Where a challenged user goes to verify; shown in the challenge error. */
     verificationUrl: z.url().default("https://example.com/verify"),
     limits: z
@@ -104,7 +113,8 @@ export interface GatewayConfig {
   readonly adminToken: string;
   readonly dataDir: string;
   readonly policyFile: string | null;
-  readonly trustedProxies: ReadonlySet<string>;
+  readonly trustedProxies: TrustedProxies;
+  readonly passThrough: PassThroughRules;
   readonly verificationUrl: string;
   readonly maxBodyBytes: number;
   readonly upstreamTimeoutMs: number;
@@ -186,6 +196,8 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
     if (!kr.success) problems.push(formatIssues(file, kr.error));
     else addKeys(file, kr.data);
   }
+  const trustedProxies = new TrustedProxies(c.trustedProxies);
+  for (const p of trustedProxies.problems) problems.push(`config.trustedProxies: ${p}`);
   if (keys.size === 0) problems.push("config.keys: no moat API keys configured; add `keys` or `keysFile` so clients can authenticate");
   if (problems.length > 0) throw new ConfigError(problems.join("\n"));
   return {
@@ -198,7 +210,8 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
     adminToken,
     dataDir: resolve(baseDir, c.dataDir),
     policyFile: c.policy !== undefined ? resolve(baseDir, c.policy) : null,
-    trustedProxies: new Set(c.trustedProxies),
+    trustedProxies,
+    passThrough: new PassThroughRules(c.passThrough),
     verificationUrl: c.verificationUrl,
     maxBodyBytes: c.limits.maxBodyBytes,
     upstreamTimeoutMs: c.limits.upstreamTimeoutMs,

@@ -11,7 +11,7 @@ import { errorReply, type ApiFamily, type ErrorReply } from "./api-errors.ts";
 import type { GatewayContext } from "./context.ts";
 import { degrades, rejects, type Decision, type DegradeCaps } from "./decision.ts";
 import { capRequest } from "./degrade-request.ts";
-import { clientIp, clientKey, EXCHANGE_PATHS, familyOf } from "./request-info.ts";
+import { clientIp, clientKey, EXCHANGE_PATHS, familyOf, normalisePath } from "./request-info.ts";
 import { createTap, type ResponseTap, type Usage } from "./response-taps.ts";
 import { clientHeaders, rawHeader, type Upstream, type UpstreamCall, type UpstreamHandler } from "./upstream.ts";
 import type { KeyInfo } from "./config.ts";
@@ -73,9 +73,12 @@ function readBody(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse
 /** Handles one non-admin request. `t` is the arrival time (epoch ms) from the injected clock. */
 export function handleProxy(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, t: number): void {
   const started = performance.now();
-  const url = req.url ?? "/";
-  const q = url.indexOf("?");
-  const path = q < 0 ? url : url.slice(0, q);
+  const asSent = req.url ?? "/";
+  const q = asSent.indexOf("?");
+  const sentPath = q < 0 ? asSent : asSent.slice(0, q);
+  // What is classified is what is forwarded: `/v1/chat/completions/` is that exchange, inspected as one.
+  const path = normalisePath(sentPath);
+  const url = path === sentPath ? asSent : path + (q < 0 ? "" : asSent.slice(q));
   const family = familyOf(path, req.headers);
   ctx.metrics.inc("moat_requests_total", { api: family });
   const requestId = `req_moat_${ctx.bootId}_${ctx.nextSeq()}`;
@@ -92,6 +95,15 @@ export function handleProxy(ctx: GatewayContext, req: IncomingMessage, res: Serv
     return sendReply(ctx, res, errorReply(family, "not_found", `This gateway has no ${family} upstream configured; ${path} is not available here.`, { requestId }));
   }
   const exchange = req.method === "POST" && EXCHANGE_PATHS[path] === family;
+  if (!exchange && !ctx.config.passThrough.allows(req.method ?? "GET", path)) {
+    // Default deny: an endpoint moat cannot read would serve a throttled or degraded account unobserved.
+    ctx.metrics.inc("moat_bad_requests_total", { reason: "unsupported_path" });
+    return sendReply(
+      ctx,
+      res,
+      errorReply(family, "not_found", `This gateway does not serve ${req.method ?? "GET"} ${path}. It serves POST /v1/messages and POST /v1/chat/completions, and forwards the other paths its operator allows.`, { requestId }),
+    );
+  }
   readBody(ctx, req, res, family, requestId, (body) => {
     if (exchange) exchangeRequest(ctx, req, res, { t, started, family, upstream, info, path, url, body, requestId });
     else passThrough(ctx, req, res, { t, family, upstream, info, path, url, body, requestId });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clientIp, clientKey, familyOf } from "./request-info.ts";
+import { clientIp, clientKey, DEFAULT_PASS_THROUGH, familyOf, normalisePath, PassThroughRules, TrustedProxies } from "./request-info.ts";
 
 test("the API family comes from the path, then from how the client authenticates", () => {
   assert.equal(familyOf("/v1/messages/count_tokens", {}), "anthropic");
@@ -22,4 +22,35 @@ test("X-Forwarded-For is believed only from a trusted proxy, and only its rightm
   assert.equal(clientIp("10.0.0.1", { "x-forwarded-for": "6.6.6.6, 198.51.100.7" }, trusted), "198.51.100.7");
   assert.equal(clientIp("10.0.0.1", { "x-forwarded-for": "198.51.100.7, 10.0.0.1" }, trusted), "198.51.100.7");
   assert.equal(clientIp("10.0.0.1", {}, trusted), "10.0.0.1");
+});
+
+test("trusted proxies may be given as CIDR ranges (IPv4 and IPv6); malformed entries are reported", () => {
+  const t = new TrustedProxies(["10.0.0.0/8", "192.168.1.7", "fd00::/8"]);
+  assert.deepEqual(t.problems, []);
+  assert.equal(clientIp("10.20.30.40", { "x-forwarded-for": "203.0.113.7" }, t), "203.0.113.7");
+  assert.equal(clientIp("::ffff:10.1.1.1", { "x-forwarded-for": "203.0.113.8, 10.9.9.9" }, t), "203.0.113.8");
+  assert.equal(clientIp("fd12::1", { "x-forwarded-for": "2001:db8::5" }, t), "2001:db8::5");
+  assert.equal(clientIp("11.0.0.1", { "x-forwarded-for": "203.0.113.7" }, t), "11.0.0.1", "outside every range: the header is not believed");
+  assert.equal(clientIp("192.168.1.8", { "x-forwarded-for": "203.0.113.7" }, t), "192.168.1.8");
+  const bad = new TrustedProxies(["10.0.0.0/33", "lb.internal", "10.0.0.1"]);
+  assert.equal(bad.problems.length, 2);
+  assert.match(bad.problems.join("\n"), /prefix length/);
+  assert.match(bad.problems.join("\n"), /"lb.internal" is not an IP address/);
+});
+
+test("paths are normalised before they are classified, and pass-through rules match methods, paths and prefixes", () => {
+  assert.equal(normalisePath("/v1/chat/completions/"), "/v1/chat/completions");
+  assert.equal(normalisePath("//v1//messages"), "/v1/messages");
+  assert.equal(normalisePath("/"), "/");
+  assert.equal(normalisePath("//"), "/");
+  const r = new PassThroughRules(DEFAULT_PASS_THROUGH);
+  assert.equal(r.allows("GET", "/v1/models"), true);
+  assert.equal(r.allows("GET", "/v1/models/claude-x"), true);
+  assert.equal(r.allows("POST", "/v1/models"), false);
+  assert.equal(r.allows("POST", "/v1/messages/count_tokens"), true);
+  assert.equal(r.allows("POST", "/v1/responses"), false);
+  assert.equal(r.allows("POST", "/v1/messages/batches"), false);
+  const any = new PassThroughRules(["/v1/files/*"]);
+  assert.equal(any.allows("DELETE", "/v1/files/f_1"), true);
+  assert.equal(any.allows("GET", "/v1/files"), false);
 });

@@ -3,6 +3,7 @@
  * the client address (X-Forwarded-For only from a trusted proxy), and whether it is a model exchange.
  */
 import type { IncomingHttpHeaders } from "node:http";
+import { BlockList, isIP } from "node:net";
 import type { ApiFamily } from "./api-errors.ts";
 
 /** Paths whose POSTs are model exchanges: fed to the engine, logged, and subject to every action. */
@@ -10,6 +11,52 @@ export const EXCHANGE_PATHS: Readonly<Record<string, ApiFamily>> = {
   "/v1/messages": "anthropic",
   "/v1/chat/completions": "openai",
 };
+
+/**
+ * What moat forwards besides exchanges, by default: listing models and counting tokens. Every other path is
+ * refused unless the operator lists it (`passThrough`): a generation endpoint moat cannot read (the Responses,
+ * legacy Completions or Batches APIs…) would let an account that is throttled or degraded here, or that the
+ * engine should see, get answers unobserved.
+ */
+export const DEFAULT_PASS_THROUGH: readonly string[] = ["GET /v1/models", "GET /v1/models/*", "POST /v1/messages/count_tokens"];
+
+/** One `passThrough` entry: an optional method, then a path, or a path prefix ending in `/*` (anything below it). */
+export const PASS_THROUGH_ENTRY = /^(?:(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) )?(\/[^\s*?#]*?)(\/\*)?$/;
+
+/** The `passThrough` rules, compiled: which non-exchange requests are forwarded. */
+export class PassThroughRules {
+  private readonly rules: ReadonlyArray<{ method: string | null; path: string; prefix: boolean }>;
+
+  /** `entries` were validated against `PASS_THROUGH_ENTRY` (config.ts); an entry that does not match is ignored. */
+  constructor(readonly entries: readonly string[]) {
+    const rules: Array<{ method: string | null; path: string; prefix: boolean }> = [];
+    for (const e of entries) {
+      const m = PASS_THROUGH_ENTRY.exec(e);
+      if (m?.[2] !== undefined) rules.push({ method: m[1] ?? null, path: normalisePath(m[2]), prefix: m[3] !== undefined });
+    }
+    this.rules = rules;
+  }
+
+  /** Whether `method` on `path` (normalised, no query) is forwarded. */
+  allows(method: string, path: string): boolean {
+    for (const r of this.rules) {
+      if (r.method !== null && r.method !== method) continue;
+      if (r.prefix ? path.startsWith(`${r.path}/`) && path.length > r.path.length + 1 : path === r.path) return true;
+    }
+    return false;
+  }
+}
+
+/**
+ * A request path as moat classifies and forwards it: repeated slashes collapsed and a trailing slash dropped,
+ * so `/v1/chat/completions/` or `//v1/messages` is the exchange it names (and is inspected as one), not an
+ * unknown path.
+ */
+export function normalisePath(path: string): string {
+  let p = path.includes("//") ? path.replace(/\/{2,}/g, "/") : path;
+  if (p.length > 1 && p.endsWith("/")) p = p.replace(/\/+$/, "");
+  return p === "" ? "/" : p;
+}
 
 const OPENAI_PREFIXES = ["/v1/chat/", "/v1/completions", "/v1/responses", "/v1/embeddings"];
 
@@ -37,6 +84,54 @@ export function clientKey(headers: IncomingHttpHeaders): string | null {
   return null;
 }
 
+/**
+ * The load balancers whose X-Forwarded-For is believed: addresses and CIDR ranges (`10.0.0.0/8`, `fd00::/8`),
+ * validated at start (`TrustedProxies.problems`). Lookups of a peer are remembered (peers are few).
+ */
+export class TrustedProxies {
+  private readonly list = new BlockList();
+  private readonly seen = new Map<string, boolean>();
+  private readonly empty: boolean;
+  /** Entries that are neither an address nor a CIDR range, with what is wrong. */
+  readonly problems: string[] = [];
+
+  constructor(readonly entries: readonly string[]) {
+    for (const e of entries) {
+      const slash = e.indexOf("/");
+      const addr = slash < 0 ? e : e.slice(0, slash);
+      const v = isIP(addr);
+      if (v === 0) {
+        this.problems.push(`${JSON.stringify(e)} is not an IP address or CIDR range (e.g. 10.0.0.7 or 10.0.0.0/8)`);
+        continue;
+      }
+      const type = v === 4 ? "ipv4" : "ipv6";
+      if (slash < 0) {
+        this.list.addAddress(addr, type);
+        continue;
+      }
+      const bits = e.slice(slash + 1);
+      const prefix = /^\d{1,3}$/.test(bits) ? Number(bits) : -1;
+      if (prefix < 0 || prefix > (v === 4 ? 32 : 128)) {
+        this.problems.push(`${JSON.stringify(e)} has a bad prefix length (0-${v === 4 ? 32 : 128})`);
+        continue;
+      }
+      this.list.addSubnet(addr, prefix, type);
+    }
+    this.empty = entries.length === 0;
+  }
+
+  has(ip: string): boolean {
+    if (this.empty) return false;
+    let known = this.seen.get(ip);
+    if (known === undefined) {
+      const v = isIP(ip);
+      known = v !== 0 && this.list.check(ip, v === 4 ? "ipv4" : "ipv6");
+      if (this.seen.size < 4096) this.seen.set(ip, known);
+    }
+    return known;
+  }
+}
+
 function normalise(ip: string): string {
   return ip.startsWith("::ffff:") && ip.includes(".") ? ip.slice(7) : ip;
 }
@@ -45,7 +140,7 @@ function normalise(ip: string): string {
  * The client's address. X-Forwarded-For is read only when the socket peer is a trusted proxy; then the
  * rightmost address that is not itself trusted is the client (anything left of it could be forged).
  */
-export function clientIp(remote: string | undefined, headers: IncomingHttpHeaders, trusted: ReadonlySet<string>): string | null {
+export function clientIp(remote: string | undefined, headers: IncomingHttpHeaders, trusted: { has(ip: string): boolean }): string | null {
   if (remote === undefined) return null;
   const peer = normalise(remote);
   if (!trusted.has(peer)) return peer;

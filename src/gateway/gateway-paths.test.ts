@@ -1,0 +1,89 @@
+/**
+ * Which requests moat forwards: the two exchange paths (also when spelled with a trailing or doubled slash:
+ * they are inspected and forwarded as the exchange they name), the pass-through paths the config allows
+ * (listing models and counting tokens by default), and nothing else. A generation endpoint moat cannot read
+ * (Responses, legacy Completions, Batches) would otherwise serve a degraded or throttled account unobserved.
+ */
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import { ScriptedDetection, startHarness, type Harness } from "./testing/harness.ts";
+
+const det = new ScriptedDetection();
+det.set("acct_degrade", { verdict: "extraction", score: 0.8 });
+const keyOf = (a: string) => `moat-sk-${a}`;
+const keys = { [keyOf("acct_degrade")]: { account_id: "acct_degrade" }, [keyOf("acct_ok")]: { account_id: "acct_ok" } };
+
+let h: Harness;
+let custom: Harness;
+before(async () => {
+  h = await startHarness({ detection: det, keys, mode: "enforce" });
+  custom = await startHarness({ detection: new ScriptedDetection(), keys, mode: "enforce", extra: { passThrough: ["POST /v1/files", "/v1/batches/*"] } });
+});
+after(async () => {
+  await h.close();
+  await custom.close();
+});
+
+const call = (g: Harness, method: string, path: string, account: string, body?: unknown) =>
+  fetch(g.gw.url + path, {
+    method,
+    headers: { authorization: `Bearer ${keyOf(account)}`, "content-type": "application/json" },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+
+test("generation endpoints moat cannot read are refused with a 404 in the API's format, and never reach the provider", async () => {
+  const before = h.stub.requests.length;
+  for (const path of ["/v1/responses", "/v1/completions", "/v1/messages/batches", "/v1/embeddings", "/v1/chat%2Fcompletions"]) {
+    const r = await call(h, "POST", path, "acct_degrade", { model: "m", input: "hi", prompt: "hi", max_tokens: 100000 });
+    assert.equal(r.status, 404, path);
+    const b = (await r.json()) as { error: { type: string; message: string } };
+    assert.match(b.error.message, /does not serve POST/, path);
+  }
+  assert.equal(h.stub.requests.length, before, "nothing was forwarded");
+  const metrics = await fetch(`${h.gw.url}/admin/metrics`, { headers: { authorization: "Bearer admin-token-for-tests-0123456789" } }).then((r) => r.text());
+  assert.match(metrics, /^moat_bad_requests_total\{reason="unsupported_path"\} 5$/m);
+});
+
+test("an exchange path with a trailing or doubled slash is the exchange: inspected, degraded and forwarded as that path", async () => {
+  const logged = h.log.length;
+  const r = await call(h, "POST", "/v1/chat/completions/", "acct_degrade", { model: "gpt-stub", max_completion_tokens: 100000, messages: [{ role: "user", content: "hi" }] });
+  assert.equal(r.status, 200);
+  const up = h.stub.requests.at(-1);
+  assert.equal(up?.path, "/v1/chat/completions");
+  assert.equal(up?.body?.["max_completion_tokens"], 2048, "the degrade cap applied");
+  const r2 = await fetch(`${h.gw.url}//v1/messages?beta=true`, {
+    method: "POST",
+    headers: { "x-api-key": keyOf("acct_ok"), "anthropic-version": "2023-06-01", "content-type": "application/json" },
+    body: JSON.stringify({ model: "claude-stub", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }),
+  });
+  assert.equal(r2.status, 200);
+  assert.equal(h.stub.requests.at(-1)?.path, "/v1/messages");
+  assert.equal(h.log.length, logged + 2, "both were logged as exchanges");
+});
+
+test("the default pass-through paths still pass: models and count_tokens", async () => {
+  assert.equal((await call(h, "GET", "/v1/models", "acct_ok")).status, 200);
+  const ct = await fetch(`${h.gw.url}/v1/messages/count_tokens`, {
+    method: "POST",
+    headers: { "x-api-key": keyOf("acct_ok"), "anthropic-version": "2023-06-01", "content-type": "application/json" },
+    body: JSON.stringify({ model: "claude-stub", messages: [{ role: "user", content: "hi" }] }),
+  });
+  assert.equal(ct.status, 200);
+  assert.equal((await call(h, "DELETE", "/v1/models/x", "acct_ok")).status, 404, "a method the rule does not name is refused");
+});
+
+test("an operator's passThrough list replaces the default: listed paths and prefixes pass, the rest is refused", async () => {
+  const refusedByMoat = async (method: string, path: string): Promise<boolean> => {
+    const n = custom.stub.requests.length;
+    const r = await call(custom, method, path, "acct_ok", method === "POST" ? {} : undefined);
+    const text = await r.text();
+    const refused = r.status === 404 && text.includes("does not serve");
+    assert.equal(custom.stub.requests.length, refused ? n : n + 1, `${method} ${path}: forwarded exactly when not refused`);
+    return refused;
+  };
+  assert.equal(await refusedByMoat("POST", "/v1/files"), false);
+  assert.equal(await refusedByMoat("GET", "/v1/batches/b_1"), false);
+  assert.equal(await refusedByMoat("GET", "/v1/batches"), true, "a prefix rule covers what is below it, not itself");
+  assert.equal(await refusedByMoat("GET", "/v1/files"), true, "the rule names POST only");
+  assert.equal(await refusedByMoat("GET", "/v1/models"), true, "not listed any more");
+});
