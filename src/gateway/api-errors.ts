@@ -60,7 +60,8 @@ export interface ErrorOptions {
 export function errorReply(family: ApiFamily, kind: ErrorKind, message: string, opts: ErrorOptions = {}): ErrorReply {
   const k = KINDS[kind];
   const headers: Record<string, string> = { "content-type": "application/json" };
-  if (opts.requestId) headers["request-id"] = opts.requestId;
+  // Each SDK reads its provider's header: Anthropic's `request-id`, OpenAI's `x-request-id` (err.requestID).
+  if (opts.requestId) headers[family === "anthropic" ? "request-id" : "x-request-id"] = opts.requestId;
   if (opts.retryAfterS !== undefined) {
     headers["retry-after"] = String(opts.retryAfterS);
     headers["retry-after-ms"] = String(opts.retryAfterS * 1000);

@@ -77,7 +77,9 @@ function capOpenAI(body: Body, caps: DegradeCaps, changes: string[]): void {
   if (caps.maxTokens !== null) {
     capNumber(body, "max_tokens", caps.maxTokens, changes);
     capNumber(body, "max_completion_tokens", caps.maxTokens, changes);
-    if (body["max_tokens"] === undefined && body["max_completion_tokens"] === undefined) {
+    // The API takes null for "no limit": a limit that is not a number is no limit, and gets the cap.
+    if (typeof body["max_tokens"] !== "number" && typeof body["max_completion_tokens"] !== "number") {
+      if (body["max_tokens"] !== undefined) delete body["max_tokens"];
       body["max_completion_tokens"] = caps.maxTokens;
       changes.push(`max_completion_tokens set ${caps.maxTokens}`);
     }

@@ -40,6 +40,14 @@ test("OpenAI caps bound tokens, lower reasoning effort and remove logprobs", () 
   assert.equal(lower.changes.length, 0);
 });
 
+test("an OpenAI token limit of null (no limit) gets the cap, as a missing one does", () => {
+  for (const body of [{ max_completion_tokens: null }, { max_tokens: null }, { max_tokens: null, max_completion_tokens: null }, {}]) {
+    const r = capRequest("openai", body, caps());
+    assert.equal(r.body["max_completion_tokens"], 2048, JSON.stringify(body));
+    assert.equal(r.body["max_tokens"], undefined, JSON.stringify(body));
+  }
+});
+
 test("JSON responses lose thinking blocks (Anthropic) and reasoning fields and logprobs (OpenAI)", () => {
   const an: Record<string, unknown> = { content: [{ type: "thinking", thinking: "t" }, { type: "redacted_thinking", data: "x" }, { type: "text", text: "hi" }] };
   assert.ok(stripJsonResponse("anthropic", an, caps()));

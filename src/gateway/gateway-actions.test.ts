@@ -90,12 +90,14 @@ test("a blocked account gets a PermissionDeniedError from both SDKs, streams inc
   const e1 = await chat("acct_block").catch((e: unknown) => e);
   assert.ok(e1 instanceof OpenAI.PermissionDeniedError);
   assert.equal(e1.code, "account_blocked");
+  assert.match(e1.requestID ?? "", /^req_moat_/, "the OpenAI SDK reads moat's request id from x-request-id");
   const e2 = await an("acct_block")
     .messages.stream({ model: "claude-stub", max_tokens: 100, messages: [{ role: "user", content: "x" }] })
     .finalMessage()
     .catch((e: unknown) => e);
   assert.ok(e2 instanceof Anthropic.PermissionDeniedError, `got ${String(e2)}`);
   assert.equal(e2.type, "permission_error");
+  assert.match(e2.requestID ?? "", /^req_moat_/, "the Anthropic SDK reads it from request-id");
   // The block message is generic: it does not tell an attacker which signal fired.
   assert.ok(!e2.message.includes("cmp_1") && !e2.message.includes("score"));
 });

@@ -22,7 +22,7 @@ after(async () => {
 });
 
 const anthropic = () => new Anthropic({ apiKey: KEY, baseURL: h.gw.url, maxRetries: 0 });
-const openai = () => new OpenAI({ apiKey: KEY, baseURL: `${h.gw.url}/v1`, maxRetries: 0 });
+const openai = () => new OpenAI({ apiKey: KEY, baseURL: `${h.gw.url}/v1`, maxRetries: 0, organization: "org-client-own", project: "proj_client_own" });
 
 test("an Anthropic SDK message call through moat returns the upstream answer unchanged, thinking included", async () => {
   const msg = await anthropic().messages.create({
@@ -82,7 +82,10 @@ test("an OpenAI SDK chat completion through moat works unchanged, JSON and strea
     assert.match(l.user_agent ?? "", /OpenAI/);
     assert.deepEqual(l.request?.["messages"], [{ role: "user", content: "hi" }]);
   }
-  assert.equal(h.stub.requests.at(-1)?.headers["authorization"], `Bearer ${OPENAI_PROVIDER_KEY}`);
+  const seen = h.stub.requests.at(-1);
+  assert.equal(seen?.headers["authorization"], `Bearer ${OPENAI_PROVIDER_KEY}`);
+  assert.equal(seen?.headers["openai-organization"], undefined, "the client's organisation does not reach the provider");
+  assert.equal(seen?.headers["openai-project"], undefined);
 });
 
 test("count_tokens and /v1/models pass through without becoming logged exchanges", async () => {
