@@ -66,3 +66,9 @@ test("a degrade action keeps reasoning and logprobs stripping on by default", ()
   const m = evaluatePolicy(p, subject({}));
   assert.deepEqual(m?.action, { type: "degrade", caps: { maxTokens: 100, thinkingBudget: null, reasoningEffort: null, dropReasoning: true, stripLogprobs: true } });
 });
+
+test("a policy without a rules list (an empty or truncated file) is refused, not read as allow-everything", () => {
+  for (const input of [null, undefined, {}, { allowlist: { accounts: ["a"] } }, "rules"])
+    assert.throws(() => compilePolicy(input, "p.yaml"), /p\.yaml: no `rules` list/, JSON.stringify(input));
+  assert.equal(compilePolicy({ rules: [] }).rules.length, 0, "an explicit empty list is allowed");
+});

@@ -136,7 +136,10 @@ export interface PolicySubject {
 
 /** Validates `input` (parsed YAML/JSON) and compiles it. Throws `PolicyError` naming each bad path under `root`. */
 export function compilePolicy(input: unknown, root = "policy"): CompiledPolicy {
-  const r = PolicySchema.safeParse(input ?? {});
+  // An empty or truncated file must not become "no rules" (everything allowed) on a reload: rules are explicit.
+  if (typeof input !== "object" || input === null || !("rules" in input))
+    throw new PolicyError(`${root}: no \`rules\` list (is the file empty?). Write the rules, or \`rules: []\` to allow everything.`);
+  const r = PolicySchema.safeParse(input);
   if (!r.success) throw new PolicyError(formatIssues(root, r.error));
   const p = r.data;
   return {
