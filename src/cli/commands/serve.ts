@@ -4,7 +4,7 @@
  * the traffic log, listens, and shuts down cleanly on SIGINT/SIGTERM. See docs/gateway.md.
  */
 import type { Command } from "commander";
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, mkdirSync, openSync, statSync, writeSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../user-error.ts";
 import { ConfigError, loadGatewayConfig, type GatewayConfig } from "../../gateway/config.ts";
@@ -19,7 +19,7 @@ import { readAccounts } from "../../ingest/index.ts";
 import { FileStateStore } from "../../stores/file-state-store.ts";
 import { StateStoreError } from "../../stores/state-store.ts";
 import { growYoungGenerationFast, settleHeap } from "../heap-tuning.ts";
-import { TrafficLogWriter, listTrafficLogFiles } from "../../stores/traffic-log.ts";
+import { TrafficLogError, TrafficLogWriter, listTrafficLogFiles } from "../../stores/traffic-log.ts";
 
 interface ServeOptions {
   config: string;
@@ -29,14 +29,36 @@ interface ServeOptions {
   check?: boolean;
 }
 
-function userErrors<T>(f: () => T): T {
+/**
+ * Runs `f`, turning the errors a user can fix (config, policy, state store, traffic log, and file-system
+ * errors on `what`, when given) into one clear message instead of a stack trace.
+ */
+function userErrors<T>(f: () => T, what?: string): T {
   try {
     return f();
   } catch (e: unknown) {
     if (e instanceof ConfigError || e instanceof PolicyError) throw new UserError(e.code, e.message);
-    if (e instanceof StateStoreError) throw new UserError(e.code, e.message);
+    if (e instanceof StateStoreError || e instanceof TrafficLogError) throw new UserError(e.code, e.message);
+    const code = (e as { code?: unknown }).code;
+    if (what !== undefined && typeof code === "string" && code.startsWith("E"))
+      throw new UserError("SERVE_PATH", `${what}: ${e instanceof Error ? e.message : String(e)}; give a directory moat can create and write`);
     throw e;
   }
+}
+
+/** Paths in the config that must exist before the gateway can start: checked with `--check` too. */
+function checkPaths(config: GatewayConfig): void {
+  if (config.accountsFile !== null) {
+    const f = config.accountsFile;
+    userErrors(() => accessSync(f, constants.R_OK), `config.accountsFile ${f}`);
+  }
+  let st: Stats | undefined;
+  try {
+    st = statSync(config.dataDir);
+  } catch {
+    st = undefined; // created at start
+  }
+  if (st !== undefined && !st.isDirectory()) throw new UserError("SERVE_PATH", `config.dataDir ${config.dataDir} exists and is not a directory; give a directory path`);
 }
 
 function withFlags(c: GatewayConfig, o: ServeOptions): GatewayConfig {
@@ -70,6 +92,7 @@ async function serve(o: ServeOptions): Promise<void> {
   } catch (e: unknown) {
     throw new UserError("CONFIG_INVALID", `config.${e instanceof Error ? e.message : String(e)}`);
   }
+  checkPaths(config);
   if (o.check) {
     process.stdout.write(`config ok: mode ${config.mode}, ${config.keys.size} keys, policy ${config.policyFile ?? "(built-in default)"} with ${policy.rules.length} rules\n`);
     return;
@@ -80,11 +103,11 @@ async function serve(o: ServeOptions): Promise<void> {
     accounts = r.accounts;
     if (r.badLines > 0) process.stderr.write(`moat serve: ${r.badLines} bad lines in ${config.accountsFile} skipped (${JSON.stringify(r.badReasons)})\n`);
   }
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  userErrors(() => mkdirSync(config.dataDir, { recursive: true, mode: 0o700 }), `config.dataDir ${config.dataDir}`);
   const store = userErrors(() => FileStateStore.open(join(config.dataDir, "state.jsonl")));
   const trafficDir = join(config.dataDir, "traffic");
-  const replayFiles = listTrafficLogFiles(trafficDir);
-  const log = TrafficLogWriter.open(trafficDir, { maxBytes: config.trafficLogMaxBytes });
+  const replayFiles = userErrors(() => listTrafficLogFiles(trafficDir));
+  const log = userErrors(() => TrafficLogWriter.open(trafficDir, { maxBytes: config.trafficLogMaxBytes }));
   const decisionFd = config.decisionLog ? openSync(join(config.dataDir, "decisions.jsonl"), "a", 0o600) : null;
   // Load the ASN database now rather than on the first request.
   enricher.ip("8.8.8.8");
@@ -96,6 +119,14 @@ async function serve(o: ServeOptions): Promise<void> {
     replayFiles,
     accounts,
     ...(decisionFd !== null ? { decisionSink: (line: string) => void writeSync(decisionFd, `${line}\n`) } : {}),
+  }).catch((e: unknown) => {
+    const code = (e as { code?: unknown }).code;
+    if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL")
+      throw new UserError(
+        "SERVE_LISTEN",
+        `cannot listen on ${config.host}:${config.port} (${String(code)}): ${code === "EADDRINUSE" ? "another process uses that port; stop it, or set listen.port or --port" : code === "EACCES" ? "ports below 1024 need privileges; use a higher port" : "that address is not on this machine; check listen.host"}`,
+      );
+    throw e;
   });
   // GC pauses are the gateway's latency tail: start-up garbage goes now, not in a mark-compact under the
   // first minute of traffic, and the young generation regains its size at once after idle periods.
