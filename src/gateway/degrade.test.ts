@@ -131,6 +131,7 @@ test("a degrading OpenAI SSE tap drops reasoning-only chunks and strips logprobs
   const text = SSE([
     [null, chunk({ role: "assistant", content: "" })],
     [null, chunk({ reasoning_content: "hidden chain" })],
+    [null, chunk({ content: null, reasoning_content: "more hidden" })],
     [null, chunk({ content: "hi" }, { logprobs: { content: [{ token: "hi" }] } })],
     [null, { choices: [], usage: { prompt_tokens: 3, completion_tokens: 4 } }],
     [null, "[DONE]"],
@@ -139,7 +140,8 @@ test("a degrading OpenAI SSE tap drops reasoning-only chunks and strips logprobs
   assert.ok(!r.out.includes("hidden chain"));
   assert.ok(!r.out.includes('"token"'));
   assert.ok(r.out.endsWith("data: [DONE]\n\n"));
-  assert.equal(r.out.split("data: ").length - 1, 4, "the reasoning-only chunk is gone, the rest stay");
+  assert.ok(!r.out.includes("more hidden") && !r.out.includes('"content":null'), "a chunk left with only a null member is dropped too");
+  assert.equal(r.out.split("data: ").length - 1, 4, "the reasoning-only chunks are gone, the rest stay");
   assert.deepEqual(r.usage, { input: 3, output: 4 });
 });
 

@@ -10,7 +10,8 @@ import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
 import { Engine } from "../core/engine/engine.ts";
 import { MemoryEnricher } from "../core/ports/memory-enricher.ts";
-import { startHarness, type Harness } from "./testing/harness.ts";
+import { ScriptedDetection, startHarness, type Harness } from "./testing/harness.ts";
+import { gzipSync } from "node:zlib";
 
 const KEY = "moat-sk-malformed-0";
 let h: Harness;
@@ -205,5 +206,27 @@ test("a large answer is relayed whole through the client's backpressure (pause a
   } finally {
     await g.close();
     await big.close();
+  }
+});
+
+test("a compressed answer to a degraded request is refused (fail closed); to an allowed one it passes unchanged", async () => {
+  const body = gzipSync(JSON.stringify({ type: "message", content: [{ type: "thinking", thinking: "SECRET-THOUGHT" }, { type: "text", text: "hi" }], usage: { input_tokens: 1, output_tokens: 2 } }));
+  const gz = await rawUpstream((s) => s.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: ${body.length}\r\n\r\n` + body.toString("latin1"), "latin1"));
+  const det = new ScriptedDetection();
+  det.set("acct_deg", { verdict: "extraction", score: 0.8 });
+  const g = await startHarness({ detection: det, keys: { "moat-sk-degraded": { account_id: "acct_deg" }, "moat-sk-allowed": { account_id: "acct_ok" } }, extra: { upstreams: { anthropic: { url: gz.url, apiKey: "k" } } } });
+  const send = (key: string) =>
+    fetch(`${g.gw.url}/v1/messages`, { method: "POST", headers: { "x-api-key": key, "content-type": "application/json", "accept-encoding": "gzip" }, body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "x" }] }) });
+  try {
+    const d = await send("moat-sk-degraded");
+    assert.equal(d.status, 502);
+    assert.ok(!(await d.text()).includes("SECRET"));
+    assert.equal(g.log.at(-1)?.status, 502);
+    const ok = await send("moat-sk-allowed");
+    assert.equal(ok.status, 200);
+    assert.ok((await ok.text()).includes("SECRET-THOUGHT"), "an allowed account gets the answer as the provider sent it (fetch decompresses)");
+  } finally {
+    await g.close();
+    await gz.close();
   }
 });

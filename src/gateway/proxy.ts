@@ -259,7 +259,16 @@ class Relay implements UpstreamHandler {
       return;
     }
     const enc = rawHeader(raw, "content-encoding");
-    const tap = enc !== undefined && enc !== "identity" ? createTap(family, "application/octet-stream", status, null) : createTap(family, rawHeader(raw, "content-type"), status, this.caps);
+    const encoded = enc !== undefined && enc !== "identity";
+    if (encoded && this.caps !== null && status < 300) {
+      // moat asks for identity; a provider that compresses anyway would carry reasoning past a degrade that
+      // cannot read the bytes. Fail closed: the degraded account gets an error, the body is drained unread.
+      ctx.metrics.inc("moat_upstream_errors_total", { reason: "encoding" });
+      sendReply(ctx, res, errorReply(family, "upstream_unavailable", "The upstream provider's answer could not be processed by the gateway. Try again shortly.", { requestId: this.requestId }));
+      this.finish(502, null);
+      return;
+    }
+    const tap = encoded ? createTap(family, "application/octet-stream", status, null) : createTap(family, rawHeader(raw, "content-type"), status, this.caps);
     this.tap = tap;
     ctx.metrics.inc("moat_responses_total", { code: String(status) });
     res.writeHead(status, clientHeaders(raw, tap.rewrites));

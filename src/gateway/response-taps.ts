@@ -261,7 +261,8 @@ class SseTap implements ResponseTap {
     if (!this.caps || !stripJsonResponse("openai", d, this.caps)) return "keep";
     const choices = Array.isArray(d["choices"]) ? d["choices"] : [];
     // A chunk that carried only reasoning is dropped whole: an empty delta still leaks reasoning length and timing.
-    const useful = choices.some((c) => isObj(c) && (c["finish_reason"] != null || (isObj(c["delta"]) && Object.keys(c["delta"]).length > 0)));
+    // Members left null (`{"content": null}`, as some servers send beside reasoning) carry nothing either.
+    const useful = choices.some((c) => isObj(c) && (c["finish_reason"] != null || (isObj(c["delta"]) && Object.values(c["delta"]).some((v) => v != null))));
     if (!useful && d["usage"] == null) return "drop";
     return d;
   }
