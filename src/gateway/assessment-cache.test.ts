@@ -119,7 +119,7 @@ test("a policy that matches on reason codes still sees the engine's reasons for 
 test("an entry is dropped once the engine clock leaves its campaign-run cell, or its account or campaign changes", () => {
   let clock = 0;
   const cache = new AssessmentCache(() => clock, 1000);
-  const a = (id: string, campaignId: string | null): Assessment => ({ accountId: id, verdict: "benign", score: 0.1, campaignId, campaignScore: campaignId ? 0.8 : 0, reasons: [], exchanges: 7, flaggedAt: null, extractionAt: null });
+  const a = (id: string, campaignId: string | null): Assessment => ({ accountId: id, verdict: "benign", score: 0.1, campaignId, campaignScore: campaignId ? 0.8 : 0, ownScore: 0.1, ownVerdict: "benign", reasons: [], exchanges: 7, flaggedAt: null, extractionAt: null });
   cache.fromObserve(a("x", null));
   cache.fromAssess(a("y", "c1"));
   cache.fromAssess(a("z", "c1"));

@@ -28,7 +28,7 @@ export interface DecideInputs {
 
 /** An account the engine has never seen: benign, no evidence. */
 export function emptyAssessment(accountId: string): Assessment {
-  return { accountId, verdict: "benign", score: 0, campaignId: null, campaignScore: 0, reasons: [], exchanges: 0, flaggedAt: null, extractionAt: null };
+  return { accountId, verdict: "benign", score: 0, campaignId: null, campaignScore: 0, ownScore: 0, ownVerdict: "benign", reasons: [], exchanges: 0, flaggedAt: null, extractionAt: null };
 }
 
 /**
@@ -80,7 +80,8 @@ const { overrides, policy } = x;
     return Object.assign(decisionHead(a, "override", "override:account:benign", [why, ...a.reasons], false), { action: "allow" as const });
   }
   if (co?.status === "benign" && co.benignAt && a.campaignScore <= co.benignAt.score + BENIGN_MARGIN) {
-    a = Object.assign({}, a, { campaignId: null, campaignScore: 0 });
+    // The campaign is a false positive: the account is judged on its own behaviour, without the campaign's lift.
+    a = Object.assign({}, a, { campaignId: null, campaignScore: 0, score: a.ownScore, verdict: a.ownVerdict, reasons: a.reasons.filter((r) => r.code !== "campaign_member") });
   }
   const verified = (rec?.verified ?? false) || (ao?.verified ?? false);
   const match = evaluatePolicy(policy, { assessment: a, tier: rec?.tier ?? null, verified, endpoint });

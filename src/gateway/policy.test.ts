@@ -5,7 +5,7 @@ import type { Assessment } from "../core/engine/types.ts";
 import { compilePolicy, evaluatePolicy, PolicyError } from "./policy.ts";
 import { DEFAULT_POLICY_YAML } from "./default-policy.ts";
 
-const a = (p: Partial<Assessment>): Assessment => ({ accountId: "x", verdict: "benign", score: 0, campaignId: null, campaignScore: 0, reasons: [], exchanges: 1, flaggedAt: null, extractionAt: null, ...p });
+const a = (p: Partial<Assessment>): Assessment => ({ accountId: "x", verdict: "benign", score: 0, campaignId: null, campaignScore: 0, ownScore: 0, ownVerdict: "benign", reasons: [], exchanges: 1, flaggedAt: null, extractionAt: null, ...p });
 const subject = (p: Partial<Assessment>, verified = false, tier: string | null = "standard") => ({ assessment: a(p), tier, verified, endpoint: "/v1/messages" });
 
 test("the built-in default policy validates and blocks only campaign-backed extraction", () => {

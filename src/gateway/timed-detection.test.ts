@@ -5,7 +5,7 @@ import type { AccountRecord, TimedEvent } from "../core/model/traffic.ts";
 import { Pauses } from "./metrics.ts";
 import { timeCampaignRuns } from "./timed-detection.ts";
 
-const benign = (accountId: string): Assessment => ({ accountId, verdict: "benign", score: 0, campaignId: null, campaignScore: 0, reasons: [], exchanges: 0, flaggedAt: null, extractionAt: null });
+const benign = (accountId: string): Assessment => ({ accountId, verdict: "benign", score: 0, campaignId: null, campaignScore: 0, ownScore: 0, ownVerdict: "benign", reasons: [], exchanges: 0, flaggedAt: null, extractionAt: null });
 const ev = (t: number): TimedEvent => ({ t, event: { ts: new Date(t).toISOString(), account_id: "a", prompt: "hi" } });
 
 /** A fake engine that makes a campaign run whenever its clock crosses a multiple of 10. */

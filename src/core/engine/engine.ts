@@ -163,7 +163,7 @@ export class Engine {
   /** Read-only: the current assessment of an account (benign and empty when never seen). */
   assess(accountId: string): Assessment {
     const a = this.accounts.get(accountId);
-    if (!a) return { accountId, verdict: "benign", score: 0, campaignId: null, campaignScore: 0, reasons: [], exchanges: 0, flaggedAt: null, extractionAt: null };
+    if (!a) return { accountId, verdict: "benign", score: 0, campaignId: null, campaignScore: 0, ownScore: 0, ownVerdict: "benign", reasons: [], exchanges: 0, flaggedAt: null, extractionAt: null };
     return this.assessState(a, true);
   }
 
@@ -267,12 +267,16 @@ export class Engine {
   }
 
   /** Combines own score and campaign evidence into an assessment (read-only: flag times are kept by `record`). */
+  private verdictOf(score: number): Verdict {
+    return score >= this.config.extractionAt ? "extraction" : score >= this.config.suspiciousAt ? "suspicious" : "benign";
+  }
+
   private assessState(a: AccountState, withReasons: boolean): Assessment {
     const own = withReasons ? this.withCap(ownScore(a, true)) : { score: a.own, reasons: [] as Reason[] };
     const c = this.campaignOf(a);
     const cScore = this.evidence(c);
     const score = lifted(own.score, cScore);
-    const verdict: Verdict = score >= this.config.extractionAt ? "extraction" : score >= this.config.suspiciousAt ? "suspicious" : "benign";
+    const verdict = this.verdictOf(score);
     let reasons: readonly Reason[] = own.reasons;
     if (withReasons && c && cScore > 0) {
       const campaignReason = reason(
@@ -288,6 +292,8 @@ export class Engine {
       score: Math.round(score * 1000) / 1000,
       campaignId: cScore > 0 ? a.campaignId : null,
       campaignScore: cScore,
+      ownScore: Math.round(own.score * 1000) / 1000,
+      ownVerdict: this.verdictOf(own.score),
       reasons,
       exchanges: a.n,
       flaggedAt: a.flaggedAt,

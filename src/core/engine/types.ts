@@ -13,6 +13,9 @@ export interface Assessment {
   readonly campaignId: string | null;
   /** 0..1 score of the campaign the account belongs to, 0 when none. */
   readonly campaignScore: number;
+  /** 0..1, the account's own behaviour alone (before the campaign lift), and the verdict it gives: what is left when an operator marks the campaign a false positive. */
+  readonly ownScore: number;
+  readonly ownVerdict: Verdict;
   /** Ordered, strongest first. */
   readonly reasons: readonly Reason[];
   /** Exchanges seen from this account. */

@@ -119,7 +119,9 @@ export class ScriptedDetection implements DetectionPort {
   assess(accountId: string): Assessment {
     if (this.failing) throw new Error("scripted engine failure");
     const s = this.script.get(accountId) ?? {};
-    return { accountId, verdict: "benign", score: 0, campaignId: null, campaignScore: 0, reasons: [], exchanges: 0, flaggedAt: null, extractionAt: null, ...s };
+    const a: Assessment = { accountId, verdict: "benign", score: 0, campaignId: null, campaignScore: 0, ownScore: 0, ownVerdict: "benign", reasons: [], exchanges: 0, flaggedAt: null, extractionAt: null, ...s };
+    // Unless scripted apart, the account's own behaviour is all of its score.
+    return s.ownScore === undefined ? Object.assign(a, { ownScore: a.score, ownVerdict: a.verdict }) : a;
   }
   campaigns(): readonly CampaignView[] {
     return [];
