@@ -14,13 +14,26 @@ export interface SseEvent {
 /** Feed chunks with `push`; each call returns the events completed by that chunk. Call `end` at the end. */
 export class SseParser {
   private readonly decoder = new TextDecoder();
-  private buf = "";
+  /** Text received since the last complete event; it holds no event terminator. */
+  private pending: string[] = [];
+  private pendingLength = 0;
+  /** The last 3 characters of `pending`: a terminator (at most 4 characters) may start there. */
+  private tail = "";
   private lastByte = 0x0a;
 
   push(chunk: Uint8Array): SseEvent[] {
     if (chunk.length > 0) this.lastByte = chunk[chunk.length - 1] as number;
-    this.buf += this.decoder.decode(chunk, { stream: true });
-    return this.drain(false);
+    const text = this.decoder.decode(chunk, { stream: true });
+    if (text === "") return [];
+    // Only the new text (and the few characters before it) can complete an event: a long event arriving in
+    // many chunks is searched once per chunk, not rescanned from its start each time (that was quadratic).
+    if (!TERMINATOR.test(this.tail + text)) {
+      this.pending.push(text);
+      this.pendingLength += text.length;
+      this.tail = (this.tail + text).slice(-3);
+      return [];
+    }
+    return this.drain(this.take() + text, false);
   }
 
   /**
@@ -29,34 +42,49 @@ export class SseParser {
    * an event, if it knows no event in it matters.
    */
   get idle(): boolean {
-    return this.buf === "" && (this.lastByte === 0x0a || this.lastByte === 0x0d);
+    return this.pendingLength === 0 && (this.lastByte === 0x0a || this.lastByte === 0x0d);
   }
 
   /** Flushes a trailing event not followed by a blank line (a stream cut short). */
   end(): SseEvent[] {
-    this.buf += this.decoder.decode();
-    return this.drain(true);
+    return this.drain(this.take() + this.decoder.decode(), true);
   }
 
-  private drain(final: boolean): SseEvent[] {
+  private take(): string {
+    const s = this.pending.length === 1 ? (this.pending[0] as string) : this.pending.join("");
+    this.pending = [];
+    this.pendingLength = 0;
+    this.tail = "";
+    return s;
+  }
+
+  private drain(text: string, final: boolean): SseEvent[] {
     const out: SseEvent[] = [];
+    let buf = text;
     for (;;) {
-      const m = /\r\n\r\n|\n\n|\r\r/.exec(this.buf);
+      const m = TERMINATOR.exec(buf);
       if (!m) break;
       const end = m.index + m[0].length;
-      const raw = this.buf.slice(0, end);
-      this.buf = this.buf.slice(end);
-      const ev = parseBlock(raw);
+      const ev = parseBlock(buf.slice(0, end));
+      buf = buf.slice(end);
       if (ev) out.push(ev);
     }
-    if (final && this.buf.trim() !== "") {
-      const ev = parseBlock(this.buf);
-      this.buf = "";
-      if (ev) out.push(ev);
+    if (final) {
+      if (buf.trim() !== "") {
+        const ev = parseBlock(buf);
+        if (ev) out.push(ev);
+      }
+    } else if (buf !== "") {
+      this.pending.push(buf);
+      this.pendingLength = buf.length;
+      this.tail = buf.slice(-3);
     }
     return out;
   }
 }
+
+/** The blank line that ends an event. */
+const TERMINATOR = /\r\n\r\n|\n\n|\r\r/;
 
 function parseBlock(raw: string): SseEvent | null {
   let event: string | null = null;
