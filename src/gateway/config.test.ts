@@ -71,3 +71,27 @@ test("an upstream URL without a scheme, a bad trusted proxy or a bad pass-throug
   assert.equal(c.passThrough.allows("POST", "/v1/files"), true);
   assert.equal(c.passThrough.allows("GET", "/v1/models"), false);
 });
+
+test("messages say what is wrong: short keys, secrets written as $VAR, and a keys file with or without a keys: wrapper", () => {
+  assert.throws(
+    () => resolveGatewayConfig({ ...minimal, keys: { short: { account_id: "a" } } }, "/x", env),
+    /config\.keys\.short: bad key: moat keys must be at least 8 characters/,
+  );
+  assert.throws(
+    () => resolveGatewayConfig({ ...minimal, upstreams: { openai: { url: "https://api.openai.com", apiKey: "$OPENAI_API_KEY" } } }, "/x", env),
+    /config\.upstreams\.openai\.apiKey: looks like an environment variable.*apiKeyEnv/,
+  );
+  const dir = mkdtempSync(join(tmpdir(), "moat-config-"));
+  try {
+    writeFileSync(join(dir, "wrapped.yaml"), "keys:\n  moat-sk-wrapped-1: { account_id: acct_w }\n");
+    const c = resolveGatewayConfig({ ...minimal, keysFile: "wrapped.yaml" }, dir, env);
+    assert.equal(c.keys.get("moat-sk-wrapped-1")?.accountId, "acct_w");
+    writeFileSync(join(dir, "bad-keys.yaml"), "moat-sk-bad-entry-1: { account: acct_w }\n");
+    assert.throws(
+      () => resolveGatewayConfig({ ...minimal, keysFile: "bad-keys.yaml" }, dir, env),
+      (e: unknown) => e instanceof ConfigError && e.message.includes("bad-keys.yaml: moat-sk-bad-entry-1") && !e.message.includes("bad-keys.yaml.moat"),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

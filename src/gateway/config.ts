@@ -23,6 +23,9 @@ import { parse as parseYaml } from "yaml";
 import { formatIssues } from "./zod-issues.ts";
 import { DEFAULT_PASS_THROUGH, PASS_THROUGH_ENTRY, PassThroughRules, TrustedProxies } from "./request-info.ts";
 
+/** `$NAME` or `${NAME}`: a secret written as a shell reference, which would be sent as it is. */
+const ENV_REFERENCE = /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/;
+
 const Upstream = z
   .strictObject({
     url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://api.openai.com" }),
@@ -30,6 +33,10 @@ const Upstream = z
     apiKeyEnv: z.string().min(1).optional(),
   })
   .refine((s) => (s.apiKey === undefined) !== (s.apiKeyEnv === undefined), "give exactly one of `apiKey` or `apiKeyEnv`")
+  .refine((s) => s.apiKey === undefined || !ENV_REFERENCE.test(s.apiKey), {
+    message: "looks like an environment variable, which moat does not expand: write `apiKeyEnv: NAME` instead",
+    path: ["apiKey"],
+  })
   .refine((s) => !URL.canParse(s.url) || !/\/v1\/?$/.test(new URL(s.url).pathname), {
     message: "give the origin without /v1 (moat forwards the client's path, which already starts with /v1)",
     path: ["url"],
@@ -192,7 +199,10 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
   addKeys("config.keys", c.keys);
   if (c.keysFile !== undefined) {
     const file = resolve(baseDir, c.keysFile);
-    const kr = z.record(z.string().min(8), KeyEntry).safeParse(readConfigFile(file));
+    // The same map as `keys` in the config, at the top level or under `keys:`.
+    const raw = readConfigFile(file);
+    const inner = typeof raw === "object" && raw !== null && !Array.isArray(raw) && Object.keys(raw).length === 1 && "keys" in raw ? (raw as { keys: unknown }).keys : raw;
+    const kr = z.record(z.string().min(8, "moat keys must be at least 8 characters"), KeyEntry).safeParse(inner);
     if (!kr.success) problems.push(formatIssues(file, kr.error));
     else addKeys(file, kr.data);
   }

@@ -52,9 +52,9 @@ test("an invalid policy is refused with every problem named by its path", () => 
       ),
     (e: unknown) => {
       assert.ok(e instanceof PolicyError);
-      assert.match(e.message, /policy\.yaml\.rules\[0\]\.when\.minScore/);
-      assert.match(e.message, /policy\.yaml\.rules\[1\]\.action/);
-      assert.match(e.message, /policy\.yaml\.rules\[2\]\.action/);
+      assert.match(e.message, /policy\.yaml: rules\[0\]\.when\.minScore/);
+      assert.match(e.message, /policy\.yaml: rules\[1\]\.action: a throttle needs/);
+      assert.match(e.message, /policy\.yaml: rules\[2\]\.action: none of the accepted forms matched: .*"allow"\|"block"\|"challenge"/, "the accepted actions are named");
       return true;
     },
   );

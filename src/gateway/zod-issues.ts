@@ -14,7 +14,21 @@ export function formatPath(root: string, path: readonly PropertyKey[]): string {
   return out === "" ? "(root)" : out;
 }
 
-/** One line per issue: `<path>: <message>`. */
+/** What an issue says, with the reasons zod nests inside "invalid key" and "invalid input" (union) issues. */
+function messageOf(i: z.core.$ZodIssue): string {
+  if (i.code === "invalid_key" && i.issues.length > 0) return `bad key: ${i.issues.map(messageOf).join("; ")}`;
+  if (i.code === "invalid_union" && i.errors.length > 0) {
+    const alternatives = [...new Set(i.errors.flat().map(messageOf))];
+    return `none of the accepted forms matched: ${alternatives.join(" | ")}`;
+  }
+  return i.message;
+}
+
+/**
+ * One line per issue: `<path>: <message>`. A `root` that names a file is kept apart from the path in it
+ * (`keys.yaml: alice.account_id: …`), so the two do not read as one dotted path.
+ */
 export function formatIssues(root: string, error: z.ZodError): string {
-  return error.issues.map((i) => `${formatPath(root, i.path)}: ${i.message}`).join("\n");
+  const file = /\.(ya?ml|json)$/i.test(root);
+  return error.issues.map((i) => `${file ? `${root}: ${formatPath("", i.path)}` : formatPath(root, i.path)}: ${messageOf(i)}`).join("\n");
 }
