@@ -131,15 +131,24 @@ export function handleAdmin(ctx: GatewayContext, req: IncomingMessage, res: Serv
       return c ? json(ctx, res, 200, campaignJson(ctx, c)) : fail(ctx, res, 404, "not_found", `no campaign ${id}`);
     }
     case "GET /admin/accounts": {
-      if (id !== undefined) return json(ctx, res, 200, accountJson(ctx, ctx.detection.assess(id)));
+      if (id !== undefined) {
+        const a = ctx.detection.assess(id);
+        if (a.exchanges === 0 && !knownAccount(ctx, id))
+          return fail(ctx, res, 404, "not_found", `no account ${id}: moat has seen no exchange from it, and no key, decision or override names it`);
+        return json(ctx, res, 200, accountJson(ctx, a));
+      }
       const verdict = u.searchParams.get("verdict");
+      if (verdict !== null && verdict !== "benign" && verdict !== "suspicious" && verdict !== "extraction")
+        return fail(ctx, res, 400, "bad_request", `verdict must be benign, suspicious or extraction, got ${JSON.stringify(verdict)}`);
       const out = [];
+      let total = 0;
       for (const a of ctx.detector.assessments()) {
         if (verdict !== null && a.verdict !== verdict) continue;
-        out.push(accountJson(ctx, ctx.detection.assess(a.accountId)));
-        if (out.length >= limit) break;
+        total++;
+        if (out.length < limit) out.push(accountJson(ctx, ctx.detection.assess(a.accountId)));
       }
-      return json(ctx, res, 200, { accounts: out });
+      // `total` counts every match; `truncated` says the list stopped at `limit` (default 500, at most 10000).
+      return json(ctx, res, 200, { accounts: out, total, truncated: total > out.length });
     }
     case "GET /admin/overrides":
       return json(ctx, res, 200, { overrides: ctx.overrides.list() });
@@ -170,6 +179,10 @@ export function handleAdmin(ctx: GatewayContext, req: IncomingMessage, res: Serv
           current = { verdict: a.verdict, score: a.score };
         } else {
           const c = ctx.detection.campaigns().find((x) => x.campaignId === o.id);
+          // Campaign ids are handed out in sequence: an override on an id that does not exist yet would land on
+          // whatever campaign gets it later. Clearing an old one stays possible.
+          if (c === undefined && o.action !== "clear" && ctx.overrides.get("campaign", o.id) === undefined)
+            return fail(ctx, res, 404, "not_found", `no campaign ${o.id}; take ids from GET /admin/campaigns`);
           current = { verdict: "benign", score: c?.score ?? 0 };
         }
         try {
@@ -183,6 +196,13 @@ export function handleAdmin(ctx: GatewayContext, req: IncomingMessage, res: Serv
       });
   }
   fail(ctx, res, 404, "not_found", `no admin route ${req.method ?? "GET"} ${u.pathname}; see docs/gateway.md`);
+}
+
+/** Whether anything besides the engine names the account: a configured key, a standing decision or an override. */
+function knownAccount(ctx: GatewayContext, id: string): boolean {
+  if (ctx.detector.standingDecision(id) !== undefined || ctx.overrides.get("account", id) !== undefined) return true;
+  for (const k of ctx.config.keys.values()) if (k.accountId === id) return true;
+  return false;
 }
 
 function actorOf(req: IncomingMessage, fromBody: string | undefined): string {

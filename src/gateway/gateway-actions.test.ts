@@ -216,3 +216,19 @@ test("in shadow mode every decision is logged but nothing is enforced, except an
     await s.close();
   }
 });
+
+test("the admin API says what it does not know: unknown accounts and campaigns get 404, a bad filter 400, lists say when they are cut", async () => {
+  const unknown = await h.admin<{ error: { message: string } }>("GET", "/admin/accounts/acct_nobody");
+  assert.equal(unknown.status, 404);
+  assert.equal((await h.admin("GET", "/admin/accounts/acct_ok")).status, 200, "an account named by a key is known");
+  assert.equal((await h.admin("GET", "/admin/accounts?verdict=extracton")).status, 400);
+  await chat("acct_ok");
+  const list = await h.admin<{ accounts: unknown[]; total: number; truncated: boolean }>("GET", "/admin/accounts?limit=1");
+  assert.equal(list.body.accounts.length, 1);
+  assert.ok(list.body.total > 1);
+  assert.equal(list.body.truncated, true);
+  const none = await h.admin("POST", "/admin/overrides", { target: "campaign", id: "cmp_404", action: "block" }, "analyst:bo");
+  assert.equal(none.status, 404, "an override on a campaign id that does not exist yet would land on a future campaign");
+  assert.equal((await h.admin("POST", "/admin/overrides", { target: "campaign", id: "cmp_404", action: "clear" }, "analyst:bo")).status, 200, "clearing is always possible");
+  assert.equal((await h.admin("POST", "/admin/overrides", { target: "account", id: "acct_future", action: "block" }, "analyst:bo")).status, 200, "an account may be blocked before it sends anything");
+});

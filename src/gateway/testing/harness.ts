@@ -123,7 +123,16 @@ export class ScriptedDetection implements DetectionPort {
     // Unless scripted apart, the account's own behaviour is all of its score.
     return s.ownScore === undefined ? Object.assign(a, { ownScore: a.score, ownVerdict: a.verdict }) : a;
   }
+  /** The campaigns the script names, one view each (members, score), as the engine would report them. */
   campaigns(): readonly CampaignView[] {
-    return [];
+    const byId = new Map<string, { accounts: string[]; score: number }>();
+    for (const [id, s] of this.script) {
+      if (s.campaignId == null) continue;
+      const c = byId.get(s.campaignId) ?? { accounts: [], score: 0 };
+      c.accounts.push(id);
+      c.score = Math.max(c.score, s.campaignScore ?? 0);
+      byId.set(s.campaignId, c);
+    }
+    return [...byId].map(([campaignId, c]) => ({ campaignId, accounts: c.accounts, exchanges: 0, firstSeen: 0, detectedAt: 0, score: c.score, targets: { reasoning: 0, coding: 0, agentic: 0, other: 0 }, indicators: {}, reasons: [] }));
   }
 }
