@@ -6,6 +6,7 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
+import http from "node:http";
 import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
 import { Engine } from "../core/engine/engine.ts";
@@ -228,5 +229,38 @@ test("a compressed answer to a degraded request is refused (fail closed); to an 
   } finally {
     await g.close();
     await gz.close();
+  }
+});
+
+test("headers named in Connection are not forwarded either way, and the provider's reason phrase is kept", async () => {
+  let request = "";
+  const upstream = net.createServer((sock) => {
+    sock.on("data", (c: Buffer) => {
+      request += c.toString("latin1");
+      if (!request.includes("\r\n\r\n")) return;
+      sock.write("HTTP/1.1 529 Overloaded\r\ncontent-type: application/json\r\nconnection: keep-alive, x-hop\r\nx-hop: drop-me\r\nx-keep: yes\r\ncontent-length: 2\r\n\r\n{}");
+    });
+    sock.on("error", () => undefined);
+  });
+  await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(upstream.address() as net.AddressInfo).port}`;
+  const g = await startHarness({ detection: new Engine({ enricher: new MemoryEnricher() }), keys: { [KEY]: { account_id: "acct_m" } }, extra: { upstreams: { anthropic: { url, apiKey: "k" } } } });
+  try {
+    const r = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const body = JSON.stringify({ model: "m", max_tokens: 1, messages: [{ role: "user", content: "x" }] });
+      const req = http.request(`${g.gw.url}/v1/messages`, { method: "POST", headers: { "x-api-key": KEY, "content-type": "application/json", connection: "keep-alive, x-client-hop", "x-client-hop": "1", "x-client-keep": "1" } }, resolve);
+      req.on("error", reject);
+      req.end(body);
+    });
+    r.resume();
+    assert.equal(r.statusCode, 529);
+    assert.equal(r.statusMessage, "Overloaded");
+    assert.equal(r.headers["x-hop"], undefined, "a response header named in Connection stays on the provider's hop");
+    assert.equal(r.headers["x-keep"], "yes");
+    assert.match(request, /x-client-keep: 1/i);
+    assert.doesNotMatch(request, /x-client-hop/i, "a request header named in Connection stays on the client's hop");
+  } finally {
+    await g.close();
+    await new Promise<void>((r) => upstream.close(() => r()));
   }
 });

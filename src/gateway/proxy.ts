@@ -247,7 +247,7 @@ class Relay implements UpstreamHandler {
     this.call?.resume();
   };
 
-  onResponse(status: number, raw: string[]): void {
+  onResponse(status: number, raw: string[], statusText: string): void {
     const { ctx, res, family } = this;
     this.status = status;
     if (status === 401) {
@@ -271,7 +271,9 @@ class Relay implements UpstreamHandler {
     const tap = encoded ? createTap(family, "application/octet-stream", status, null) : createTap(family, rawHeader(raw, "content-type"), status, this.caps);
     this.tap = tap;
     ctx.metrics.inc("moat_responses_total", { code: String(status) });
-    res.writeHead(status, clientHeaders(raw, tap.rewrites));
+    // The provider's reason phrase is kept: Node knows none for some codes (529 would go out as "unknown").
+    if (statusText !== "") res.writeHead(status, statusText, clientHeaders(raw, tap.rewrites));
+    else res.writeHead(status, clientHeaders(raw, tap.rewrites));
   }
 
   onData(chunk: Buffer): boolean {

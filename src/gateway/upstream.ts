@@ -34,9 +34,10 @@ const DROP_RESPONSE = new Set([
 /** Headers to send upstream for a client request. `contentLength` is of the (possibly rewritten) body. */
 export function upstreamHeaders(family: ApiFamily, incoming: IncomingHttpHeaders, apiKey: string, contentLength: number | null): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
+  const hop = connectionTokens(incoming["connection"]);
   for (const k in incoming) {
     const v = incoming[k];
-    if (v !== undefined && !DROP_REQUEST.has(k)) out[k] = v;
+    if (v !== undefined && !DROP_REQUEST.has(k) && (hop === null || !hop.has(k))) out[k] = v;
   }
   if (family === "anthropic") out["x-api-key"] = apiKey;
   else out["authorization"] = `Bearer ${apiKey}`;
@@ -53,11 +54,27 @@ export function upstreamHeaders(family: ApiFamily, incoming: IncomingHttpHeaders
  */
 export function clientHeaders(raw: readonly string[], rewrites: boolean): string[] {
   const out: string[] = [];
+  const hop = connectionTokens(rawHeader(raw, "connection"));
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;
     const k = name.toLowerCase();
-    if (DROP_RESPONSE.has(k) || (rewrites && k === "content-length")) continue;
+    if (DROP_RESPONSE.has(k) || (rewrites && k === "content-length") || (hop !== null && hop.has(k))) continue;
     out.push(name, raw[i + 1] as string);
+  }
+  return out;
+}
+
+/**
+ * Header names listed in a `Connection` header (RFC 9110 §7.6.1: hop-by-hop for this connection only, never
+ * forwarded), lower-cased; null when there are none beyond the usual keep-alive / close.
+ */
+function connectionTokens(v: string | string[] | undefined): Set<string> | null {
+  if (v === undefined) return null;
+  let out: Set<string> | null = null;
+  for (const t of (Array.isArray(v) ? v.join(",") : v).split(",")) {
+    const k = t.trim().toLowerCase();
+    if (k === "" || k === "keep-alive" || k === "close") continue;
+    (out ??= new Set()).add(k);
   }
   return out;
 }
@@ -71,7 +88,7 @@ export function rawHeader(raw: readonly string[], name: string): string | undefi
 /** What the request path hears back from one upstream call; each call gets exactly one `onEnd` or `onError`. */
 export interface UpstreamHandler {
   /** Status and raw header list (`[name, value, …]`, as the provider sent them) of the final response. */
-  onResponse(status: number, rawHeaders: string[]): void;
+  onResponse(status: number, rawHeaders: string[], statusText: string): void;
   /** A body chunk. Return false to stop reading until `UpstreamCall.resume()`. */
   onData(chunk: Buffer): boolean;
   onEnd(): void;
@@ -111,14 +128,14 @@ class Call implements Dispatcher.DispatchHandlers, UpstreamCall {
     else this.abortFn = abort;
   }
 
-  onHeaders(status: number, raw: Buffer[] | string[] | null, resume: () => void): boolean {
+  onHeaders(status: number, raw: Buffer[] | string[] | null, resume: () => void, statusText?: string): boolean {
     // Informational answers (100 Continue…) are not the response.
     if (status < 200) return true;
     this.responded = true;
     this.resumeFn = resume;
     const names: string[] = [];
     if (raw) for (const v of raw) names.push(typeof v === "string" ? v : v.toString("latin1"));
-    this.h.onResponse(status, names);
+    this.h.onResponse(status, names, statusText ?? "");
     return true;
   }
 
