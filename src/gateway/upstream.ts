@@ -70,6 +70,8 @@ export function clientHeaders(raw: readonly string[], rewrites: boolean): string
  */
 function connectionTokens(v: string | string[] | undefined): Set<string> | null {
   if (v === undefined) return null;
+  // What nearly every client and provider sends: nothing to drop (checked first: this runs twice per exchange).
+  if (typeof v === "string" && (v === "keep-alive" || v === "close" || v === "Keep-Alive")) return null;
   let out: Set<string> | null = null;
   for (const t of (Array.isArray(v) ? v.join(",") : v).split(",")) {
     const k = t.trim().toLowerCase();
