@@ -35,7 +35,8 @@ test("mistakes in paths and files are reported by --check with exit code 2", () 
   clean(run("url", config("", "api.openai.com"), ["--check"]), /config\.upstreams\.openai\.url: must be an http\(s\) URL/);
   writeFileSync(join(dir, "a-file"), "x");
   clean(run("datadir", config("dataDir: a-file\n"), ["--check"]), /config\.dataDir .*a-file exists and is not a directory/);
-  clean(run("accounts", config("accountsFile: nope.jsonl\n"), ["--check"]), /config\.accountsFile .*nope\.jsonl: .*ENOENT/);
+  clean(run("accounts", config("accountsFile: nope.jsonl\n"), ["--check"]), /config\.accountsFile .*nope\.jsonl: .*ENOENT.*readable accounts JSONL file/);
+  clean(run("accounts-dir", config("accountsFile: .\n"), ["--check"]), /config\.accountsFile .* is not a file/);
   writeFileSync(join(dir, "empty-policy.yaml"), "");
   clean(run("policy", config("policy: empty-policy.yaml\n"), ["--check"]), /no `rules` list/);
 });

@@ -223,9 +223,18 @@ test("a compressed answer to a degraded request is refused (fail closed); to an 
     assert.equal(d.status, 502);
     assert.ok(!(await d.text()).includes("SECRET"));
     assert.equal(g.log.at(-1)?.status, 502);
-    const ok = await send("moat-sk-allowed");
+    const ok = await new Promise<{ status: number; encoding: string | undefined; bytes: Buffer }>((resolve, reject) => {
+      const req = http.request(`${g.gw.url}/v1/messages`, { method: "POST", headers: { "x-api-key": "moat-sk-allowed", "content-type": "application/json" } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, encoding: res.headers["content-encoding"], bytes: Buffer.concat(chunks) }));
+      });
+      req.on("error", reject);
+      req.end(JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "x" }] }));
+    });
     assert.equal(ok.status, 200);
-    assert.ok((await ok.text()).includes("SECRET-THOUGHT"), "an allowed account gets the answer as the provider sent it (fetch decompresses)");
+    assert.equal(ok.encoding, "gzip");
+    assert.ok(ok.bytes.equals(body), "an allowed account gets the provider's bytes unchanged");
   } finally {
     await g.close();
     await gz.close();
@@ -234,11 +243,16 @@ test("a compressed answer to a degraded request is refused (fail closed); to an 
 
 test("headers named in Connection are not forwarded either way, and the provider's reason phrase is kept", async () => {
   let request = "";
+  let phrase = "Overloaded";
   const upstream = net.createServer((sock) => {
+    let pending = "";
     sock.on("data", (c: Buffer) => {
       request += c.toString("latin1");
-      if (!request.includes("\r\n\r\n")) return;
-      sock.write("HTTP/1.1 529 Overloaded\r\ncontent-type: application/json\r\nconnection: keep-alive, x-hop\r\nx-hop: drop-me\r\nx-keep: yes\r\ncontent-length: 2\r\n\r\n{}");
+      pending += c.toString("latin1");
+      if (!pending.includes("\r\n\r\n")) return;
+      // Each request's head and small body arrive together here: answer once per head.
+      pending = "";
+      sock.write(Buffer.from(`HTTP/1.1 529 ${phrase}\r\ncontent-type: application/json\r\nconnection: keep-alive, x-hop\r\nx-hop: drop-me\r\nx-keep: yes\r\ncontent-length: 2\r\n\r\n{}`, "latin1"));
     });
     sock.on("error", () => undefined);
   });
@@ -259,6 +273,11 @@ test("headers named in Connection are not forwarded either way, and the provider
     assert.equal(r.headers["x-keep"], "yes");
     assert.match(request, /x-client-keep: 1/i);
     assert.doesNotMatch(request, /x-client-hop/i, "a request header named in Connection stays on the client's hop");
+    // A reason phrase Node cannot write (not printable ASCII) is replaced by the default one, not a reset connection.
+    phrase = "Überlastet";
+    const r2 = await fetch(`${g.gw.url}/v1/messages`, { method: "POST", headers: { "x-api-key": KEY, "content-type": "application/json" }, body: JSON.stringify({ model: "m", max_tokens: 1, messages: [{ role: "user", content: "x" }] }) });
+    assert.equal(r2.status, 529);
+    assert.equal(await r2.text(), "{}");
   } finally {
     await g.close();
     await new Promise<void>((r) => upstream.close(() => r()));

@@ -6,6 +6,7 @@
  */
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
+import http from "node:http";
 import { ScriptedDetection, startHarness, type Harness } from "./testing/harness.ts";
 
 const det = new ScriptedDetection();
@@ -33,7 +34,7 @@ const call = (g: Harness, method: string, path: string, account: string, body?: 
 
 test("generation endpoints moat cannot read are refused with a 404 in the API's format, and never reach the provider", async () => {
   const before = h.stub.requests.length;
-  for (const path of ["/v1/responses", "/v1/completions", "/v1/messages/batches", "/v1/embeddings", "/v1/chat%2Fcompletions"]) {
+  for (const path of ["/v1/responses", "/v1/completions", "/v1/messages/batches", "/v1/embeddings", "/v1/Chat/Completions"]) {
     const r = await call(h, "POST", path, "acct_degrade", { model: "m", input: "hi", prompt: "hi", max_tokens: 100000 });
     assert.equal(r.status, 404, path);
     const b = (await r.json()) as { error: { type: string; message: string } };
@@ -86,4 +87,25 @@ test("an operator's passThrough list replaces the default: listed paths and pref
   assert.equal(await refusedByMoat("GET", "/v1/batches"), true, "a prefix rule covers what is below it, not itself");
   assert.equal(await refusedByMoat("GET", "/v1/files"), true, "the rule names POST only");
   assert.equal(await refusedByMoat("GET", "/v1/models"), true, "not listed any more");
+});
+
+test("a path with dot segments or encoded separators is refused before anything is forwarded", async () => {
+  const n = h.stub.requests.length;
+  // Sent as written (fetch would resolve the dot segments itself, a hand-made client need not).
+  const raw = (method: string, path: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request({ host: "127.0.0.1", port: h.gw.port, path, method, headers: { authorization: `Bearer ${keyOf("acct_ok")}`, "content-type": "application/json" } }, (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on("error", reject);
+      req.end(method === "POST" ? JSON.stringify({ model: "m", messages: [] }) : undefined);
+    });
+  for (const [method, path] of [["GET", "/v1/models/../files"], ["GET", "/v1/models/%2e%2e/messages/batches"], ["POST", "/v1/chat/completions/../../v1/responses"], ["POST", "/v1/chat%2Fcompletions"]] as const) {
+    const r = await raw(method, path);
+    assert.equal(r.status, 400, path);
+    assert.match(r.body, /dot segments or encoded separators/, path);
+  }
+  assert.equal(h.stub.requests.length, n);
 });

@@ -123,7 +123,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     ...(sink ? { onDecision: (d: Decision, t: number, id: string | undefined) => sink(decisionLine(d, t, id)) } : {}),
   });
 
-  const replay = await replayTrafficLog(opts.replayFiles ?? [], detection, config.upstreamTimeoutMs + 60_000, (a) => detector.remember(a));
+  // The replay feeds the engine itself: its campaign runs happen before listening, and are not request-path stalls.
+  const replay = await replayTrafficLog(opts.replayFiles ?? [], opts.detection, config.upstreamTimeoutMs + 60_000, (a) => detector.remember(a));
   metrics.inc("moat_replayed_events_total", undefined, replay.events);
   metrics.inc("moat_replay_bad_lines_total", undefined, replay.badLines);
   metrics.inc("moat_engine_errors_total", undefined, replay.engineErrors);

@@ -11,12 +11,14 @@ import { errorReply, type ApiFamily, type ErrorReply } from "./api-errors.ts";
 import type { GatewayContext } from "./context.ts";
 import { degrades, rejects, type Decision, type DegradeCaps } from "./decision.ts";
 import { capRequest } from "./degrade-request.ts";
-import { clientIp, clientKey, EXCHANGE_PATHS, familyOf, normalisePath } from "./request-info.ts";
+import { ambiguousPath, clientIp, clientKey, EXCHANGE_PATHS, familyOf, normalisePath } from "./request-info.ts";
 import { createTap, type ResponseTap, type Usage } from "./response-taps.ts";
 import { clientHeaders, rawHeader, type Upstream, type UpstreamCall, type UpstreamHandler } from "./upstream.ts";
 import type { KeyInfo } from "./config.ts";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const REASON_PHRASE = /^[\t\x20-\x7e]*$/;
 
 /** Sends a JSON error reply and counts it. */
 export function sendReply(ctx: GatewayContext, res: ServerResponse, reply: ErrorReply, extra: Record<string, string> = {}): void {
@@ -80,6 +82,10 @@ export function handleProxy(ctx: GatewayContext, req: IncomingMessage, res: Serv
   const path = normalisePath(sentPath);
   const url = path === sentPath ? asSent : path + (q < 0 ? "" : asSent.slice(q));
   const family = familyOf(path, req.headers);
+  if (ambiguousPath(sentPath)) {
+    ctx.metrics.inc("moat_bad_requests_total", { reason: "ambiguous_path" });
+    return sendReply(ctx, res, errorReply(family, "invalid_request", "The request path has dot segments or encoded separators, which this gateway does not forward. Send the plain path."));
+  }
   ctx.metrics.inc("moat_requests_total", { api: family });
   const requestId = `req_moat_${ctx.bootId}_${ctx.nextSeq()}`;
   const key = clientKey(req.headers);
@@ -272,7 +278,8 @@ class Relay implements UpstreamHandler {
     this.tap = tap;
     ctx.metrics.inc("moat_responses_total", { code: String(status) });
     // The provider's reason phrase is kept: Node knows none for some codes (529 would go out as "unknown").
-    if (statusText !== "") res.writeHead(status, statusText, clientHeaders(raw, tap.rewrites));
+    // Only a phrase Node can write (printable ASCII): anything else would throw here and reset the client.
+    if (statusText !== "" && REASON_PHRASE.test(statusText)) res.writeHead(status, statusText, clientHeaders(raw, tap.rewrites));
     else res.writeHead(status, clientHeaders(raw, tap.rewrites));
   }
 

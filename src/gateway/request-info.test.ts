@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clientIp, clientKey, DEFAULT_PASS_THROUGH, familyOf, normalisePath, PassThroughRules, TrustedProxies } from "./request-info.ts";
+import { ambiguousPath, clientIp, clientKey, DEFAULT_PASS_THROUGH, familyOf, normalisePath, PassThroughRules, TrustedProxies } from "./request-info.ts";
 
 test("the API family comes from the path, then from how the client authenticates", () => {
   assert.equal(familyOf("/v1/messages/count_tokens", {}), "anthropic");
@@ -53,4 +53,23 @@ test("paths are normalised before they are classified, and pass-through rules ma
   const any = new PassThroughRules(["/v1/files/*"]);
   assert.equal(any.allows("DELETE", "/v1/files/f_1"), true);
   assert.equal(any.allows("GET", "/v1/files"), false);
+});
+
+test("an IPv4-mapped CIDR entry means its IPv4 range, and an IPv6 range that holds every IPv4 address is refused", () => {
+  const t = new TrustedProxies(["::ffff:10.0.0.0/8", "::ffff:192.168.0.0/112", "::ffff:172.16.0.9"]);
+  assert.deepEqual(t.problems, []);
+  assert.equal(t.has("10.1.2.3"), true);
+  assert.equal(t.has("192.168.7.7"), true);
+  assert.equal(t.has("172.16.0.9"), true);
+  assert.equal(t.has("8.8.8.8"), false, "::ffff:10.0.0.0/8 read as IPv6 would be ::/8, which holds every IPv4 client");
+  assert.equal(t.has("::1"), false);
+  const wide = new TrustedProxies(["::/0", "::ffff:0:0/90", "::ffff:10.0.0.0/64"]);
+  assert.equal(wide.problems.length, 3, wide.problems.join("\n"));
+  assert.equal(wide.has("8.8.8.8"), false);
+});
+
+test("paths a server further on could resolve into another path are recognised", () => {
+  for (const p of ["/v1/models/../files", "/v1/models/./x", "/v1/models/%2e%2e/messages/batches", "/v1/models/..%2Ffiles", "/v1/models/x%5C..", "/v1\\models", "/..", "/v1/batches/.."])
+    assert.equal(ambiguousPath(p), true, p);
+  for (const p of ["/v1/models/gpt-4.1", "/v1/models/ft%3Agpt-4o%3Aacme", "/v1/chat/completions", "/v1/models/claude-3.5...x"]) assert.equal(ambiguousPath(p), false, p);
 });

@@ -48,6 +48,18 @@ export class PassThroughRules {
 }
 
 /**
+ * Whether a path holds what a server or proxy further on might resolve into another path: a `.` or `..`
+ * segment, a backslash, or an encoded dot, slash or backslash. moat classifies the path as sent, so such a path
+ * could be allowed as `/v1/models/…` here and reach `/v1/files` or `/v1/responses` there (on the shared provider
+ * key). No API path needs them: they are refused.
+ */
+export function ambiguousPath(path: string): boolean {
+  return path.includes("\\") || path.includes("%") ? /\\|%2e|%2f|%5c/i.test(path) || DOT_SEGMENT.test(path) : path.includes(".") && DOT_SEGMENT.test(path);
+}
+
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
+
+/**
  * A request path as moat classifies and forwards it: repeated slashes collapsed and a trailing slash dropped,
  * so `/v1/chat/completions/` or `//v1/messages` is the exchange it names (and is inspected as one), not an
  * unknown path.
@@ -99,23 +111,40 @@ export class TrustedProxies {
     for (const e of entries) {
       const slash = e.indexOf("/");
       const addr = slash < 0 ? e : e.slice(0, slash);
-      const v = isIP(addr);
+      let a = addr;
+      let v = isIP(a);
       if (v === 0) {
         this.problems.push(`${JSON.stringify(e)} is not an IP address or CIDR range (e.g. 10.0.0.7 or 10.0.0.0/8)`);
         continue;
       }
-      const type = v === 4 ? "ipv4" : "ipv6";
-      if (slash < 0) {
-        this.list.addAddress(addr, type);
+      const bits = slash < 0 ? null : e.slice(slash + 1);
+      let prefix = bits === null ? -1 : /^\d{1,3}$/.test(bits) ? Number(bits) : -2;
+      // An IPv4-mapped entry (::ffff:10.0.0.0/8, the form Node shows peers in) means the IPv4 range; read as
+      // IPv6, "/8" would be ::/8, which holds every IPv4 client.
+      const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(a);
+      if (v === 6 && mapped?.[1] !== undefined) {
+        a = mapped[1];
+        v = 4;
+        if (prefix >= 96) prefix -= 96;
+        else if (prefix > 32) prefix = -2;
+      }
+      if (prefix === -1) {
+        this.list.addAddress(a, v === 4 ? "ipv4" : "ipv6");
         continue;
       }
-      const bits = e.slice(slash + 1);
-      const prefix = /^\d{1,3}$/.test(bits) ? Number(bits) : -1;
       if (prefix < 0 || prefix > (v === 4 ? 32 : 128)) {
         this.problems.push(`${JSON.stringify(e)} has a bad prefix length (0-${v === 4 ? 32 : 128})`);
         continue;
       }
-      this.list.addSubnet(addr, prefix, type);
+      if (v === 6 && prefix < 96) {
+        const probe = new BlockList();
+        probe.addSubnet(a, prefix, "ipv6");
+        if (probe.check("::ffff:0.0.0.0", "ipv6")) {
+          this.problems.push(`${JSON.stringify(e)} covers every IPv4 address (::ffff:0:0/96): anyone could set X-Forwarded-For; list the IPv4 ranges instead`);
+          continue;
+        }
+      }
+      this.list.addSubnet(a, prefix, v === 4 ? "ipv4" : "ipv6");
     }
     this.empty = entries.length === 0;
   }

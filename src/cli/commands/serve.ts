@@ -33,7 +33,7 @@ interface ServeOptions {
  * Runs `f`, turning the errors a user can fix (config, policy, state store, traffic log, and file-system
  * errors on `what`, when given) into one clear message instead of a stack trace.
  */
-function userErrors<T>(f: () => T, what?: string): T {
+function userErrors<T>(f: () => T, what?: string, hint = "give a directory moat can create and write"): T {
   try {
     return f();
   } catch (e: unknown) {
@@ -41,7 +41,7 @@ function userErrors<T>(f: () => T, what?: string): T {
     if (e instanceof StateStoreError || e instanceof TrafficLogError) throw new UserError(e.code, e.message);
     const code = (e as { code?: unknown }).code;
     if (what !== undefined && typeof code === "string" && code.startsWith("E"))
-      throw new UserError("SERVE_PATH", `${what}: ${e instanceof Error ? e.message : String(e)}; give a directory moat can create and write`);
+      throw new UserError("SERVE_PATH", `${what}: ${e instanceof Error ? e.message : String(e)}; ${hint}`);
     throw e;
   }
 }
@@ -50,7 +50,8 @@ function userErrors<T>(f: () => T, what?: string): T {
 function checkPaths(config: GatewayConfig): void {
   if (config.accountsFile !== null) {
     const f = config.accountsFile;
-    userErrors(() => accessSync(f, constants.R_OK), `config.accountsFile ${f}`);
+    userErrors(() => accessSync(f, constants.R_OK), `config.accountsFile ${f}`, "give the path of a readable accounts JSONL file");
+    if (!statSync(f).isFile()) throw new UserError("SERVE_PATH", `config.accountsFile ${f} is not a file; give the path of an accounts JSONL file`);
   }
   let st: Stats | undefined;
   try {
@@ -108,7 +109,7 @@ async function serve(o: ServeOptions): Promise<void> {
   const trafficDir = join(config.dataDir, "traffic");
   const replayFiles = userErrors(() => listTrafficLogFiles(trafficDir));
   const log = userErrors(() => TrafficLogWriter.open(trafficDir, { maxBytes: config.trafficLogMaxBytes }));
-  const decisionFd = config.decisionLog ? openSync(join(config.dataDir, "decisions.jsonl"), "a", 0o600) : null;
+  const decisionFd = config.decisionLog ? userErrors(() => openSync(join(config.dataDir, "decisions.jsonl"), "a", 0o600), `${join(config.dataDir, "decisions.jsonl")}`, "the decision log must be a writable file in dataDir") : null;
   // Load the ASN database now rather than on the first request.
   enricher.ip("8.8.8.8");
   const gw = await startGateway({
