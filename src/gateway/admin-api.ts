@@ -134,7 +134,7 @@ export function handleAdmin(ctx: GatewayContext, req: IncomingMessage, res: Serv
       if (id !== undefined) {
         const a = ctx.detection.assess(id);
         if (a.exchanges === 0 && !knownAccount(ctx, id))
-          return fail(ctx, res, 404, "not_found", `no account ${id}: moat has seen no exchange from it, and no key, decision or override names it`);
+          return fail(ctx, res, 404, "not_found", `no account ${id}: moat has seen no exchange from it, and no key, accounts-file line, decision or override names it`);
         return json(ctx, res, 200, accountJson(ctx, a));
       }
       const verdict = u.searchParams.get("verdict");
@@ -198,11 +198,9 @@ export function handleAdmin(ctx: GatewayContext, req: IncomingMessage, res: Serv
   fail(ctx, res, 404, "not_found", `no admin route ${req.method ?? "GET"} ${u.pathname}; see docs/gateway.md`);
 }
 
-/** Whether anything besides the engine names the account: a configured key, a standing decision or an override. */
+/** Whether anything besides the engine names the account: the accounts file, a configured key, a standing decision or an override. */
 function knownAccount(ctx: GatewayContext, id: string): boolean {
-  if (ctx.detector.standingDecision(id) !== undefined || ctx.overrides.get("account", id) !== undefined) return true;
-  for (const k of ctx.config.keys.values()) if (k.accountId === id) return true;
-  return false;
+  return ctx.detector.knowsAccount(id) || ctx.detector.standingDecision(id) !== undefined || ctx.overrides.get("account", id) !== undefined;
 }
 
 function actorOf(req: IncomingMessage, fromBody: string | undefined): string {

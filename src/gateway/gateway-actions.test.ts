@@ -48,7 +48,7 @@ const keys = Object.fromEntries(accounts.map((a) => [keyOf(a), a === "acct_partn
 
 let h: Harness;
 before(async () => {
-  h = await startHarness({ detection: det, keys, mode: "enforce", policyFile });
+  h = await startHarness({ detection: det, keys, mode: "enforce", policyFile, accounts: [{ account_id: "acct_listed", tier: "standard" }] });
 });
 after(async () => {
   await h.close();
@@ -221,6 +221,7 @@ test("the admin API says what it does not know: unknown accounts and campaigns g
   const unknown = await h.admin<{ error: { message: string } }>("GET", "/admin/accounts/acct_nobody");
   assert.equal(unknown.status, 404);
   assert.equal((await h.admin("GET", "/admin/accounts/acct_ok")).status, 200, "an account named by a key is known");
+  assert.equal((await h.admin("GET", "/admin/accounts/acct_listed")).status, 200, "an account in the accounts file is known before it sends anything");
   assert.equal((await h.admin("GET", "/admin/accounts?verdict=extracton")).status, 400);
   await chat("acct_ok");
   const list = await h.admin<{ accounts: unknown[]; total: number; truncated: boolean }>("GET", "/admin/accounts?limit=1");

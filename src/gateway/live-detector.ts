@@ -127,6 +127,11 @@ export class LiveDetector {
     return this.latest.values();
   }
 
+  /** Whether the accounts file or a configured key names the account (it may not have sent anything yet). */
+  knowsAccount(accountId: string): boolean {
+    return this.deps.accounts.has(accountId);
+  }
+
   /** The account's standing decision (last one that changed), if any. */
   standingDecision(accountId: string): StoredDecision | undefined {
     return this.standing.get(accountId);
