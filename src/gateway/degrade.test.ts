@@ -168,3 +168,10 @@ test("a pass-through JSON tap reads usage from the body's tail, and ignores 'usa
   anthropic.end();
   assert.deepEqual(anthropic.usage(), { input: 7, output: 3 });
 });
+
+test("a degrading JSON tap sends nothing when the body is not a JSON object it can read (fail closed)", () => {
+  const tap = createTap("anthropic", "application/json", 200, caps());
+  const pushed = tap.push(Buffer.from('\x1f\x8b{"thinking":"SECRET"'));
+  assert.equal(String(pushed), "");
+  assert.equal(String(tap.end()), "");
+});

@@ -283,3 +283,19 @@ test("headers named in Connection are not forwarded either way, and the provider
     await new Promise<void>((r) => upstream.close(() => r()));
   }
 });
+
+test("a gzip hidden behind a first 'content-encoding: identity' line still fails closed for a degraded request", async () => {
+  const body = gzipSync(JSON.stringify({ type: "message", content: [{ type: "thinking", thinking: "SECRET-THOUGHT" }, { type: "text", text: "hi" }] }));
+  const up = await rawUpstream((s) => s.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: identity\r\ncontent-encoding: gzip\r\ncontent-length: ${body.length}\r\n\r\n` + body.toString("latin1"), "latin1"));
+  const det = new ScriptedDetection();
+  det.set("acct_deg", { verdict: "extraction", score: 0.8 });
+  const g = await startHarness({ detection: det, keys: { "moat-sk-degraded": { account_id: "acct_deg" } }, extra: { upstreams: { anthropic: { url: up.url, apiKey: "k" } } } });
+  try {
+    const r = await fetch(`${g.gw.url}/v1/messages`, { method: "POST", headers: { "x-api-key": "moat-sk-degraded", "content-type": "application/json" }, body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "x" }] }) });
+    assert.equal(r.status, 502);
+    assert.ok(!(await r.text()).includes("SECRET"));
+  } finally {
+    await g.close();
+    await up.close();
+  }
+});

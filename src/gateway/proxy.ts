@@ -13,7 +13,7 @@ import { degrades, rejects, type Decision, type DegradeCaps } from "./decision.t
 import { capRequest } from "./degrade-request.ts";
 import { ambiguousPath, clientIp, clientKey, EXCHANGE_PATHS, familyOf, normalisePath } from "./request-info.ts";
 import { createTap, type ResponseTap, type Usage } from "./response-taps.ts";
-import { clientHeaders, rawHeader, type Upstream, type UpstreamCall, type UpstreamHandler } from "./upstream.ts";
+import { clientHeaders, isEncoded, rawHeader, type Upstream, type UpstreamCall, type UpstreamHandler } from "./upstream.ts";
 import type { KeyInfo } from "./config.ts";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -264,8 +264,7 @@ class Relay implements UpstreamHandler {
       this.finish(502, null);
       return;
     }
-    const enc = rawHeader(raw, "content-encoding");
-    const encoded = enc !== undefined && enc !== "identity";
+    const encoded = isEncoded(raw);
     if (encoded && this.caps !== null && status < 300) {
       // moat asks for identity; a provider that compresses anyway would carry reasoning past a degrade that
       // cannot read the bytes. Fail closed: the degraded account gets an error, the body is drained unread.

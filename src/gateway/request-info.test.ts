@@ -63,13 +63,19 @@ test("an IPv4-mapped CIDR entry means its IPv4 range, and an IPv6 range that hol
   assert.equal(t.has("172.16.0.9"), true);
   assert.equal(t.has("8.8.8.8"), false, "::ffff:10.0.0.0/8 read as IPv6 would be ::/8, which holds every IPv4 client");
   assert.equal(t.has("::1"), false);
-  const wide = new TrustedProxies(["::/0", "::ffff:0:0/90", "::ffff:10.0.0.0/64"]);
-  assert.equal(wide.problems.length, 3, wide.problems.join("\n"));
+  const wide = new TrustedProxies(["::/0", "::ffff:0:0/90", "::ffff:10.0.0.0/64", "0.0.0.0/0", "::ffff:0:0/96", "::ffff:0.0.0.0/96", "0:0:0:0:0:ffff:0:0/96"]);
+  assert.equal(wide.problems.length, 7, wide.problems.join("\n"));
   assert.equal(wide.has("8.8.8.8"), false);
 });
 
 test("paths a server further on could resolve into another path are recognised", () => {
-  for (const p of ["/v1/models/../files", "/v1/models/./x", "/v1/models/%2e%2e/messages/batches", "/v1/models/..%2Ffiles", "/v1/models/x%5C..", "/v1\\models", "/..", "/v1/batches/.."])
+  for (const p of ["/v1/models/../files", "/v1/models/./x", "/v1/models/%2e%2e/messages/batches", "/v1/models/..%2Ffiles", "/v1/models/x%5C..", "/v1\\models", "/..", "/v1/batches/..", "/v1/models/..;/files", "/v1/models/%252e%252e/files", "/v1/models/..%00/files", "/v1/models/..%20/files", "/v1/models/%EF%BC%8E%EF%BC%8E/files", "/v1/models/%E0%A4%A"])
     assert.equal(ambiguousPath(p), true, p);
   for (const p of ["/v1/models/gpt-4.1", "/v1/models/ft%3Agpt-4o%3Aacme", "/v1/chat/completions", "/v1/models/claude-3.5...x"]) assert.equal(ambiguousPath(p), false, p);
+});
+
+test("an X-Forwarded-For hop that is not an address is never taken for the client", () => {
+  const t = new TrustedProxies(["10.0.0.0/8"]);
+  assert.equal(clientIp("10.0.0.1", { "x-forwarded-for": "anything-at-all" }, t), "10.0.0.1");
+  assert.equal(clientIp("10.0.0.1", { "x-forwarded-for": "203.0.113.5, not-an-ip, 10.0.0.9" }, t), "10.0.0.9");
 });

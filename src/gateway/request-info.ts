@@ -54,7 +54,18 @@ export class PassThroughRules {
  * key). No API path needs them: they are refused.
  */
 export function ambiguousPath(path: string): boolean {
-  return path.includes("\\") || path.includes("%") ? /\\|%2e|%2f|%5c/i.test(path) || DOT_SEGMENT.test(path) : path.includes(".") && DOT_SEGMENT.test(path);
+  if (path.includes("\\") || path.includes(";")) return true; // `..;/` is a dot segment to servlet containers
+  if (!path.includes("%")) return path.includes(".") && DOT_SEGMENT.test(path);
+  if (/%2e|%2f|%5c/i.test(path) || DOT_SEGMENT.test(path)) return true;
+  // Decoded once, a path must be plain: no second layer of encoding (%252e), no control, space or non-ASCII
+  // characters (`..%00`, `..%20`, U+FF0E full-width dots) that a server might trim or fold into a dot segment.
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return true;
+  }
+  return /[%\\;]|[^\x21-\x7e]/.test(decoded) || DOT_SEGMENT.test(decoded);
 }
 
 const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
@@ -136,7 +147,11 @@ export class TrustedProxies {
         this.problems.push(`${JSON.stringify(e)} has a bad prefix length (0-${v === 4 ? 32 : 128})`);
         continue;
       }
-      if (v === 6 && prefix < 96) {
+      if (prefix === 0 || (v === 6 && prefix <= 96)) {
+        if (prefix === 0) {
+          this.problems.push(`${JSON.stringify(e)} holds every address: anyone could set X-Forwarded-For; list your load balancers' ranges`);
+          continue;
+        }
         const probe = new BlockList();
         probe.addSubnet(a, prefix, "ipv6");
         if (probe.check("::ffff:0.0.0.0", "ipv6")) {
@@ -154,7 +169,8 @@ export class TrustedProxies {
     let known = this.seen.get(ip);
     if (known === undefined) {
       const v = isIP(ip);
-      known = v !== 0 && this.list.check(ip, v === 4 ? "ipv4" : "ipv6");
+      if (v === 0) return false; // not an address: never cached (a client could fill the memo with junk hops)
+      known = this.list.check(ip, v === 4 ? "ipv4" : "ipv6");
       if (this.seen.size < 4096) this.seen.set(ip, known);
     }
     return known;
@@ -175,9 +191,14 @@ export function clientIp(remote: string | undefined, headers: IncomingHttpHeader
   if (!trusted.has(peer)) return peer;
   const xff = headers["x-forwarded-for"];
   const chain = (Array.isArray(xff) ? xff.join(",") : (xff ?? "")).split(",").map((s) => normalise(s.trim())).filter((s) => s !== "");
+  let nearest = peer;
   for (let i = chain.length - 1; i >= 0; i--) {
     const hop = chain[i];
-    if (hop !== undefined && !trusted.has(hop)) return hop;
+    if (hop === undefined) continue;
+    // A hop that is not an address cannot be the client: the nearest trusted address is all that is known.
+    if (isIP(hop) === 0) return nearest;
+    if (!trusted.has(hop)) return hop;
+    nearest = hop;
   }
-  return peer;
+  return nearest;
 }

@@ -156,7 +156,8 @@ class JsonTap implements ResponseTap {
     }
     if (isObj(body)) readUsage(this.family, body["usage"], this.u);
     if (this.caps === null) return "";
-    if (!isObj(body)) return whole;
+    // Degrading, and the body is not a JSON object moat can read: send nothing rather than unread bytes.
+    if (!isObj(body)) return "";
     return stripJsonResponse(this.family, body, this.caps) ? JSON.stringify(body) : whole;
   }
 

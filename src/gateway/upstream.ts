@@ -81,6 +81,22 @@ function connectionTokens(v: string | string[] | undefined): Set<string> | null 
   return out;
 }
 
+/**
+ * Whether a response's body is encoded: any `Content-Encoding` value, in any of its header lines, other than
+ * `identity` (a second line must not hide a gzip behind a first `identity`).
+ */
+export function isEncoded(raw: readonly string[]): boolean {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length !== 16 || name.toLowerCase() !== "content-encoding") continue;
+    for (const v of (raw[i + 1] as string).split(",")) {
+      const t = v.trim().toLowerCase();
+      if (t !== "" && t !== "identity") return true;
+    }
+  }
+  return false;
+}
+
 /** The first value of header `name` (lower case) in a raw header list, or undefined. */
 export function rawHeader(raw: readonly string[], name: string): string | undefined {
   for (let i = 0; i + 1 < raw.length; i += 2) if ((raw[i] as string).length === name.length && (raw[i] as string).toLowerCase() === name) return raw[i + 1];
