@@ -105,7 +105,9 @@ export function handleAdmin(ctx: GatewayContext, req: IncomingMessage, res: Serv
   const parts = u.pathname.split("/").filter((s) => s !== "").map(decodeURIComponent);
   const route = `${req.method ?? "GET"} /${parts.slice(0, 2).join("/")}`;
   const id = parts[2];
-  const limit = Math.min(10_000, Math.max(1, Number(u.searchParams.get("limit") ?? "500") || 500));
+  const limitParam = u.searchParams.get("limit");
+  const limit = limitParam === null ? 500 : Number(limitParam);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) return fail(ctx, res, 400, "bad_request", `limit must be an integer from 1 to 10000, got ${JSON.stringify(limitParam)}`);
 
   switch (route) {
     case "GET /admin/health":

@@ -86,6 +86,11 @@ test("messages say what is wrong: short keys, secrets written as $VAR, and a key
     writeFileSync(join(dir, "wrapped.yaml"), "keys:\n  moat-sk-wrapped-1: { account_id: acct_w }\n");
     const c = resolveGatewayConfig({ ...minimal, keysFile: "wrapped.yaml" }, dir, env);
     assert.equal(c.keys.get("moat-sk-wrapped-1")?.accountId, "acct_w");
+    writeFileSync(join(dir, "short.yaml"), "abc: { account_id: a }\n");
+    assert.throws(
+      () => resolveGatewayConfig({ ...minimal, keys: {}, keysFile: "short.yaml" }, dir, env),
+      (e: unknown) => e instanceof ConfigError && /bad key: moat keys must be at least 8/.test(e.message) && !e.message.includes("no moat API keys configured"),
+    );
     writeFileSync(join(dir, "bad-keys.yaml"), "moat-sk-bad-entry-1: { account: acct_w }\n");
     assert.throws(
       () => resolveGatewayConfig({ ...minimal, keysFile: "bad-keys.yaml" }, dir, env),

@@ -208,7 +208,7 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
   }
   const trustedProxies = new TrustedProxies(c.trustedProxies);
   for (const p of trustedProxies.problems) problems.push(`config.trustedProxies: ${p}`);
-  if (keys.size === 0) problems.push("config.keys: no moat API keys configured; add `keys` or `keysFile` so clients can authenticate");
+  if (keys.size === 0 && problems.length === 0) problems.push("config.keys: no moat API keys configured; add `keys` or `keysFile` so clients can authenticate");
   if (problems.length > 0) throw new ConfigError(problems.join("\n"));
   return {
     host: c.listen.host,

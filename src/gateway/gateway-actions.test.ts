@@ -223,6 +223,8 @@ test("the admin API says what it does not know: unknown accounts and campaigns g
   assert.equal((await h.admin("GET", "/admin/accounts/acct_ok")).status, 200, "an account named by a key is known");
   assert.equal((await h.admin("GET", "/admin/accounts/acct_listed")).status, 200, "an account in the accounts file is known before it sends anything");
   assert.equal((await h.admin("GET", "/admin/accounts?verdict=extracton")).status, 400);
+  assert.equal((await h.admin("GET", "/admin/accounts?limit=abc")).status, 400);
+  assert.equal((await h.admin("GET", "/admin/audit?limit=0")).status, 400);
   await chat("acct_ok");
   const list = await h.admin<{ accounts: unknown[]; total: number; truncated: boolean }>("GET", "/admin/accounts?limit=1");
   assert.equal(list.body.accounts.length, 1);

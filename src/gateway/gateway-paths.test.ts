@@ -97,7 +97,7 @@ test("a path with dot segments or encoded separators is refused before anything 
       const req = http.request({ host: "127.0.0.1", port: h.gw.port, path, method, headers: { authorization: `Bearer ${keyOf("acct_ok")}`, "content-type": "application/json" } }, (res) => {
         let body = "";
         res.on("data", (c: Buffer) => (body += c.toString()));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: `${String(res.headers["x-request-id"] ?? res.headers["request-id"] ?? "")} ${body}` }));
       });
       req.on("error", reject);
       req.end(method === "POST" ? JSON.stringify({ model: "m", messages: [] }) : undefined);
@@ -106,6 +106,7 @@ test("a path with dot segments or encoded separators is refused before anything 
     const r = await raw(method, path);
     assert.equal(r.status, 400, path);
     assert.match(r.body, /dot segments or encoded separators/, path);
+    assert.match(r.body, /^req_moat_/, `${path}: the refusal carries a request id`);
   }
   assert.equal(h.stub.requests.length, n);
 });

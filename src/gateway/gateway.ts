@@ -177,7 +177,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     } catch {
       // A bug on one request must not take the process down: answer 500 and count it.
       ctx.metrics.inc("moat_bad_requests_total", { reason: "internal" });
-      sendReply(ctx, res, errorReply("openai", "internal", "The gateway hit an internal error on this request."));
+      sendReply(ctx, res, errorReply("openai", "internal", "The gateway hit an internal error on this request.", { requestId: `req_moat_${ctx.bootId}_${ctx.nextSeq()}` }));
     }
   });
   server.on("clientError", (_err, socket) => {

@@ -59,7 +59,9 @@ const Action = z.union([
     dropReasoning: z.boolean().default(true),
     stripLogprobs: z.boolean().default(true),
   }),
-]);
+], {
+  error: "an action is allow, block or challenge, or an object: { type: throttle, account: { perMinute, burst } and/or campaign: {…} } or { type: degrade, maxTokens?, thinkingBudget?, reasoningEffort? }",
+});
 
 const Rule = z.strictObject({
   name: z.string().min(1),

@@ -82,12 +82,12 @@ export function handleProxy(ctx: GatewayContext, req: IncomingMessage, res: Serv
   const path = normalisePath(sentPath);
   const url = path === sentPath ? asSent : path + (q < 0 ? "" : asSent.slice(q));
   const family = familyOf(path, req.headers);
-  if (ambiguousPath(sentPath)) {
-    ctx.metrics.inc("moat_bad_requests_total", { reason: "ambiguous_path" });
-    return sendReply(ctx, res, errorReply(family, "invalid_request", "The request path has dot segments or encoded separators, which this gateway does not forward. Send the plain path."));
-  }
   ctx.metrics.inc("moat_requests_total", { api: family });
   const requestId = `req_moat_${ctx.bootId}_${ctx.nextSeq()}`;
+  if (ambiguousPath(sentPath)) {
+    ctx.metrics.inc("moat_bad_requests_total", { reason: "ambiguous_path" });
+    return sendReply(ctx, res, errorReply(family, "invalid_request", "The request path has dot segments or encoded separators, which this gateway does not forward. Send the plain path.", { requestId }));
+  }
   const key = clientKey(req.headers);
   const info = key !== null ? ctx.config.keys.get(key) : undefined;
   if (!info) {

@@ -17,7 +17,8 @@ export function formatPath(root: string, path: readonly PropertyKey[]): string {
 /** What an issue says, with the reasons zod nests inside "invalid key" and "invalid input" (union) issues. */
 function messageOf(i: z.core.$ZodIssue): string {
   if (i.code === "invalid_key" && i.issues.length > 0) return `bad key: ${i.issues.map(messageOf).join("; ")}`;
-  if (i.code === "invalid_union" && i.errors.length > 0) {
+  // A union with its own message (the schema says what it accepts) keeps it; otherwise the alternatives are listed.
+  if (i.code === "invalid_union" && i.errors.length > 0 && i.message === "Invalid input") {
     const alternatives = [...new Set(i.errors.flat().map(messageOf))];
     return `none of the accepted forms matched: ${alternatives.join(" | ")}`;
   }
