@@ -3,7 +3,7 @@
  * engine's event clock past a grid point (`clusterEveryMs`): an observe on the request path or in a deferred
  * batch, or the periodic `advance`. It blocks the event loop while it lasts, so every request in flight waits
  * for it, and its cost grows with the accounts and groups the engine holds (replaying the realistic preset,
- * ~11k accounts: runs took 4 ms at the median and up to 95 ms). This wrapper notices a run (the engine's run
+ * ~11k accounts: runs took 4 ms at the median and up to 49–95 ms). This wrapper notices a run (the engine's run
  * count changed during the call) and records how long that call took, for `moat_campaign_run_seconds`.
  *
  * A port without `runs()` (a test fake) is returned as it is.
