@@ -190,6 +190,19 @@ test("when the engine fails, requests pass and the failure is counted in metrics
   assert.match(metrics.body, /^moat_decisions_total\{action="block",enforced="true"\} \d+$/m);
 });
 
+test("when the engine fails, an account the operator blocked stays blocked", async () => {
+  await h.admin("POST", "/admin/overrides", { target: "account", id: "acct_ok", action: "block" }, "analyst:bo");
+  det.failing = true;
+  try {
+    const e = await chat("acct_ok").catch((x: unknown) => x);
+    assert.ok(e instanceof OpenAI.PermissionDeniedError, `got ${String(e)}`);
+  } finally {
+    det.failing = false;
+    await h.admin("POST", "/admin/overrides", { target: "account", id: "acct_ok", action: "clear" }, "analyst:bo");
+  }
+  assert.ok((await chat("acct_ok")).choices[0]);
+});
+
 test("the admin API refuses requests without the admin token", async () => {
   const r = await fetch(`${h.gw.url}/admin/health`);
   assert.equal(r.status, 401);

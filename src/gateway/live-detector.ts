@@ -159,7 +159,7 @@ export class LiveDetector {
         a = detection.assess(id);
       } catch (e: unknown) {
         this.feed.push(ev);
-        return this.failOpen(id, ev.t, e, requestId);
+        return this.failOpen(id, orgId, ev.event.endpoint ?? "", ev.t, e, requestId);
       }
       this.cache.fromAssess(a);
     }
@@ -170,7 +170,7 @@ export class LiveDetector {
       try {
         a = detection.observe(ev);
       } catch (e: unknown) {
-        return this.failOpen(ev.event.account_id, ev.t, e, requestId);
+        return this.failOpen(ev.event.account_id, orgId, ev.event.endpoint ?? "", ev.t, e, requestId);
       }
       metrics.observeSeconds.add((performance.now() - t0) / 1000);
       this.latest.set(a.accountId, a);
@@ -219,7 +219,7 @@ export class LiveDetector {
     try {
       a = this.latest.get(accountId) ?? this.deps.detection.assess(accountId);
     } catch (e: unknown) {
-      return this.failOpen(accountId, t, e, undefined);
+      return this.failOpen(accountId, orgId, endpoint, t, e, undefined);
     }
     return decide(this.inputs(), a, orgId, endpoint, t, false);
   }
@@ -242,8 +242,11 @@ export class LiveDetector {
     this.put(BUCKETS_NS, "all", this.buckets.snapshot());
   }
 
-  private failOpen(accountId: string, t: number, e: unknown, requestId: string | undefined): Decision {
+  private failOpen(accountId: string, orgId: string | null, endpoint: string, t: number, e: unknown, requestId: string | undefined): Decision {
     this.deps.metrics.inc("moat_fail_open_total");
+    // Detection failed, the operator did not: an account they blocked stays blocked (decided without the engine).
+    const op = decide(this.inputs(), emptyAssessment(accountId), orgId, endpoint, t, false);
+    if (op.source === "override" && op.action === "block") return this.finish(op, t, requestId);
     const detail = `detection failed, request let through: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300);
     const d: Decision = Object.assign(decisionHead(emptyAssessment(accountId), "fail-open", null, [{ code: "engine_error", weight: 0, detail }], false), {
       action: "allow" as const,

@@ -41,7 +41,8 @@ function thinkingOf(req: Readonly<Record<string, unknown>> | undefined): { key: 
   if (th && typeof th === "object") {
     const o = th as Record<string, unknown>;
     const budget = num(o["budget_tokens"]);
-    return { key: `${String(o["type"] ?? "?")}:${budget ?? "-"}`, budget };
+    // Only a string type is read: `String()` of a client's object can throw (`{"toString": 1}`), and analysis must never throw.
+    return { key: `${typeof o["type"] === "string" ? o["type"] : "?"}:${budget ?? "-"}`, budget };
   }
   const effort = req["reasoning_effort"] ?? (req["reasoning"] as Record<string, unknown> | undefined)?.["effort"];
   if (typeof effort === "string") return { key: `effort:${effort}`, budget: null };
