@@ -21,6 +21,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { parse as parseYaml } from "yaml";
 import { formatIssues } from "./zod-issues.ts";
+import { MAX_GATEWAY_BODY_BYTES } from "../ingest/line-splitter.ts";
 import { DEFAULT_PASS_THROUGH, PASS_THROUGH_ENTRY, PassThroughRules, TrustedProxies } from "./request-info.ts";
 
 /** `$NAME` or `${NAME}`: a secret written as a shell reference, which would be sent as it is. */
@@ -84,10 +85,15 @@ export const GatewayConfigSchema = z
     verificationUrl: z.url().default("https://example.com/verify"),
     limits: z
       .strictObject({
-        maxBodyBytes: z.number().int().min(1024).default(32 * 1024 * 1024),
+        maxBodyBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(MAX_GATEWAY_BODY_BYTES, `at most ${MAX_GATEWAY_BODY_BYTES} bytes (32 MiB): larger exchanges could not be read back from the traffic log`)
+          .default(MAX_GATEWAY_BODY_BYTES),
         upstreamTimeoutMs: z.number().int().min(1000).default(600_000),
       })
-      .default({ maxBodyBytes: 32 * 1024 * 1024, upstreamTimeoutMs: 600_000 }),
+      .default({ maxBodyBytes: MAX_GATEWAY_BODY_BYTES, upstreamTimeoutMs: 600_000 }),
     trafficLog: z.strictObject({ maxBytes: z.number().int().min(4096).default(256 * 1024 * 1024) }).default({ maxBytes: 256 * 1024 * 1024 }),
     /** Also append every decision to `<dataDir>/decisions.jsonl`. */
     decisionLog: z.boolean().default(false),

@@ -49,7 +49,14 @@ function hasToolUseWithoutThinking(messages: unknown): boolean {
 }
 
 function capAnthropic(body: Body, caps: DegradeCaps, changes: string[]): void {
-  if (caps.maxTokens !== null) capNumber(body, "max_tokens", caps.maxTokens, changes);
+  if (caps.maxTokens !== null) {
+    // max_tokens is required by the API: one that is not a number becomes the cap.
+    if (typeof body["max_tokens"] !== "number") {
+      changes.push(`max_tokens ${JSON.stringify(body["max_tokens"])}->${caps.maxTokens}`);
+      body["max_tokens"] = caps.maxTokens;
+    }
+    capNumber(body, "max_tokens", caps.maxTokens, changes);
+  }
   const thinking = body["thinking"];
   if (!isRecord(thinking) || thinking["type"] === "disabled") return;
   const off = (why: string): void => {
@@ -61,7 +68,11 @@ function capAnthropic(body: Body, caps: DegradeCaps, changes: string[]): void {
   if (caps.dropReasoning && hasToolUseWithoutThinking(body["messages"])) return off("tool turns without thinking");
   if (caps.thinkingBudget !== null && caps.thinkingBudget < MIN_THINKING_BUDGET) return off(`budget cap ${caps.thinkingBudget}`);
   const budget = thinking["budget_tokens"];
-  if (typeof budget !== "number") return;
+  if (typeof budget !== "number") {
+    // Without a number moat cannot bound it (a string some servers coerce, an adaptive mode): off when a cap is set.
+    if (caps.thinkingBudget !== null) off(`budget_tokens ${JSON.stringify(budget) ?? "absent"} is not a number`);
+    return;
+  }
   let cap = caps.thinkingBudget ?? budget;
   const maxTokens = body["max_tokens"];
   // The budget must stay below max_tokens, which may just have been capped.
@@ -74,12 +85,30 @@ function capAnthropic(body: Body, caps: DegradeCaps, changes: string[]): void {
 }
 
 function capOpenAI(body: Body, caps: DegradeCaps, changes: string[]): void {
+  // Several samples per request multiply what one degraded request yields (and slip past per-request throttles).
+  if (body["n"] !== undefined && body["n"] !== 1) {
+    changes.push(`n ${JSON.stringify(body["n"])}->1`);
+    body["n"] = 1;
+  }
+  if (body["best_of"] !== undefined) {
+    delete body["best_of"];
+    changes.push("best_of removed");
+  }
+  if (caps.dropReasoning && body["include_reasoning"] !== undefined) {
+    delete body["include_reasoning"];
+    changes.push("include_reasoning removed");
+  }
   if (caps.maxTokens !== null) {
+    // A limit that is not a number (a string some servers coerce, null for none) is no limit here.
+    for (const f of ["max_tokens", "max_completion_tokens"])
+      if (body[f] !== undefined && typeof body[f] !== "number") {
+        changes.push(`${f} ${JSON.stringify(body[f])} removed`);
+        delete body[f];
+      }
     capNumber(body, "max_tokens", caps.maxTokens, changes);
     capNumber(body, "max_completion_tokens", caps.maxTokens, changes);
     // The API takes null for "no limit": a limit that is not a number is no limit, and gets the cap.
     if (typeof body["max_tokens"] !== "number" && typeof body["max_completion_tokens"] !== "number") {
-      if (body["max_tokens"] !== undefined) delete body["max_tokens"];
       body["max_completion_tokens"] = caps.maxTokens;
       changes.push(`max_completion_tokens set ${caps.maxTokens}`);
     }
@@ -100,7 +129,7 @@ function capOpenAI(body: Body, caps: DegradeCaps, changes: string[]): void {
     }
   }
   if (caps.stripLogprobs) {
-    for (const f of ["logprobs", "top_logprobs"]) {
+    for (const f of ["logprobs", "top_logprobs", "prompt_logprobs"]) {
       if (body[f] !== undefined) {
         delete body[f];
         changes.push(`${f} removed`);

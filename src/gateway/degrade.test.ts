@@ -175,3 +175,27 @@ test("a degrading JSON tap sends nothing when the body is not a JSON object it c
   assert.equal(String(pushed), "");
   assert.equal(String(tap.end()), "");
 });
+
+test("degrading a request: limits written as strings, several samples, and vendor reasoning and logprob switches are capped or removed", () => {
+  const o = capRequest("openai", { max_tokens: 10, max_completion_tokens: "50000", n: 128, best_of: 4, include_reasoning: true, prompt_logprobs: 5, messages: [] }, caps());
+  assert.equal(o.body["max_completion_tokens"], undefined);
+  assert.equal(o.body["max_tokens"], 10);
+  assert.equal(o.body["n"], 1);
+  for (const f of ["best_of", "include_reasoning", "prompt_logprobs"]) assert.equal(o.body[f], undefined, f);
+  const a = capRequest("anthropic", { max_tokens: "32000", thinking: { type: "enabled", budget_tokens: "30000" }, messages: [] }, caps());
+  assert.equal(a.body["max_tokens"], 2048);
+  assert.deepEqual(a.body["thinking"], { type: "disabled" });
+  const adaptive = capRequest("anthropic", { max_tokens: 4000, thinking: { type: "adaptive" }, messages: [] }, caps({ thinkingBudget: 2000 }));
+  assert.deepEqual(adaptive.body["thinking"], { type: "disabled" }, "a thinking mode without a budget cannot be bounded: off");
+  const keep = capRequest("anthropic", { max_tokens: 4000, thinking: { type: "adaptive" }, messages: [] }, caps({ thinkingBudget: null, dropReasoning: false }));
+  assert.deepEqual(keep.body["thinking"], { type: "adaptive" }, "no thinking cap in the policy: left alone");
+});
+
+test("degrading a response: reasoning under other servers' names and in typed content parts is removed", () => {
+  const oa: Record<string, unknown> = {
+    choices: [{ message: { content: [{ type: "thinking", thinking: "SECRET" }, { type: "text", text: "hi" }], reasoning_text: "SECRET2" }, delta: { thinking: "SECRET3", content: "x" } }],
+  };
+  assert.ok(stripJsonResponse("openai", oa, caps()));
+  assert.ok(!JSON.stringify(oa).includes("SECRET"));
+  assert.ok(JSON.stringify(oa).includes('"text":"hi"'));
+});

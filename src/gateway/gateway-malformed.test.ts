@@ -299,3 +299,22 @@ test("a gzip hidden behind a first 'content-encoding: identity' line still fails
     await up.close();
   }
 });
+
+test("a successful answer to a degraded request in a form the taps cannot read (text/plain) fails closed", async () => {
+  const up = await rawUpstream((s) => s.write("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 20\r\n\r\n<think>SECRET</think>"));
+  const det = new ScriptedDetection();
+  det.set("acct_deg", { verdict: "extraction", score: 0.8 });
+  const g = await startHarness({ detection: det, keys: { "moat-sk-degraded": { account_id: "acct_deg" }, "moat-sk-allowed": { account_id: "acct_ok" } }, extra: { upstreams: { anthropic: { url: up.url, apiKey: "k" } } } });
+  const send = (key: string) => fetch(`${g.gw.url}/v1/messages`, { method: "POST", headers: { "x-api-key": key, "content-type": "application/json" }, body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "x" }] }) });
+  try {
+    const d = await send("moat-sk-degraded");
+    assert.equal(d.status, 502);
+    assert.ok(!(await d.text()).includes("SECRET"));
+    const ok = await send("moat-sk-allowed");
+    assert.equal(ok.status, 200, "an allowed account gets it as sent");
+    assert.equal(await ok.text(), "<think>SECRET</think>".slice(0, 20));
+  } finally {
+    await g.close();
+    await up.close();
+  }
+});

@@ -7,6 +7,7 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
+import { isUtf8 } from "node:buffer";
 import { ScriptedDetection, startHarness, type Harness } from "./testing/harness.ts";
 
 const det = new ScriptedDetection();
@@ -109,4 +110,39 @@ test("a path with dot segments or encoded separators is refused before anything 
     assert.match(r.body, /^req_moat_/, `${path}: the refusal carries a request id`);
   }
   assert.equal(h.stub.requests.length, n);
+});
+
+test("hostile bodies: a degraded body nested too deep is refused (the process stays up), duplicate keys and non-UTF-8 bytes do not reach the provider or the log as sent", async () => {
+  const raw = (account: string, body: Buffer, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request({ host: "127.0.0.1", port: h.gw.port, path: "/v1/chat/completions", method: "POST", headers: Object.assign({ authorization: `Bearer ${keyOf(account)}`, "content-type": "application/json" }, headers) }, (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  let deep = '"x"';
+  for (let i = 0; i < 20_000; i++) deep = `[${deep}]`;
+  const r = await raw("acct_degrade", Buffer.from(`{"model":"gpt-stub","max_completion_tokens":100000,"messages":[{"role":"user","content":"hi"}],"metadata":{"x":${deep}}}`));
+  assert.equal(r.status, 400);
+  assert.match(r.body, /nested too deeply/);
+  assert.equal((await call(h, "GET", "/v1/models", "acct_ok")).status, 200, "the gateway is still up");
+
+  const n = h.stub.requests.length;
+  const dup = await raw("acct_degrade", Buffer.from('{"model":"gpt-stub","max_completion_tokens":90000,"messages":[{"role":"user","content":"hi"}],"max_completion_tokens":100}'), { "content-encoding": "gzip" });
+  assert.equal(dup.status, 200);
+  assert.equal(h.stub.requests.length, n + 1);
+  const seen = h.stub.requests.at(-1);
+  assert.equal(seen?.body?.["max_completion_tokens"], 100, "the provider gets the one value moat read");
+  assert.equal(seen?.headers["content-encoding"], undefined, "moat forwards plain JSON, so no content-encoding");
+
+  const logged = h.log.length;
+  const bad = Buffer.concat([Buffer.from('{"model":"gpt-stub","messages":[{"role":"user","content":"caf'), Buffer.from([0xff]), Buffer.from('"}]}')]);
+  assert.equal((await raw("acct_ok", bad)).status, 200);
+  assert.equal(h.log.length, logged + 1);
+  const body = h.logBodies.at(-1);
+  assert.ok(body !== undefined && isUtf8(body), "the log gets valid UTF-8 (a scan counts other lines as bad)");
+  assert.match(body.toString(), /caf\ufffd/, "logged as the JSON moat read");
 });

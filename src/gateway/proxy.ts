@@ -6,13 +6,14 @@
  * (reasoning withheld when degraded). Every exchange is written to the traffic log once its response ends.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { isUtf8 } from "node:buffer";
 import type { TrafficEvent } from "../core/model/traffic.ts";
 import { errorReply, type ApiFamily, type ErrorReply } from "./api-errors.ts";
 import type { GatewayContext } from "./context.ts";
 import { degrades, rejects, type Decision, type DegradeCaps } from "./decision.ts";
 import { capRequest } from "./degrade-request.ts";
 import { ambiguousPath, clientIp, clientKey, EXCHANGE_PATHS, familyOf, normalisePath } from "./request-info.ts";
-import { createTap, type ResponseTap, type Usage } from "./response-taps.ts";
+import { createTap, degradable, type ResponseTap, type Usage } from "./response-taps.ts";
 import { clientHeaders, isEncoded, rawHeader, type Upstream, type UpstreamCall, type UpstreamHandler } from "./upstream.ts";
 import type { KeyInfo } from "./config.ts";
 
@@ -111,8 +112,15 @@ export function handleProxy(ctx: GatewayContext, req: IncomingMessage, res: Serv
     );
   }
   readBody(ctx, req, res, family, requestId, (body) => {
-    if (exchange) exchangeRequest(ctx, req, res, { t, started, family, upstream, info, path, url, body, requestId });
-    else passThrough(ctx, req, res, { t, family, upstream, info, path, url, body, requestId });
+    // This runs from the request's "end" event, outside the server's own try/catch: a bug on one request must
+    // answer 500 and be counted, never take the process (and every other account's traffic) down.
+    try {
+      if (exchange) exchangeRequest(ctx, req, res, { t, started, family, upstream, info, path, url, body, requestId });
+      else passThrough(ctx, req, res, { t, family, upstream, info, path, url, body, requestId });
+    } catch {
+      ctx.metrics.inc("moat_bad_requests_total", { reason: "internal" });
+      sendReply(ctx, res, errorReply(family, "internal", "The gateway hit an internal error on this request.", { requestId }));
+    }
   });
 }
 
@@ -167,7 +175,9 @@ function exchangeRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerR
     if (usage?.input != null) line.input_tokens = usage.input;
     if (usage?.output != null) line.output_tokens = usage.output;
     try {
-      ctx.trafficLog.append(line, x.body);
+      // The log must read back as UTF-8 (a scan counts other lines as bad): a body that is not is logged as
+      // the JSON moat parsed from it.
+      ctx.trafficLog.append(line, isUtf8(x.body) ? x.body : Buffer.from(JSON.stringify(request)));
     } catch {
       ctx.metrics.inc("moat_traffic_log_errors_total");
     }
@@ -186,7 +196,15 @@ function exchangeRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerR
     ctx.metrics.inc("moat_enforced_total", { action: "degrade" });
     caps = decision.caps;
     const capped = capRequest(family, request, caps);
-    if (capped.changes.length > 0) out = Buffer.from(JSON.stringify(capped.body));
+    // Always the body moat read, re-serialised: the client's own bytes could say something else to another
+    // parser (a duplicate key read first, bytes that are not UTF-8).
+    try {
+      out = Buffer.from(JSON.stringify(capped.body));
+    } catch {
+      ctx.metrics.inc("moat_bad_requests_total", { reason: "too_deep" });
+      log(400, null);
+      return sendReply(ctx, res, errorReply(family, "invalid_request", "The request body is nested too deeply for this gateway. Send a flatter JSON body.", { requestId }));
+    }
   }
   forward(ctx, req, res, x.upstream, x.url, out, family, caps, requestId, log);
 }
@@ -273,7 +291,15 @@ class Relay implements UpstreamHandler {
       this.finish(502, null);
       return;
     }
-    const tap = encoded ? createTap(family, "application/octet-stream", status, null) : createTap(family, rawHeader(raw, "content-type"), status, this.caps);
+    const contentType = rawHeader(raw, "content-type");
+    if (this.caps !== null && status < 300 && !degradable(contentType)) {
+      // A successful answer in a form the degrading taps cannot read (text/plain…) would pass unstripped.
+      ctx.metrics.inc("moat_upstream_errors_total", { reason: "content_type" });
+      sendReply(ctx, res, errorReply(family, "upstream_unavailable", "The upstream provider's answer could not be processed by the gateway. Try again shortly.", { requestId: this.requestId }));
+      this.finish(502, null);
+      return;
+    }
+    const tap = encoded ? createTap(family, "application/octet-stream", status, null) : createTap(family, contentType, status, this.caps);
     this.tap = tap;
     ctx.metrics.inc("moat_responses_total", { code: String(status) });
     // The provider's reason phrase is kept: Node knows none for some codes (529 would go out as "unknown").

@@ -27,7 +27,10 @@ type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
 const num = (x: unknown): number | null => (typeof x === "number" && Number.isFinite(x) ? x : null);
 const THINKING = new Set(["thinking", "redacted_thinking"]);
-const OPENAI_REASONING_FIELDS = ["reasoning_content", "reasoning", "reasoning_details"];
+// Official and OpenAI-compatible servers' names for reasoning text (DeepSeek, vLLM, OpenRouter, others).
+const OPENAI_REASONING_FIELDS = ["reasoning_content", "reasoning", "reasoning_details", "reasoning_text", "thinking"];
+/** Content parts that carry reasoning, in servers that send `content` as an array of typed parts. */
+const REASONING_PARTS = new Set(["thinking", "reasoning", "redacted_thinking"]);
 
 // Bodies bigger than this are not kept for usage parsing: usage is then simply unknown.
 const MAX_CAPTURE = 4 * 1024 * 1024;
@@ -102,12 +105,21 @@ export function stripJsonResponse(family: ApiFamily, body: Obj, caps: DegradeCap
     if (!isObj(c)) continue;
     for (const part of ["message", "delta"]) {
       const m = c[part];
-      if (caps.dropReasoning && isObj(m))
+      if (caps.dropReasoning && isObj(m)) {
         for (const f of OPENAI_REASONING_FIELDS)
           if (f in m) {
             delete m[f];
             changed = true;
           }
+        const content = m["content"];
+        if (Array.isArray(content)) {
+          const kept = content.filter((p) => !(isObj(p) && REASONING_PARTS.has(String(p["type"]))));
+          if (kept.length !== content.length) {
+            m["content"] = kept;
+            changed = true;
+          }
+        }
+      }
     }
     if (caps.stripLogprobs && c["logprobs"] !== undefined && c["logprobs"] !== null) {
       c["logprobs"] = null;
@@ -296,4 +308,10 @@ export function createTap(family: ApiFamily, contentType: string | undefined, st
   if (ct.startsWith("text/event-stream")) return new SseTap(family, c);
   if (ct.includes("json")) return new JsonTap(family, c);
   return PASS;
+}
+
+/** Whether a degrading tap can read a successful answer of this content type (JSON or SSE); if not, degrade fails closed. */
+export function degradable(contentType: string | undefined): boolean {
+  const ct = (contentType ?? "").toLowerCase();
+  return ct.startsWith("text/event-stream") || ct.includes("json");
 }

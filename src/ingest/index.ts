@@ -9,4 +9,4 @@ export { readAccounts } from "./read-accounts.ts";
 export type { AccountsRead } from "./read-accounts.ts";
 export { readAndParseBaseline } from "./baseline.ts";
 export { DEFAULT_REORDER_WINDOW_MS } from "./reorder.ts";
-export { MAX_LINE_BYTES } from "./line-splitter.ts";
+export { MAX_GATEWAY_BODY_BYTES, MAX_LINE_BYTES } from "./line-splitter.ts";

@@ -7,8 +7,14 @@ import { isUtf8 } from "node:buffer";
 import type { IngestStats } from "./stats.ts";
 import { countBad } from "./stats.ts";
 
-/** Lines above this many bytes are bad, not a crash: 8 MiB holds any sane request body. */
-export const MAX_LINE_BYTES = 8 * 1024 * 1024;
+/**
+ * Lines above this many bytes are bad, not a crash. 40 MiB holds every exchange `moat serve` logs (its request
+ * bodies are capped at 32 MiB, `MAX_GATEWAY_BODY_BYTES`), so a scan reads back everything the gateway wrote.
+ */
+export const MAX_LINE_BYTES = 40 * 1024 * 1024;
+
+/** The largest request body the gateway may be configured to accept (and log): well under `MAX_LINE_BYTES`. */
+export const MAX_GATEWAY_BODY_BYTES = 32 * 1024 * 1024;
 
 /**
  * Turn chunks of bytes into batches of non-blank, valid UTF-8 lines (without the line ending). One batch

@@ -8,6 +8,7 @@ import { gzipSync } from "node:zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { TimedEvent } from "../core/model/traffic.ts";
 import { UserError } from "../cli/user-error.ts";
+import { MAX_LINE_BYTES } from "./line-splitter.ts";
 import { openEventBatches, openEvents } from "./open-events.ts";
 
 const EXAMPLES = new URL("../../../shared/contracts/examples/events.jsonl", import.meta.url).pathname;
@@ -280,7 +281,7 @@ test("counts a line over the size limit as bad without buffering it, and reads o
   const dir = tempDir();
   try {
     const p = join(dir, "long.jsonl");
-    const huge = JSON.stringify({ ts: iso(0), account_id: "a", prompt: "y".repeat(9 * 1024 * 1024) });
+    const huge = JSON.stringify({ ts: iso(0), account_id: "a", prompt: "y".repeat(MAX_LINE_BYTES + 1) });
     writeFileSync(p, [line(1_000, "a"), huge, line(2_000, "b")].join("\n"));
     const { events, stats } = openEvents([p]);
     assert.deepEqual(ids(await collect(events)), ["a", "b"]);

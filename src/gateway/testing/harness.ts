@@ -22,6 +22,8 @@ export interface Harness {
   readonly stub: UpstreamStub;
   readonly store: StateStore;
   readonly log: TrafficEvent[];
+  /** The request bytes handed to the traffic log with each line (what a file would hold), in order. */
+  readonly logBodies: Array<Buffer | undefined>;
   /** Every decision, in order (one per exchange), as the decisions JSONL would hold it. */
   readonly decisions: Array<{ request_id: string; account_id: string; action: string; shadow: boolean; limited?: boolean }>;
   /** Admin API call; returns status and parsed JSON. */
@@ -59,6 +61,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
   const config = resolveGatewayConfig(input, process.cwd(), {});
   const store = o.store ?? new MemoryStateStore();
   const log: TrafficEvent[] = [];
+  const logBodies: Array<Buffer | undefined> = [];
   const decisions: Harness["decisions"] = [];
   const gw = await startGateway({
     decisionSink: (line) => void decisions.push(JSON.parse(line) as Harness["decisions"][number]),
@@ -66,7 +69,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     detection: o.detection,
     store,
     // In memory, as a file sink would read back: the request comes from the client's bytes when given.
-    trafficLog: { append: (ev, requestJson) => void log.push(requestJson !== undefined && ev.request === undefined ? { ...ev, request: JSON.parse(requestJson.toString("utf8")) as Record<string, unknown> } : ev) },
+    trafficLog: { append: (ev, requestJson) => void (logBodies.push(requestJson), log.push(requestJson !== undefined && ev.request === undefined ? { ...ev, request: JSON.parse(requestJson.toString("utf8")) as Record<string, unknown> } : ev)) },
     ...(o.accounts ? { accounts: o.accounts } : {}),
     ...(o.now ? { now: o.now } : {}),
   });
@@ -75,6 +78,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     stub,
     store,
     log,
+    logBodies,
     decisions,
     admin: async <T,>(method: string, path: string, body?: unknown, actor?: string) => {
       const r = await fetch(gw.url + path, {
