@@ -57,6 +57,15 @@ function capAnthropic(body: Body, caps: DegradeCaps, changes: string[]): void {
     }
     capNumber(body, "max_tokens", caps.maxTokens, changes);
   }
+  // Effort given through output_config is capped like OpenAI's reasoning effort.
+  const oc = body["output_config"];
+  if (caps.reasoningEffort !== null && isRecord(oc)) {
+    const e = capEffort(oc["effort"], caps.reasoningEffort);
+    if (e !== null) {
+      changes.push(`output_config.effort ${String(oc["effort"])}->${e}`);
+      body["output_config"] = Object.assign({}, oc, { effort: e });
+    }
+  }
   const thinking = body["thinking"];
   if (!isRecord(thinking) || thinking["type"] === "disabled") return;
   const off = (why: string): void => {
@@ -98,6 +107,12 @@ function capOpenAI(body: Body, caps: DegradeCaps, changes: string[]): void {
     delete body["include_reasoning"];
     changes.push("include_reasoning removed");
   }
+  // vLLM / SGLang chat templates switch thinking on through chat_template_kwargs.
+  const kwargs = body["chat_template_kwargs"];
+  if (caps.dropReasoning && isRecord(kwargs) && kwargs["enable_thinking"] !== undefined && kwargs["enable_thinking"] !== false) {
+    body["chat_template_kwargs"] = Object.assign({}, kwargs, { enable_thinking: false });
+    changes.push("chat_template_kwargs.enable_thinking false");
+  }
   if (caps.maxTokens !== null) {
     // A limit that is not a number (a string some servers coerce, null for none) is no limit here.
     for (const f of ["max_tokens", "max_completion_tokens"])
@@ -127,6 +142,12 @@ function capOpenAI(body: Body, caps: DegradeCaps, changes: string[]): void {
         body["reasoning"] = Object.assign({}, r, { effort: e2 });
       }
     }
+  }
+  // OpenRouter-style reasoning budgets: bounded like a thinking budget.
+  const rb = body["reasoning"];
+  if (isRecord(rb) && rb["max_tokens"] !== undefined && caps.thinkingBudget !== null && !(typeof rb["max_tokens"] === "number" && rb["max_tokens"] <= caps.thinkingBudget)) {
+    changes.push(`reasoning.max_tokens ${JSON.stringify(rb["max_tokens"])}->${caps.thinkingBudget}`);
+    body["reasoning"] = Object.assign({}, rb, { max_tokens: caps.thinkingBudget });
   }
   if (caps.stripLogprobs) {
     for (const f of ["logprobs", "top_logprobs", "prompt_logprobs"]) {

@@ -199,3 +199,11 @@ test("degrading a response: reasoning under other servers' names and in typed co
   assert.ok(!JSON.stringify(oa).includes("SECRET"));
   assert.ok(JSON.stringify(oa).includes('"text":"hi"'));
 });
+
+test("degrading a request: vendor thinking switches and budgets are bounded too", () => {
+  const o = capRequest("openai", { messages: [], chat_template_kwargs: { enable_thinking: true, other: 1 }, reasoning: { max_tokens: 30000 } }, caps());
+  assert.deepEqual(o.body["chat_template_kwargs"], { enable_thinking: false, other: 1 });
+  assert.deepEqual(o.body["reasoning"], { max_tokens: 1024 });
+  const a = capRequest("anthropic", { max_tokens: 100, output_config: { effort: "high" }, messages: [] }, caps());
+  assert.deepEqual(a.body["output_config"], { effort: "low" });
+});
