@@ -117,6 +117,8 @@ export function handleAdmin(ctx: GatewayContext, req: IncomingMessage, res: Serv
         uptime_s: Math.round((ctx.now() - ctx.startedAt) / 1000),
         upstreams: { anthropic: ctx.upstreams.anthropic !== null, openai: ctx.upstreams.openai !== null },
         fail_opens: ctx.metrics.total("moat_fail_open_total"),
+        // `upstreams` says what is configured; reachability shows as errors (connect, timeout, refused key, unreadable answers).
+        upstream_errors: ctx.metrics.total("moat_upstream_errors_total"),
         engine_observe_p99_ms: ctx.metrics.observeSeconds.quantile(0.99) * 1000,
         policy: { file: ctx.config.policyFile, rules: ctx.detector.policy.rules.map((r) => r.name) },
       });

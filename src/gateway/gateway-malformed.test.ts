@@ -150,6 +150,9 @@ test("an upstream that never answers gets a 502 after the upstream timeout, and 
     const b = (await r.json()) as { error: { type: string } };
     assert.equal(b.error.type, "api_error");
     assert.equal(g.log.at(-1)?.status, 502);
+    const health = await g.admin<{ upstreams: { anthropic: boolean }; upstream_errors: number }>("GET", "/admin/health");
+    assert.equal(health.body.upstreams.anthropic, true, "configured");
+    assert.equal(health.body.upstream_errors, 1, "and failing: health shows it");
   } finally {
     await g.close();
     await silent.close();
