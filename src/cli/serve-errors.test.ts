@@ -6,7 +6,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +37,12 @@ test("mistakes in paths and files are reported by --check with exit code 2", () 
   clean(run("datadir", config("dataDir: a-file\n"), ["--check"]), /config\.dataDir .*a-file exists and is not a directory/);
   clean(run("accounts", config("accountsFile: nope.jsonl\n"), ["--check"]), /config\.accountsFile .*nope\.jsonl: .*ENOENT.*readable accounts JSONL file/);
   clean(run("accounts-dir", config("accountsFile: .\n"), ["--check"]), /config\.accountsFile .* is not a file/);
+  mkdirSync(join(dir, "open-dir"), { mode: 0o777 });
+  chmodSync(join(dir, "open-dir"), 0o777);
+  clean(run("open", config("dataDir: open-dir\n"), ["--check"]), /config\.dataDir .*open-dir is writable by every user; run chmod 700/);
+  mkdirSync(join(dir, "linked"), { mode: 0o700 });
+  symlinkSync(join(dir, "a-file"), join(dir, "linked", "decisions.jsonl"));
+  clean(run("linked", config("dataDir: linked\n"), ["--check"]), /linked\/decisions\.jsonl is a symbolic link/);
   writeFileSync(join(dir, "empty-policy.yaml"), "");
   clean(run("policy", config("policy: empty-policy.yaml\n"), ["--check"]), /no `rules` list/);
 });

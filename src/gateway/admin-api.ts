@@ -21,7 +21,7 @@ import { formatIssues } from "./zod-issues.ts";
 
 const OverrideBody = z.strictObject({
   target: z.enum(["account", "campaign"]),
-  id: z.string().min(1),
+  id: z.string().min(1).max(200),
   action: z.enum(["block", "allow", "benign", "verify", "unverify", "clear"]),
   note: z.string().max(2000).optional(),
   actor: z.string().min(1).max(200).optional(),
@@ -90,11 +90,14 @@ function readJson(req: IncomingMessage, cb: (err: string | null, body: unknown) 
   });
   req.on("end", () => {
     if (size > MAX_ADMIN_BODY) return cb(`body larger than ${MAX_ADMIN_BODY} bytes`, null);
+    let body: unknown;
     try {
-      cb(null, size === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString("utf8")));
+      body = size === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString("utf8"));
     } catch (e: unknown) {
-      cb(`body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, null);
+      return cb(`body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, null);
     }
+    // Outside the try: a failure inside the handler (a store write) is not a JSON error.
+    cb(null, body);
   });
 }
 
@@ -102,7 +105,12 @@ function readJson(req: IncomingMessage, cb: (err: string | null, body: unknown) 
 export function handleAdmin(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse): void {
   if (!authorised(ctx, req)) return fail(ctx, res, 401, "admin_unauthorised", "Send the admin token as Authorization: Bearer <token>.");
   const u = new URL(req.url ?? "/", "http://admin.local");
-  const parts = u.pathname.split("/").filter((s) => s !== "").map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = u.pathname.split("/").filter((s) => s !== "").map(decodeURIComponent);
+  } catch {
+    return fail(ctx, res, 400, "bad_request", "the path is not valid percent-encoding");
+  }
   const route = `${req.method ?? "GET"} /${parts.slice(0, 2).join("/")}`;
   const id = parts[2];
   const limitParam = u.searchParams.get("limit");
@@ -207,9 +215,14 @@ function knownAccount(ctx: GatewayContext, id: string): boolean {
   return ctx.detector.knowsAccount(id) || ctx.detector.standingDecision(id) !== undefined || ctx.overrides.get("account", id) !== undefined;
 }
 
+/**
+ * Who made an admin change, for the audit trail: the `X-Moat-Actor` header when present (a proxy in front of the
+ * admin API may set it from the operator's login, so a body must not override it), else the body's `actor`.
+ */
 function actorOf(req: IncomingMessage, fromBody: string | undefined): string {
   const h = req.headers["x-moat-actor"];
-  return fromBody ?? (typeof h === "string" && h !== "" ? h.slice(0, 200) : "admin");
+  if (typeof h === "string" && h !== "") return h.slice(0, 200);
+  return fromBody ?? "admin";
 }
 
 /** Prometheus text with the live gauges. */

@@ -92,8 +92,15 @@ export const GatewayConfigSchema = z
           .max(MAX_GATEWAY_BODY_BYTES, `at most ${MAX_GATEWAY_BODY_BYTES} bytes (32 MiB): larger exchanges could not be read back from the traffic log`)
           .default(MAX_GATEWAY_BODY_BYTES),
         upstreamTimeoutMs: z.number().int().min(1000).default(600_000),
+        /** Time to receive a whole request (headers and body) from the client; slower clients are cut off. */
+        requestTimeoutMs: z.number().int().min(1000).default(120_000),
+        /**
+         * Requests one account may have in flight at once; more get a 429. Keeps one account (or a client that
+         * stops reading its streams) from holding the whole upstream pool (512 connections per provider).
+         */
+        maxConcurrentPerAccount: z.number().int().min(1).max(10_000).default(128),
       })
-      .default({ maxBodyBytes: MAX_GATEWAY_BODY_BYTES, upstreamTimeoutMs: 600_000 }),
+      .default({ maxBodyBytes: MAX_GATEWAY_BODY_BYTES, upstreamTimeoutMs: 600_000, requestTimeoutMs: 120_000, maxConcurrentPerAccount: 128 }),
     trafficLog: z.strictObject({ maxBytes: z.number().int().min(4096).default(256 * 1024 * 1024) }).default({ maxBytes: 256 * 1024 * 1024 }),
     /** Also append every decision to `<dataDir>/decisions.jsonl`. */
     decisionLog: z.boolean().default(false),
@@ -131,6 +138,8 @@ export interface GatewayConfig {
   readonly verificationUrl: string;
   readonly maxBodyBytes: number;
   readonly upstreamTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly maxConcurrentPerAccount: number;
   readonly trafficLogMaxBytes: number;
   readonly decisionLog: boolean;
   readonly engine: Readonly<Record<string, unknown>> | undefined;
@@ -231,6 +240,8 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
     verificationUrl: c.verificationUrl,
     maxBodyBytes: c.limits.maxBodyBytes,
     upstreamTimeoutMs: c.limits.upstreamTimeoutMs,
+    requestTimeoutMs: c.limits.requestTimeoutMs,
+    maxConcurrentPerAccount: c.limits.maxConcurrentPerAccount,
     trafficLogMaxBytes: c.trafficLog.maxBytes,
     decisionLog: c.decisionLog,
     engine: c.engine,

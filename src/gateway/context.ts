@@ -34,6 +34,8 @@ export interface GatewayContext {
   readonly startedAt: number;
   /** Re-reads the policy file; throws with a path-aware message and keeps the old policy on error. */
   reloadPolicy(): { rules: number; file: string | null };
+  /** Requests in flight per account (the `limits.maxConcurrentPerAccount` cap). */
+  readonly inflight: Map<string, number>;
   /** Prefix of request ids minted by this process. */
   readonly bootId: string;
   nextSeq(): number;

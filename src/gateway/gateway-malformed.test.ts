@@ -321,3 +321,92 @@ test("a successful answer to a degraded request in a form the taps cannot read (
     await up.close();
   }
 });
+
+test("a client that stops reading is cut off after the upstream idle timeout, and the upstream call with it", { timeout: 30_000 }, async () => {
+  const body = Buffer.alloc(16 * 1024 * 1024, 0x61);
+  let upstreamClosed = false;
+  const big = await rawUpstream((s) => {
+    s.on("close", () => (upstreamClosed = true));
+    s.write(`HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: ${body.length}\r\n\r\n`);
+    s.write(body);
+  });
+  const g = await startHarness({
+    detection: new Engine({ enricher: new MemoryEnricher() }),
+    keys: { [KEY]: { account_id: "acct_m" } },
+    extra: { upstreams: { anthropic: { url: big.url, apiKey: "k" } }, limits: { maxBodyBytes: 256 * 1024, upstreamTimeoutMs: 1000 } },
+  });
+  try {
+    let client: http.ClientRequest | null = null;
+    const headers = await new Promise<number>((resolve, reject) => {
+      client = http.request({ host: "127.0.0.1", port: g.gw.port, path: "/v1/messages", method: "POST", headers: { "x-api-key": KEY, "content-type": "application/json" } }, (res) => {
+        res.pause(); // read the head, then nothing
+        res.on("error", () => undefined);
+        resolve(res.statusCode ?? 0);
+      });
+      client.on("error", () => undefined);
+      client.end(JSON.stringify({ model: "m", max_tokens: 5, messages: [{ role: "user", content: "x" }] }));
+      setTimeout(() => reject(new Error("no answer head")), 10_000).unref();
+    });
+    assert.equal(headers, 200);
+    // The client holds its connection open and reads nothing; moat gives up on it (and on the upstream) by itself.
+    const stalledCount = async () => {
+      const m = await fetch(`${g.gw.url}/admin/metrics`, { headers: { authorization: "Bearer admin-token-for-tests-0123456789" } }).then((r) => r.text());
+      return Number(/^moat_bad_requests_total\{reason="stalled_reader"\} (\d+)$/m.exec(m)?.[1] ?? 0);
+    };
+    let n = 0;
+    for (let i = 0; i < 200 && (n === 0 || !upstreamClosed); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      n = await stalledCount();
+    }
+    (client as http.ClientRequest | null)?.destroy();
+    assert.equal(n, 1);
+    assert.equal(g.log.at(-1)?.status, 200, "the exchange is logged");
+    for (let i = 0; i < 50 && !upstreamClosed; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(upstreamClosed, true, "the upstream connection was given up too");
+  } finally {
+    await g.close();
+    await big.close();
+  }
+});
+
+test("one account cannot hold more requests in flight than its cap; others are served meanwhile", { timeout: 30_000 }, async () => {
+  const held: net.Socket[] = [];
+  const slow = await rawUpstream((s) => void held.push(s)); // never answers until released
+  const g = await startHarness({
+    detection: new Engine({ enricher: new MemoryEnricher() }),
+    keys: { [KEY]: { account_id: "acct_m" }, "moat-sk-other-0001": { account_id: "acct_other" } },
+    extra: { upstreams: { anthropic: { url: slow.url, apiKey: "k" } }, limits: { maxBodyBytes: 256 * 1024, upstreamTimeoutMs: 20_000, maxConcurrentPerAccount: 3 } },
+  });
+  const send = (key: string) =>
+    fetch(`${g.gw.url}/v1/messages`, { method: "POST", headers: { "x-api-key": key, "content-type": "application/json" }, body: JSON.stringify({ model: "m", max_tokens: 5, messages: [{ role: "user", content: "x" }] }) });
+  try {
+    const pending = [send(KEY), send(KEY), send(KEY)];
+    for (let i = 0; i < 100 && held.length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(held.length, 3);
+    const fourth = await send(KEY);
+    assert.equal(fourth.status, 429);
+    assert.match(((await fourth.json()) as { error: { message: string } }).error.message, /Too many requests in flight/);
+    const other = send("moat-sk-other-0001");
+    for (let i = 0; i < 100 && held.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(held.length, 4, "another account still reaches the upstream");
+    for (const s of held) s.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}');
+    assert.deepEqual((await Promise.all([...pending, other])).map((r) => r.status), [200, 200, 200, 200]);
+    assert.equal((await send(KEY)).status !== 429, true, "the slots are given back when the answers end");
+  } finally {
+    for (const s of held) s.destroy();
+    await g.close();
+    await slow.close();
+  }
+});
+
+test("a decision log that cannot be written does not fail requests; the failures are counted", async () => {
+  const g = await startHarness({ detection: new Engine({ enricher: new MemoryEnricher() }), keys: { [KEY]: { account_id: "acct_m" } }, failingDecisionLog: true });
+  try {
+    const r = await fetch(`${g.gw.url}/v1/messages`, { method: "POST", headers: { "x-api-key": KEY, "content-type": "application/json" }, body: JSON.stringify({ model: "m", max_tokens: 5, messages: [{ role: "user", content: "x" }] }) });
+    assert.equal(r.status, 200);
+    const m = await fetch(`${g.gw.url}/admin/metrics`, { headers: { authorization: "Bearer admin-token-for-tests-0123456789" } }).then((x) => x.text());
+    assert.match(m, /^moat_decision_log_errors_total 1$/m);
+  } finally {
+    await g.close();
+  }
+});

@@ -120,7 +120,18 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     verificationUrl: config.verificationUrl,
     accounts,
     ...(engineClock ? { engineClock } : {}),
-    ...(sink ? { onDecision: (d: Decision, t: number, id: string | undefined) => sink(decisionLine(d, t, id)) } : {}),
+    ...(sink
+      ? {
+          onDecision: (d: Decision, t: number, id: string | undefined) => {
+            // The decision log is a record, not the request path: a full disk there must not fail requests.
+            try {
+              sink(decisionLine(d, t, id));
+            } catch {
+              metrics.inc("moat_decision_log_errors_total");
+            }
+          },
+        }
+      : {}),
   });
 
   // The replay feeds the engine itself: its campaign runs happen before listening, and are not request-path stalls.
@@ -155,13 +166,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     startedAt: now(),
     bootId: randomBytes(4).toString("hex"),
     nextSeq: () => ++seq,
+    inflight: new Map(),
     reloadPolicy: () => {
       const p = loadPolicy(config.policyFile);
       detector.policy = p;
       return { rules: p.rules.length, file: config.policyFile };
     },
   };
-  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000, noDelay: true }, (req, res) => {
+  // requestTimeout bounds receiving a request (a client trickling a 32 MiB body holds its memory meanwhile);
+  // the answer's own time is bounded by the upstream timeouts and the stalled-reader timeout (proxy.ts).
+  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(60_000, config.requestTimeoutMs), noDelay: true }, (req, res) => {
     try {
       const url = req.url ?? "/";
       if (url === "/healthz") {

@@ -18,6 +18,7 @@ export type CounterName =
   | "moat_bad_requests_total"
   | "moat_upstream_errors_total"
   | "moat_traffic_log_errors_total"
+  | "moat_decision_log_errors_total"
   | "moat_store_errors_total"
   | "moat_replayed_events_total"
   | "moat_replay_bad_lines_total"
@@ -35,6 +36,7 @@ const HELP: Readonly<Record<CounterName, string>> = {
   moat_bad_requests_total: "Requests refused as malformed, by reason.",
   moat_upstream_errors_total: "Upstream connection failures or timeouts.",
   moat_traffic_log_errors_total: "Exchanges that could not be written to the traffic log.",
+  moat_decision_log_errors_total: "Decisions that could not be appended to decisions.jsonl (the request is served anyway).",
   moat_store_errors_total: "State-store writes that failed.",
   moat_replayed_events_total: "Traffic-log events replayed into the engine at start-up.",
   moat_replay_bad_lines_total: "Traffic-log lines skipped during replay because they did not parse.",

@@ -20,6 +20,7 @@ import type { KeyInfo } from "./config.ts";
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const REASON_PHRASE = /^[\t\x20-\x7e]*$/;
+const CLOSE: Readonly<Record<string, string>> = Object.freeze({ connection: "close" });
 
 /** Sends a JSON error reply and counts it. */
 export function sendReply(ctx: GatewayContext, res: ServerResponse, reply: ErrorReply, extra: Record<string, string> = {}): void {
@@ -87,19 +88,20 @@ export function handleProxy(ctx: GatewayContext, req: IncomingMessage, res: Serv
   const requestId = `req_moat_${ctx.bootId}_${ctx.nextSeq()}`;
   if (ambiguousPath(sentPath)) {
     ctx.metrics.inc("moat_bad_requests_total", { reason: "ambiguous_path" });
-    return sendReply(ctx, res, errorReply(family, "invalid_request", "The request path has dot segments or encoded separators, which this gateway does not forward. Send the plain path.", { requestId }));
+    return sendReply(ctx, res, errorReply(family, "invalid_request", "The request path has dot segments or encoded separators, which this gateway does not forward. Send the plain path.", { requestId }), CLOSE);
   }
   const key = clientKey(req.headers);
   const info = key !== null ? ctx.config.keys.get(key) : undefined;
   if (!info) {
     ctx.metrics.inc("moat_auth_failures_total");
     const msg = key === null ? "Missing API key: send your moat API key in the x-api-key header or as Authorization: Bearer <key>." : "Invalid API key: this key is not known to the gateway. Check the key you were issued.";
-    return sendReply(ctx, res, errorReply(family, "authentication", msg, { requestId }));
+    // Refused before its body is read: close the connection rather than drain whatever the client sends.
+    return sendReply(ctx, res, errorReply(family, "authentication", msg, { requestId }), CLOSE);
   }
   const upstream = ctx.upstreams[family];
   if (!upstream) {
     ctx.metrics.inc("moat_bad_requests_total", { reason: "no_upstream" });
-    return sendReply(ctx, res, errorReply(family, "not_found", `This gateway has no ${family} upstream configured; ${path} is not available here.`, { requestId }));
+    return sendReply(ctx, res, errorReply(family, "not_found", `This gateway has no ${family} upstream configured; ${path} is not available here.`, { requestId }), CLOSE);
   }
   const exchange = req.method === "POST" && EXCHANGE_PATHS[path] === family;
   if (!exchange && !ctx.config.passThrough.allows(req.method ?? "GET", path)) {
@@ -109,8 +111,27 @@ export function handleProxy(ctx: GatewayContext, req: IncomingMessage, res: Serv
       ctx,
       res,
       errorReply(family, "not_found", `This gateway does not serve ${req.method ?? "GET"} ${path}. It serves POST /v1/messages and POST /v1/chat/completions, and forwards the other paths its operator allows.`, { requestId }),
+      CLOSE,
     );
   }
+  // One account may not hold the upstream pool: past its cap of requests in flight it gets a 429 at once.
+  const account = info.accountId;
+  const inflight = ctx.inflight.get(account) ?? 0;
+  if (inflight >= ctx.config.maxConcurrentPerAccount) {
+    ctx.metrics.inc("moat_bad_requests_total", { reason: "too_many_concurrent" });
+    return sendReply(
+      ctx,
+      res,
+      errorReply(family, "rate_limited", `Too many requests in flight for this account (at most ${ctx.config.maxConcurrentPerAccount} at once). Retry after 1 seconds.`, { requestId, retryAfterS: 1 }),
+      CLOSE,
+    );
+  }
+  ctx.inflight.set(account, inflight + 1);
+  res.once("close", () => {
+    const n = (ctx.inflight.get(account) ?? 1) - 1;
+    if (n <= 0) ctx.inflight.delete(account);
+    else ctx.inflight.set(account, n);
+  });
   readBody(ctx, req, res, family, requestId, (body) => {
     // This runs from the request's "end" event, outside the server's own try/catch: a bug on one request must
     // answer 500 and be counted, never take the process (and every other account's traffic) down.
@@ -268,8 +289,31 @@ class Relay implements UpstreamHandler {
   };
 
   readonly onDrain = (): void => {
+    this.clearStall();
     this.call?.resume();
   };
+
+  /** Set while the client is not reading (the relay paused the upstream for it). */
+  private stall: NodeJS.Timeout | null = null;
+
+  /**
+   * A client that stops reading holds an upstream connection: after the upstream idle timeout without a drain,
+   * both ends are cut (counted), so paused streams cannot pile up and take the pool.
+   */
+  private readonly onStall = (): void => {
+    this.stall = null;
+    this.ctx.metrics.inc("moat_bad_requests_total", { reason: "stalled_reader" });
+    this.call?.abort();
+    this.res.destroy();
+    this.finish(this.status, this.tap?.usage() ?? null);
+  };
+
+  private clearStall(): void {
+    if (this.stall !== null) {
+      clearTimeout(this.stall);
+      this.stall = null;
+    }
+  }
 
   onResponse(status: number, raw: string[], statusText: string): void {
     const { ctx, res, family } = this;
@@ -311,7 +355,9 @@ class Relay implements UpstreamHandler {
   onData(chunk: Buffer): boolean {
     if (this.tap === null) return true;
     const o = this.tap.push(chunk);
-    return o.length === 0 || this.res.write(o);
+    if (o.length === 0 || this.res.write(o)) return true;
+    if (this.stall === null) this.stall = setTimeout(this.onStall, this.ctx.config.upstreamTimeoutMs);
+    return false;
   }
 
   onEnd(): void {
@@ -341,6 +387,7 @@ class Relay implements UpstreamHandler {
   }
 
   private finish(status: number, usage: Usage | null): void {
+    this.clearStall();
     if (this.finished) return;
     this.finished = true;
     this.done(status, usage);

@@ -4,7 +4,7 @@
  * the traffic log, listens, and shuts down cleanly on SIGINT/SIGTERM. See docs/gateway.md.
  */
 import type { Command } from "commander";
-import { accessSync, closeSync, constants, mkdirSync, openSync, statSync, writeSync, type Stats } from "node:fs";
+import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, statSync, writeSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../user-error.ts";
 import { ConfigError, loadGatewayConfig, type GatewayConfig } from "../../gateway/config.ts";
@@ -60,6 +60,20 @@ function checkPaths(config: GatewayConfig): void {
     st = undefined; // created at start
   }
   if (st !== undefined && !st.isDirectory()) throw new UserError("SERVE_PATH", `config.dataDir ${config.dataDir} exists and is not a directory; give a directory path`);
+  if (st === undefined) return;
+  // Prompts and decisions live here: a directory anyone may write to, or files that point elsewhere, would let
+  // another user read or redirect them.
+  if ((st.mode & 0o002) !== 0) throw new UserError("SERVE_PATH", `config.dataDir ${config.dataDir} is writable by every user; run chmod 700 on it (moat creates it 0700)`);
+  for (const name of ["state.jsonl", "decisions.jsonl", "traffic"]) {
+    const p = join(config.dataDir, name);
+    let l: Stats | undefined;
+    try {
+      l = lstatSync(p);
+    } catch {
+      continue;
+    }
+    if (l.isSymbolicLink()) throw new UserError("SERVE_PATH", `${p} is a symbolic link; moat writes prompts and decisions only to files it owns in dataDir. Remove the link`);
+  }
 }
 
 function withFlags(c: GatewayConfig, o: ServeOptions): GatewayConfig {
@@ -134,6 +148,12 @@ async function serve(o: ServeOptions): Promise<void> {
   settleHeap();
   growYoungGenerationFast();
   const r = gw.replay;
+  const st = store.stats();
+  if (st.corruptLines > 0 || st.tornLines > 0)
+    process.stderr.write(
+      `moat serve: WARNING: ${st.corruptLines} unreadable line(s) in ${st.path}${st.tornLines > 0 ? ` and ${st.tornLines} torn last line` : ""} were set aside` +
+        `${st.quarantinedTo !== null ? ` in ${st.quarantinedTo}` : ""}; decisions, overrides or counters written there are lost (first: ${st.corrupt.map((c) => `line ${c.line}: ${c.reason}`).join("; ") || "torn tail"}). Check the file, re-apply overrides if needed.\n`,
+    );
   process.stderr.write(
     `moat serve: listening on ${gw.url} in ${config.mode} mode; replayed ${r.events} exchanges from ${r.files} log files` +
       `${r.badLines > 0 ? ` (${r.badLines} bad lines skipped)` : ""}${r.badFiles > 0 ? ` (${r.badFiles} unreadable files)` : ""}` +

@@ -42,6 +42,8 @@ export interface HarnessOptions {
   readonly store?: StateStore;
   readonly extra?: Partial<GatewayConfigInput>;
   readonly light?: boolean;
+  /** The decisions sink fails on every line (a full disk under decisions.jsonl). */
+  readonly failingDecisionLog?: boolean;
 }
 
 /** Starts stub + gateway. Close it in the test's `after`/`finally`. */
@@ -64,7 +66,10 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
   const logBodies: Array<Buffer | undefined> = [];
   const decisions: Harness["decisions"] = [];
   const gw = await startGateway({
-    decisionSink: (line) => void decisions.push(JSON.parse(line) as Harness["decisions"][number]),
+    decisionSink: (line) => {
+      if (o.failingDecisionLog) throw new Error("EFBIG: file too large");
+      decisions.push(JSON.parse(line) as Harness["decisions"][number]);
+    },
     config,
     detection: o.detection,
     store,
