@@ -96,7 +96,8 @@ function readJson(req: IncomingMessage, cb: (err: string | null, body: unknown) 
     } catch (e: unknown) {
       return cb(`body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, null);
     }
-    // Outside the try: a failure inside the handler (a store write) is not a JSON error.
+    // Outside the parse's try: a failure inside the handler is not a JSON error. The handler answers its own
+    // failures (this runs from the "end" event, where a throw would end the process).
     cb(null, body);
   });
 }
@@ -203,7 +204,9 @@ export function handleAdmin(ctx: GatewayContext, req: IncomingMessage, res: Serv
           return json(ctx, res, 200, { override: state });
         } catch (e: unknown) {
           if (e instanceof OverrideError) return fail(ctx, res, 400, e.code, e.message);
-          throw e;
+          // Not thrown on: this runs from the body's "end" event, where a throw would end the process.
+          ctx.metrics.inc("moat_store_errors_total");
+          return fail(ctx, res, 500, "store_error", `the override was not recorded: ${e instanceof Error ? e.message : String(e)}`);
         }
       });
   }

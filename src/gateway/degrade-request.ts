@@ -10,7 +10,7 @@ type Body = Record<string, unknown>;
 
 /** Anthropic rejects a thinking budget under 1024 tokens; below that, thinking is turned off instead. */
 const MIN_THINKING_BUDGET = 1024;
-const EFFORT_ORDER = ["none", "minimal", "low", "medium", "high", "xhigh"] as const;
+const EFFORT_ORDER = ["none", "minimal", "low", "medium", "high", "xhigh", "max"] as const;
 
 export interface CappedRequest {
   readonly body: Body;
@@ -32,7 +32,9 @@ function capNumber(body: Body, field: string, cap: number, changes: string[]): v
 
 function capEffort(v: unknown, cap: string): string | null {
   if (typeof v !== "string") return null;
-  const have = EFFORT_ORDER.indexOf(v as (typeof EFFORT_ORDER)[number]);
+  const known = EFFORT_ORDER.indexOf(v as (typeof EFFORT_ORDER)[number]);
+  // A level this list does not know (a new one) counts as above the cap: degrade fails closed.
+  const have = known < 0 ? EFFORT_ORDER.length : known;
   const max = EFFORT_ORDER.indexOf(cap as (typeof EFFORT_ORDER)[number]);
   return have > max && max >= 0 ? cap : null;
 }

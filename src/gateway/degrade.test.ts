@@ -207,3 +207,10 @@ test("degrading a request: vendor thinking switches and budgets are bounded too"
   const a = capRequest("anthropic", { max_tokens: 100, output_config: { effort: "high" }, messages: [] }, caps());
   assert.deepEqual(a.body["output_config"], { effort: "low" });
 });
+
+test("an effort level the cap list does not know counts as above the cap", () => {
+  const a = capRequest("anthropic", { max_tokens: 100, output_config: { effort: "max" }, messages: [] }, caps());
+  assert.deepEqual(a.body["output_config"], { effort: "low" });
+  const o = capRequest("openai", { messages: [], reasoning_effort: "ultra" }, caps());
+  assert.equal(o.body["reasoning_effort"], "low");
+});

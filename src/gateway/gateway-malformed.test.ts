@@ -13,6 +13,7 @@ import { Engine } from "../core/engine/engine.ts";
 import { MemoryEnricher } from "../core/ports/memory-enricher.ts";
 import { ScriptedDetection, startHarness, type Harness } from "./testing/harness.ts";
 import { gzipSync } from "node:zlib";
+import { MemoryStateStore } from "../stores/memory-state-store.ts";
 
 const KEY = "moat-sk-malformed-0";
 let h: Harness;
@@ -408,5 +409,51 @@ test("a decision log that cannot be written does not fail requests; the failures
     assert.match(m, /^moat_decision_log_errors_total 1$/m);
   } finally {
     await g.close();
+  }
+});
+
+test("a state store that fails on an admin override answers 500 and the gateway keeps serving", async () => {
+  class FullDisk extends MemoryStateStore {
+    full = false;
+    override put(ns: string, key: string, value: unknown): void {
+      if (this.full) throw new Error("could not write to state file: EFBIG");
+      super.put(ns, key, value);
+    }
+  }
+  const store = new FullDisk();
+  const g = await startHarness({ detection: new Engine({ enricher: new MemoryEnricher() }), keys: { [KEY]: { account_id: "acct_m" } }, store });
+  try {
+    store.full = true;
+    const r = await g.admin<{ error: { message: string } }>("POST", "/admin/overrides", { target: "account", id: "acct_m", action: "block" });
+    assert.equal(r.status, 500);
+    assert.match(JSON.stringify(r.body), /not recorded.*EFBIG/);
+    store.full = false;
+    const ok = await fetch(`${g.gw.url}/v1/messages`, { method: "POST", headers: { "x-api-key": KEY, "content-type": "application/json" }, body: JSON.stringify({ model: "m", max_tokens: 5, messages: [{ role: "user", content: "x" }] }) });
+    assert.equal(ok.status, 200, "still up");
+  } finally {
+    await g.close();
+  }
+});
+
+test("requests pipelined behind an unanswered one give their in-flight slots back when the connection drops", { timeout: 30_000 }, async () => {
+  const held: net.Socket[] = [];
+  const slow = await rawUpstream((s) => void held.push(s));
+  const g = await startHarness({ detection: new Engine({ enricher: new MemoryEnricher() }), keys: { [KEY]: { account_id: "acct_m" } }, extra: { upstreams: { anthropic: { url: slow.url, apiKey: "k" } } } });
+  try {
+    const body = JSON.stringify({ model: "m", max_tokens: 5, messages: [{ role: "user", content: "x" }] });
+    const one = `POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: ${KEY}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const sock = net.connect(g.gw.port, "127.0.0.1");
+    await new Promise<void>((r) => sock.once("connect", () => r()));
+    sock.on("error", () => undefined);
+    sock.write(one.repeat(4));
+    for (let i = 0; i < 100 && held.length < 1; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok((g.gw.ctx.inflight.get("acct_m") ?? 0) >= 1);
+    sock.destroy();
+    for (let i = 0; i < 100 && g.gw.ctx.inflight.has("acct_m"); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(g.gw.ctx.inflight.get("acct_m"), undefined, "no slot is left taken");
+  } finally {
+    for (const s of held) s.destroy();
+    await g.close();
+    await slow.close();
   }
 });

@@ -131,12 +131,11 @@ test("hostile bodies: a degraded body nested too deep is refused (the process st
   assert.equal((await call(h, "GET", "/v1/models", "acct_ok")).status, 200, "the gateway is still up");
 
   const n = h.stub.requests.length;
-  const dup = await raw("acct_degrade", Buffer.from('{"model":"gpt-stub","max_completion_tokens":90000,"messages":[{"role":"user","content":"hi"}],"max_completion_tokens":100}'), { "content-encoding": "gzip" });
+  const dup = await raw("acct_degrade", Buffer.from('{"model":"gpt-stub","max_completion_tokens":90000,"messages":[{"role":"user","content":"hi"}],"max_completion_tokens":100}'));
   assert.equal(dup.status, 200);
   assert.equal(h.stub.requests.length, n + 1);
   const seen = h.stub.requests.at(-1);
   assert.equal(seen?.body?.["max_completion_tokens"], 100, "the provider gets the one value moat read");
-  assert.equal(seen?.headers["content-encoding"], undefined, "moat forwards plain JSON, so no content-encoding");
 
   const logged = h.log.length;
   const bad = Buffer.concat([Buffer.from('{"model":"gpt-stub","messages":[{"role":"user","content":"caf'), Buffer.from([0xff]), Buffer.from('"}]}')]);

@@ -127,11 +127,20 @@ export function handleProxy(ctx: GatewayContext, req: IncomingMessage, res: Serv
     );
   }
   ctx.inflight.set(account, inflight + 1);
-  res.once("close", () => {
+  // Given back once, when the response closes or, for a pipelined request still queued behind another one
+  // (its response never gets a socket, nor a "close"), when the connection does.
+  const socket = req.socket;
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    socket.off("close", release);
     const n = (ctx.inflight.get(account) ?? 1) - 1;
     if (n <= 0) ctx.inflight.delete(account);
     else ctx.inflight.set(account, n);
-  });
+  };
+  res.once("close", release);
+  socket.once("close", release);
   readBody(ctx, req, res, family, requestId, (body) => {
     // This runs from the request's "end" event, outside the server's own try/catch: a bug on one request must
     // answer 500 and be counted, never take the process (and every other account's traffic) down.

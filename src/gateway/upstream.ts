@@ -17,11 +17,10 @@ import type { UpstreamTarget } from "./config.ts";
 const HOP_BY_HOP = ["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"];
 
 // Hop-by-hop plus what moat owns: the client's credentials (replaced by the provider key), content-length
-// (the body may be rewritten), accept-encoding (moat reads bodies, so identity), content-encoding (moat
-// forwards the bytes it parsed as JSON, so they are not encoded), and the client's own OpenAI
+// (the body may be rewritten), accept-encoding (moat reads bodies, so identity), and the client's own OpenAI
 // organisation and project (the SDK sends them from OPENAI_ORG_ID / OPENAI_PROJECT_ID): the request goes out
 // on moat's provider account, and the customer's ids must not reach the provider.
-const DROP_REQUEST = new Set([...HOP_BY_HOP, "host", "content-length", "authorization", "x-api-key", "accept-encoding", "cookie", "expect", "openai-organization", "openai-project", "content-encoding"]);
+const DROP_REQUEST = new Set([...HOP_BY_HOP, "host", "content-length", "authorization", "x-api-key", "accept-encoding", "cookie", "expect", "openai-organization", "openai-project"]);
 
 // Hop-by-hop again, plus provider account identifiers: the client talks to moat's operator, not to the
 // provider account behind it.

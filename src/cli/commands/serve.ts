@@ -63,8 +63,11 @@ function checkPaths(config: GatewayConfig): void {
   if (st === undefined) return;
   // Prompts and decisions live here: a directory anyone may write to, or files that point elsewhere, would let
   // another user read or redirect them.
-  if ((st.mode & 0o002) !== 0) throw new UserError("SERVE_PATH", `config.dataDir ${config.dataDir} is writable by every user; run chmod 700 on it (moat creates it 0700)`);
-  for (const name of ["state.jsonl", "decisions.jsonl", "traffic"]) {
+  // A volume mounted 0777 (a Kubernetes emptyDir, a WSL drive) is common and not always the operator's to change:
+  // warned about, not refused. The data files themselves must not point elsewhere.
+  if ((st.mode & 0o002) !== 0)
+    process.stderr.write(`moat serve: WARNING: config.dataDir ${config.dataDir} is writable by every user; other users could replace its files. Use a 0700 directory (or a subdirectory of this volume).\n`);
+  for (const name of ["state.jsonl", "decisions.jsonl"]) {
     const p = join(config.dataDir, name);
     let l: Stats | undefined;
     try {
