@@ -305,7 +305,12 @@ test("a gzip hidden behind a first 'content-encoding: identity' line still fails
 });
 
 test("a successful answer to a degraded request in a form the taps cannot read (text/plain) fails closed", async () => {
-  const up = await rawUpstream((s) => s.write("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 20\r\n\r\n<think>SECRET</think>"));
+  let upstreamClosed = 0;
+  const up = await rawUpstream((s) => {
+    s.on("close", () => upstreamClosed++);
+    // The head, then a body that does not end: only a dropped call frees this connection.
+    s.write("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 1000000\r\n\r\n<think>SECRET</think>");
+  });
   const det = new ScriptedDetection();
   det.set("acct_deg", { verdict: "extraction", score: 0.8 });
   const g = await startHarness({ detection: det, keys: { "moat-sk-degraded": { account_id: "acct_deg" }, "moat-sk-allowed": { account_id: "acct_ok" } }, extra: { upstreams: { anthropic: { url: up.url, apiKey: "k" } } } });
@@ -314,9 +319,14 @@ test("a successful answer to a degraded request in a form the taps cannot read (
     const d = await send("moat-sk-degraded");
     assert.equal(d.status, 502);
     assert.ok(!(await d.text()).includes("SECRET"));
+    for (let i = 0; i < 100 && upstreamClosed === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(upstreamClosed, 1, "the upstream call was dropped, not drained");
     const ok = await send("moat-sk-allowed");
     assert.equal(ok.status, 200, "an allowed account gets it as sent");
-    assert.equal(await ok.text(), "<think>SECRET</think>".slice(0, 20));
+    const reader = ok.body!.getReader();
+    const first = await reader.read();
+    assert.match(Buffer.from(first.value ?? new Uint8Array()).toString(), /<think>SECRET/);
+    await reader.cancel();
   } finally {
     await g.close();
     await up.close();

@@ -317,6 +317,11 @@ class Relay implements UpstreamHandler {
     this.finish(this.status, this.tap?.usage() ?? null);
   };
 
+  /** Stops reading an answer that will not be relayed (after undici's own callback has returned). */
+  private dropUpstream(): void {
+    queueMicrotask(() => this.call?.abort());
+  }
+
   private clearStall(): void {
     if (this.stall !== null) {
       clearTimeout(this.stall);
@@ -338,10 +343,11 @@ class Relay implements UpstreamHandler {
     const encoded = isEncoded(raw);
     if (encoded && this.caps !== null && status < 300) {
       // moat asks for identity; a provider that compresses anyway would carry reasoning past a degrade that
-      // cannot read the bytes. Fail closed: the degraded account gets an error, the body is drained unread.
+      // cannot read the bytes. Fail closed: the degraded account gets an error, and the upstream call is dropped.
       ctx.metrics.inc("moat_upstream_errors_total", { reason: "encoding" });
       sendReply(ctx, res, errorReply(family, "upstream_unavailable", "The upstream provider's answer could not be processed by the gateway. Try again shortly.", { requestId: this.requestId }));
       this.finish(502, null);
+      this.dropUpstream();
       return;
     }
     const contentType = rawHeader(raw, "content-type");
@@ -350,6 +356,7 @@ class Relay implements UpstreamHandler {
       ctx.metrics.inc("moat_upstream_errors_total", { reason: "content_type" });
       sendReply(ctx, res, errorReply(family, "upstream_unavailable", "The upstream provider's answer could not be processed by the gateway. Try again shortly.", { requestId: this.requestId }));
       this.finish(502, null);
+      this.dropUpstream();
       return;
     }
     const tap = encoded ? createTap(family, "application/octet-stream", status, null) : createTap(family, contentType, status, this.caps);
@@ -381,7 +388,8 @@ class Relay implements UpstreamHandler {
   onError(_err: Error, afterResponse: boolean): void {
     const { ctx, res } = this;
     if (this.finished) {
-      if (!res.writableFinished) res.destroy();
+      // Already answered (a fail-closed 502 that dropped the call): leave that reply alone.
+      if (!res.writableEnded) res.destroy();
       return;
     }
     if (afterResponse) {
