@@ -50,6 +50,9 @@ const KeyEntry = z.strictObject({
   key_id: z.string().min(1).optional(),
 });
 
+/** moat key -> account: the config's `keys`, and what a `keysFile` holds. */
+const KeyMap = z.record(z.string().min(8, "moat keys must be at least 8 characters"), KeyEntry);
+
 export const GatewayConfigSchema = z
   .strictObject({
     listen: z.strictObject({ host: z.string().min(1).default("127.0.0.1"), port: z.number().int().min(0).max(65535).default(8787) }).default({ host: "127.0.0.1", port: 8787 }),
@@ -58,7 +61,7 @@ export const GatewayConfigSchema = z
     upstreams: z
       .strictObject({ anthropic: Upstream.optional(), openai: Upstream.optional() })
       .refine((u) => u.anthropic !== undefined || u.openai !== undefined, "configure at least one of `anthropic` or `openai`"),
-    keys: z.record(z.string().min(8, "moat keys must be at least 8 characters"), KeyEntry).default({}),
+    keys: KeyMap.default({}),
     /** A JSON/YAML file with more `keys` (same shape), relative to the config file. */
     keysFile: z.string().min(1).optional(),
     /** Accounts (contract §2 JSONL), relative to the config file: tier, verified, sign-up data for the engine. */
@@ -217,7 +220,7 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
     // The same map as `keys` in the config, at the top level or under `keys:`.
     const raw = readConfigFile(file);
     const inner = typeof raw === "object" && raw !== null && !Array.isArray(raw) && Object.keys(raw).length === 1 && "keys" in raw ? (raw as { keys: unknown }).keys : raw;
-    const kr = z.record(z.string().min(8, "moat keys must be at least 8 characters"), KeyEntry).safeParse(inner);
+    const kr = KeyMap.safeParse(inner);
     if (!kr.success) problems.push(formatIssues(file, kr.error));
     else addKeys(file, kr.data);
   }

@@ -30,6 +30,23 @@ function capNumber(body: Body, field: string, cap: number, changes: string[]): v
   }
 }
 
+/** Deletes `field` when present, and says so. */
+function remove(body: Body, field: string, changes: string[]): void {
+  if (body[field] === undefined) return;
+  delete body[field];
+  changes.push(`${field} removed`);
+}
+
+/** Caps `body[field].effort` (an object such as OpenAI's `reasoning` or Anthropic's `output_config`), copying that object. */
+function capNestedEffort(body: Body, field: string, cap: string, changes: string[]): void {
+  const o = body[field];
+  if (!isRecord(o)) return;
+  const e = capEffort(o["effort"], cap);
+  if (e === null) return;
+  changes.push(`${field}.effort ${String(o["effort"])}->${e}`);
+  body[field] = Object.assign({}, o, { effort: e });
+}
+
 function capEffort(v: unknown, cap: string): string | null {
   if (typeof v !== "string") return null;
   const known = EFFORT_ORDER.indexOf(v as (typeof EFFORT_ORDER)[number]);
@@ -60,14 +77,7 @@ function capAnthropic(body: Body, caps: DegradeCaps, changes: string[]): void {
     capNumber(body, "max_tokens", caps.maxTokens, changes);
   }
   // Effort given through output_config is capped like OpenAI's reasoning effort.
-  const oc = body["output_config"];
-  if (caps.reasoningEffort !== null && isRecord(oc)) {
-    const e = capEffort(oc["effort"], caps.reasoningEffort);
-    if (e !== null) {
-      changes.push(`output_config.effort ${String(oc["effort"])}->${e}`);
-      body["output_config"] = Object.assign({}, oc, { effort: e });
-    }
-  }
+  if (caps.reasoningEffort !== null) capNestedEffort(body, "output_config", caps.reasoningEffort, changes);
   const thinking = body["thinking"];
   if (!isRecord(thinking) || thinking["type"] === "disabled") return;
   const off = (why: string): void => {
@@ -101,14 +111,8 @@ function capOpenAI(body: Body, caps: DegradeCaps, changes: string[]): void {
     changes.push(`n ${JSON.stringify(body["n"])}->1`);
     body["n"] = 1;
   }
-  if (body["best_of"] !== undefined) {
-    delete body["best_of"];
-    changes.push("best_of removed");
-  }
-  if (caps.dropReasoning && body["include_reasoning"] !== undefined) {
-    delete body["include_reasoning"];
-    changes.push("include_reasoning removed");
-  }
+  remove(body, "best_of", changes);
+  if (caps.dropReasoning) remove(body, "include_reasoning", changes);
   // vLLM / SGLang chat templates switch thinking on through chat_template_kwargs.
   const kwargs = body["chat_template_kwargs"];
   if (caps.dropReasoning && isRecord(kwargs) && kwargs["enable_thinking"] !== undefined && kwargs["enable_thinking"] !== false) {
@@ -136,14 +140,7 @@ function capOpenAI(body: Body, caps: DegradeCaps, changes: string[]): void {
       changes.push(`reasoning_effort ${String(body["reasoning_effort"])}->${e}`);
       body["reasoning_effort"] = e;
     }
-    const r = body["reasoning"];
-    if (isRecord(r)) {
-      const e2 = capEffort(r["effort"], caps.reasoningEffort);
-      if (e2 !== null) {
-        changes.push(`reasoning.effort ${String(r["effort"])}->${e2}`);
-        body["reasoning"] = Object.assign({}, r, { effort: e2 });
-      }
-    }
+    capNestedEffort(body, "reasoning", caps.reasoningEffort, changes);
   }
   // OpenRouter-style reasoning budgets: bounded like a thinking budget.
   const rb = body["reasoning"];
@@ -151,14 +148,7 @@ function capOpenAI(body: Body, caps: DegradeCaps, changes: string[]): void {
     changes.push(`reasoning.max_tokens ${JSON.stringify(rb["max_tokens"])}->${caps.thinkingBudget}`);
     body["reasoning"] = Object.assign({}, rb, { max_tokens: caps.thinkingBudget });
   }
-  if (caps.stripLogprobs) {
-    for (const f of ["logprobs", "top_logprobs", "prompt_logprobs"]) {
-      if (body[f] !== undefined) {
-        delete body[f];
-        changes.push(`${f} removed`);
-      }
-    }
-  }
+  if (caps.stripLogprobs) for (const f of ["logprobs", "top_logprobs", "prompt_logprobs"]) remove(body, f, changes);
 }
 
 /** Returns a capped copy of `body` for `family`. The input is not modified. */

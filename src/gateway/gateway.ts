@@ -21,7 +21,7 @@ import { Metrics } from "./metrics.ts";
 import { OverrideBook } from "./overrides.ts";
 import { compilePolicy, type CompiledPolicy } from "./policy.ts";
 import { handleAdmin } from "./admin-api.ts";
-import { handleProxy, sendReply } from "./proxy.ts";
+import { handleProxy, newRequestId, sendReply } from "./proxy.ts";
 import { replayTrafficLog, type ReplayStats } from "./recovery.ts";
 import { Upstream } from "./upstream.ts";
 import { errorReply } from "./api-errors.ts";
@@ -191,7 +191,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     } catch {
       // A bug on one request must not take the process down: answer 500 and count it.
       ctx.metrics.inc("moat_bad_requests_total", { reason: "internal" });
-      sendReply(ctx, res, errorReply("openai", "internal", "The gateway hit an internal error on this request.", { requestId: `req_moat_${ctx.bootId}_${ctx.nextSeq()}` }));
+      sendReply(ctx, res, errorReply("openai", "internal", "The gateway hit an internal error on this request.", { requestId: newRequestId(ctx) }));
     }
   });
   server.on("clientError", (_err, socket) => {

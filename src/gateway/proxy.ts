@@ -22,6 +22,11 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const REASON_PHRASE = /^[\t\x20-\x7e]*$/;
 const CLOSE: Readonly<Record<string, string>> = Object.freeze({ connection: "close" });
 
+/** The id of a request moat answers or forwards (`req_moat_<boot>_<n>`): in the log line and in moat's own errors. */
+export function newRequestId(ctx: GatewayContext): string {
+  return `req_moat_${ctx.bootId}_${ctx.nextSeq()}`;
+}
+
 /** Sends a JSON error reply and counts it. */
 export function sendReply(ctx: GatewayContext, res: ServerResponse, reply: ErrorReply, extra: Record<string, string> = {}): void {
   ctx.metrics.inc("moat_responses_total", { code: String(reply.status) });
@@ -85,7 +90,7 @@ export function handleProxy(ctx: GatewayContext, req: IncomingMessage, res: Serv
   const url = path === sentPath ? asSent : path + (q < 0 ? "" : asSent.slice(q));
   const family = familyOf(path, req.headers);
   ctx.metrics.inc("moat_requests_total", { api: family });
-  const requestId = `req_moat_${ctx.bootId}_${ctx.nextSeq()}`;
+  const requestId = newRequestId(ctx);
   if (ambiguousPath(sentPath)) {
     ctx.metrics.inc("moat_bad_requests_total", { reason: "ambiguous_path" });
     return sendReply(ctx, res, errorReply(family, "invalid_request", "The request path has dot segments or encoded separators, which this gateway does not forward. Send the plain path.", { requestId }), CLOSE);
@@ -317,9 +322,15 @@ class Relay implements UpstreamHandler {
     this.finish(this.status, this.tap?.usage() ?? null);
   };
 
-  /** Stops reading an answer that will not be relayed (after undici's own callback has returned). */
-  private dropUpstream(): void {
-    queueMicrotask(() => this.call?.abort());
+  /**
+   * Answers the client with a 502 instead of the provider's answer (counted by `reason`); `drop` stops reading
+   * that answer (after undici's own callback has returned), else it is drained.
+   */
+  private answer502(reason: string, message: string, drop: boolean): void {
+    this.ctx.metrics.inc("moat_upstream_errors_total", { reason });
+    sendReply(this.ctx, this.res, errorReply(this.family, "upstream_unavailable", message, { requestId: this.requestId }));
+    this.finish(502, null);
+    if (drop) queueMicrotask(() => this.call?.abort());
   }
 
   private clearStall(): void {
@@ -332,32 +343,16 @@ class Relay implements UpstreamHandler {
   onResponse(status: number, raw: string[], statusText: string): void {
     const { ctx, res, family } = this;
     this.status = status;
-    if (status === 401) {
-      // The provider refused moat's own key: never relay that body (it can echo part of the key) and
-      // never blame the client's key for it.
-      ctx.metrics.inc("moat_upstream_errors_total", { reason: "upstream_auth" });
-      sendReply(ctx, res, errorReply(family, "upstream_unavailable", "The upstream provider refused the gateway's credentials. The gateway operator must fix the provider key.", { requestId: this.requestId }));
-      this.finish(502, null);
-      return;
-    }
+    // The provider refused moat's own key: never relay that body (it can echo part of the key) and never
+    // blame the client's key for it. The body is drained.
+    if (status === 401) return this.answer502("upstream_auth", "The upstream provider refused the gateway's credentials. The gateway operator must fix the provider key.", false);
     const encoded = isEncoded(raw);
-    if (encoded && this.caps !== null && status < 300) {
-      // moat asks for identity; a provider that compresses anyway would carry reasoning past a degrade that
-      // cannot read the bytes. Fail closed: the degraded account gets an error, and the upstream call is dropped.
-      ctx.metrics.inc("moat_upstream_errors_total", { reason: "encoding" });
-      sendReply(ctx, res, errorReply(family, "upstream_unavailable", "The upstream provider's answer could not be processed by the gateway. Try again shortly.", { requestId: this.requestId }));
-      this.finish(502, null);
-      this.dropUpstream();
-      return;
-    }
     const contentType = rawHeader(raw, "content-type");
-    if (this.caps !== null && status < 300 && !degradable(contentType)) {
-      // A successful answer in a form the degrading taps cannot read (text/plain…) would pass unstripped.
-      ctx.metrics.inc("moat_upstream_errors_total", { reason: "content_type" });
-      sendReply(ctx, res, errorReply(family, "upstream_unavailable", "The upstream provider's answer could not be processed by the gateway. Try again shortly.", { requestId: this.requestId }));
-      this.finish(502, null);
-      this.dropUpstream();
-      return;
+    if (this.caps !== null && status < 300) {
+      // Fail closed, and drop the call: moat asks for identity, and a provider that compresses anyway, or answers
+      // in a form the degrading taps cannot read (text/plain…), would carry reasoning past the degrade.
+      const unreadable = encoded ? "encoding" : degradable(contentType) ? null : "content_type";
+      if (unreadable !== null) return this.answer502(unreadable, "The upstream provider's answer could not be processed by the gateway. Try again shortly.", true);
     }
     const tap = encoded ? createTap(family, "application/octet-stream", status, null) : createTap(family, contentType, status, this.caps);
     this.tap = tap;

@@ -76,9 +76,9 @@ const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
  * unknown path.
  */
 export function normalisePath(path: string): string {
-  let p = path.includes("//") ? path.replace(/\/{2,}/g, "/") : path;
-  if (p.length > 1 && p.endsWith("/")) p = p.replace(/\/+$/, "");
-  return p === "" ? "/" : p;
+  const p = path.includes("//") ? path.replace(/\/{2,}/g, "/") : path;
+  // Collapsed, at most one slash is left at the end.
+  return p.length > 1 && p.endsWith("/") ? p.slice(0, -1) : p === "" ? "/" : p;
 }
 
 const OPENAI_PREFIXES = ["/v1/chat/", "/v1/completions", "/v1/responses", "/v1/embeddings"];
@@ -147,17 +147,13 @@ export class TrustedProxies {
         this.problems.push(`${JSON.stringify(e)} has a bad prefix length (0-${v === 4 ? 32 : 128})`);
         continue;
       }
-      if (prefix === 0 || (v === 6 && prefix <= 96)) {
-        if (prefix === 0) {
-          this.problems.push(`${JSON.stringify(e)} holds every address: anyone could set X-Forwarded-For; list your load balancers' ranges`);
-          continue;
-        }
-        const probe = new BlockList();
-        probe.addSubnet(a, prefix, "ipv6");
-        if (probe.check("::ffff:0.0.0.0", "ipv6")) {
-          this.problems.push(`${JSON.stringify(e)} covers every IPv4 address (::ffff:0:0/96): anyone could set X-Forwarded-For; list the IPv4 ranges instead`);
-          continue;
-        }
+      if (prefix === 0) {
+        this.problems.push(`${JSON.stringify(e)} holds every address: anyone could set X-Forwarded-For; list your load balancers' ranges`);
+        continue;
+      }
+      if (v === 6 && prefix <= 96 && coversMappedIPv4(a, prefix)) {
+        this.problems.push(`${JSON.stringify(e)} covers every IPv4 address (::ffff:0:0/96): anyone could set X-Forwarded-For; list the IPv4 ranges instead`);
+        continue;
       }
       this.list.addSubnet(a, prefix, v === 4 ? "ipv4" : "ipv6");
     }
@@ -175,6 +171,13 @@ export class TrustedProxies {
     }
     return known;
   }
+}
+
+/** Whether the IPv6 range `addr/prefix` holds all of ::ffff:0:0/96, i.e. every IPv4 client as Node shows it. */
+function coversMappedIPv4(addr: string, prefix: number): boolean {
+  const probe = new BlockList();
+  probe.addSubnet(addr, prefix, "ipv6");
+  return probe.check("::ffff:0.0.0.0", "ipv6");
 }
 
 function normalise(ip: string): string {
