@@ -4,7 +4,7 @@
  */
 import type { TimedEvent } from "../model/traffic.ts";
 import type { Enricher, NetClass } from "../ports/enricher.ts";
-import { viewPrompt, cotElicitation, categorize, skeleton, minhash, lshBands, hash32, hashHex } from "../text/index.ts";
+import { viewPrompt, cotElicitation, categorize, skeleton, minhash, lshBandHashes, hash32, hashHex } from "../text/index.ts";
 import type { Category, PromptView } from "../text/index.ts";
 import { contentKey } from "./content-cache.ts";
 import type { ContentCache, ContentFeatures } from "./content-cache.ts";
@@ -115,7 +115,7 @@ export function analyseContent(input: ContentInput): ContentFeatures {
   const cat = categorize(view);
   const skel = skeleton(lastUser.length > 0 ? lastUser : focus);
   const sig = minhash(skel);
-  const bands = lshBands(sig, 4).map((k, i) => i * 4294967296 + hash32(k));
+  const bands = lshBandHashes(sig, 4).map((h, i) => i * 4294967296 + h);
   return {
     cot: cot.score,
     cotCues: Object.freeze(cot.cues),

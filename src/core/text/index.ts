@@ -7,5 +7,5 @@ export { hash32, hash32Range, hashHex, hex32, fmix32, combine32 } from "./hash.t
 export { cotElicitation, COT_THRESHOLD, COT_CUE_WEIGHTS, type CotResult } from "./cot.ts";
 export { categorize, OTHER_BAR, type Category, type CategoryResult } from "./category.ts";
 export { skeleton, SKELETON_MAX_CHARS, SLOT } from "./skeleton.ts";
-export { minhash, lshBands, jaccardEstimate, DEFAULT_NUM_HASHES } from "./minhash.ts";
+export { minhash, lshBands, lshBandHashes, jaccardEstimate, DEFAULT_NUM_HASHES } from "./minhash.ts";
 export { normalizeText } from "./normalize.ts";

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_NUM_HASHES, jaccardEstimate, lshBands, minhash } from "./minhash.ts";
+import { DEFAULT_NUM_HASHES, jaccardEstimate, lshBandHashes, lshBands, minhash } from "./minhash.ts";
+import { hash32 } from "./hash.ts";
 
 /** Deterministic pseudo-random words (LCG) so the test is reproducible. */
 function makeRng(seed: number): () => number {
@@ -86,4 +87,14 @@ test("makes band keys that near-duplicates share and unrelated texts do not", ()
   assert.ok(keys.some((k) => nearKeys.has(k)), "near-duplicate shares a band");
   const farKeys = new Set(lshBands(minhash(far.join(" ")), 8));
   assert.ok(!keys.some((k) => farKeys.has(k)), "unrelated text shares no band");
+});
+
+test("lshBandHashes equals hash32 of each lshBands key, for one- and two-digit band numbers", () => {
+  const rng = makeRng(7);
+  for (const [k, bands] of [[32, 4], [32, 8], [128, 16], [256, 32], [3, 7]] as const) {
+    for (let t = 0; t < 20; t++) {
+      const sig = minhash(words(rng, 5 + t, "w").join(" "), k);
+      assert.deepEqual(lshBandHashes(sig, bands), lshBands(sig, bands).map((key) => hash32(key)));
+    }
+  }
 });

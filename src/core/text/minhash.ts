@@ -149,6 +149,50 @@ function bandKey(i: number, h1: number, h2: number): string {
   );
 }
 
+/**
+ * `hash32` of each key {@link lshBands} would give, computed from the two band hashes without building the
+ * key text: FNV-1a over "b", the band number's digits, ":" and the 16 hex digits, then the same finish.
+ * Equal to `lshBands(sig, bands).map((k) => hash32(k))` (tested); the per-request path needs only these
+ * numbers, and building four strings to hash them cost more than the rest of the MinHash.
+ */
+export function lshBandHashes(sig: Uint32Array, bands: number): number[] {
+  const b = Math.max(1, Math.min(sig.length, Math.floor(bands)));
+  const rows = Math.floor(sig.length / b);
+  const out: number[] = [];
+  for (let i = 0; i < b; i++) {
+    let h1 = 0x9747b28c ^ i;
+    let h2 = 0x5bd1e995 ^ i;
+    for (let r = 0; r < rows; r++) {
+      const v = sig[i * rows + r] ?? 0;
+      h1 = combine32(h1, v);
+      h2 = combine32(h2, v ^ 0x27d4eb2f);
+    }
+    out.push(bandKeyHash(i, h1, h2));
+  }
+  return out;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** `hash32(bandKey(i, h1, h2))`. */
+function bandKeyHash(i: number, h1: number, h2: number): number {
+  let h = Math.imul(FNV_OFFSET ^ 98, FNV_PRIME); // "b"
+  let len = 18; // "b" + ":" + 16 hex digits, plus the digits of i below
+  if (i < 10) {
+    h = Math.imul(h ^ (48 + i), FNV_PRIME);
+    len++;
+  } else {
+    const digits = String(i);
+    for (let d = 0; d < digits.length; d++) h = Math.imul(h ^ digits.charCodeAt(d), FNV_PRIME);
+    len += digits.length;
+  }
+  h = Math.imul(h ^ 58, FNV_PRIME); // ":"
+  for (let shift = 28; shift >= 0; shift -= 4) h = Math.imul(h ^ hx(h1, shift), FNV_PRIME);
+  for (let shift = 28; shift >= 0; shift -= 4) h = Math.imul(h ^ hx(h2, shift), FNV_PRIME);
+  return fmix32(h ^ len);
+}
+
 /** Fraction of equal positions: an unbiased estimate of the Jaccard similarity of the two shingle sets. */
 export function jaccardEstimate(a: Uint32Array, b: Uint32Array): number {
   const n = Math.min(a.length, b.length);
