@@ -241,5 +241,6 @@ export function renderMetrics(ctx: GatewayContext): string {
     moat_throttle_buckets: { help: "Live token buckets.", value: ctx.detector.buckets.size },
     moat_engine_lag_seconds: { help: "p99 of the time from request arrival to decision (recent samples).", value: ctx.metrics.decideSeconds.quantile(0.99) },
     moat_engine_queue: { help: "Exchanges decided and forwarded but not yet fed to the engine.", value: ctx.detector.pending },
+    moat_request_body_bytes_held: { help: `Request-body bytes held in memory now (budget ${ctx.config.maxBufferedBytes} in all, ${ctx.config.maxBufferedBytesPerAccount} per account).`, value: ctx.bodyBudget.total },
   });
 }

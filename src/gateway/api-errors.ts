@@ -19,6 +19,7 @@ export type ErrorKind =
   | "not_found"
   | "too_large"
   | "upstream_unavailable"
+  | "overloaded"
   | "internal";
 
 interface KindSpec {
@@ -37,6 +38,7 @@ const KINDS: Readonly<Record<ErrorKind, KindSpec>> = {
   not_found: { status: 404, anthropicType: "not_found_error", openaiType: "invalid_request_error", code: "not_found" },
   too_large: { status: 413, anthropicType: "request_too_large", openaiType: "invalid_request_error", code: "request_too_large" },
   upstream_unavailable: { status: 502, anthropicType: "api_error", openaiType: "server_error", code: "upstream_unavailable" },
+  overloaded: { status: 503, anthropicType: "overloaded_error", openaiType: "server_error", code: "gateway_overloaded" },
   internal: { status: 500, anthropicType: "api_error", openaiType: "server_error", code: "internal_error" },
 };
 

@@ -100,3 +100,17 @@ test("messages say what is wrong: short keys, secrets written as $VAR, and a key
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the body budgets default to 1 GiB in all and 128 MiB per account, and may not be smaller than what they must hold", () => {
+  const c = resolveGatewayConfig(minimal, "/x", env);
+  assert.equal(c.maxBufferedBytes, 1024 * 1024 * 1024);
+  assert.equal(c.maxBufferedBytesPerAccount, 128 * 1024 * 1024);
+  assert.throws(
+    () => resolveGatewayConfig({ ...minimal, limits: { maxBodyBytes: 4 * 1024 * 1024, maxBufferedBytesPerAccount: 1024 * 1024 } }, "/x", env),
+    /config\.limits\.maxBufferedBytesPerAccount: must be at least limits\.maxBodyBytes \(4194304\)/,
+  );
+  assert.throws(
+    () => resolveGatewayConfig({ ...minimal, limits: { maxBufferedBytes: 64 * 1024 * 1024 } }, "/x", env),
+    /config\.limits\.maxBufferedBytes: must be at least limits\.maxBufferedBytesPerAccount/,
+  );
+});

@@ -22,6 +22,11 @@ import { z } from "zod";
 import { parse as parseYaml } from "yaml";
 import { formatIssues } from "./zod-issues.ts";
 import { MAX_GATEWAY_BODY_BYTES } from "../ingest/line-splitter.ts";
+
+/** Request-body bytes held in memory at once, in all: 1 GiB (see body-budget.ts). */
+export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024 * 1024;
+/** ... and per account: 128 MiB, an eighth, so a few accounts cannot starve the rest (four bodies at the 32 MiB limit). */
+export const DEFAULT_MAX_BUFFERED_BYTES_PER_ACCOUNT = 128 * 1024 * 1024;
 import { DEFAULT_PASS_THROUGH, PASS_THROUGH_ENTRY, PassThroughRules, TrustedProxies } from "./request-info.ts";
 
 /** `$NAME` or `${NAME}`: a secret written as a shell reference, which would be sent as it is. */
@@ -102,8 +107,28 @@ export const GatewayConfigSchema = z
          * stops reading its streams) from holding the whole upstream pool (512 connections per provider).
          */
         maxConcurrentPerAccount: z.number().int().min(1).max(10_000).default(128),
+        /**
+         * Bytes of request bodies held in memory at once, all accounts together, and per account (see
+         * body-budget.ts). Past either, a request gets a 503 before more of its body is read.
+         */
+        maxBufferedBytes: z.number().int().min(1024).default(DEFAULT_MAX_BUFFERED_BYTES),
+        maxBufferedBytesPerAccount: z.number().int().min(1024).default(DEFAULT_MAX_BUFFERED_BYTES_PER_ACCOUNT),
       })
-      .default({ maxBodyBytes: MAX_GATEWAY_BODY_BYTES, upstreamTimeoutMs: 600_000, requestTimeoutMs: 120_000, maxConcurrentPerAccount: 128 }),
+      .superRefine((l, ctx) => {
+        // A budget smaller than one allowed body would refuse every request of that size.
+        if (l.maxBufferedBytesPerAccount < l.maxBodyBytes)
+          ctx.addIssue({ code: "custom", path: ["maxBufferedBytesPerAccount"], message: `must be at least limits.maxBodyBytes (${l.maxBodyBytes}): a smaller budget refuses every body of the allowed size` });
+        if (l.maxBufferedBytes < l.maxBufferedBytesPerAccount)
+          ctx.addIssue({ code: "custom", path: ["maxBufferedBytes"], message: `must be at least limits.maxBufferedBytesPerAccount (${l.maxBufferedBytesPerAccount})` });
+      })
+      .default({
+        maxBodyBytes: MAX_GATEWAY_BODY_BYTES,
+        upstreamTimeoutMs: 600_000,
+        requestTimeoutMs: 120_000,
+        maxConcurrentPerAccount: 128,
+        maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
+        maxBufferedBytesPerAccount: DEFAULT_MAX_BUFFERED_BYTES_PER_ACCOUNT,
+      }),
     trafficLog: z.strictObject({ maxBytes: z.number().int().min(4096).default(256 * 1024 * 1024) }).default({ maxBytes: 256 * 1024 * 1024 }),
     /** Also append every decision to `<dataDir>/decisions.jsonl`. */
     decisionLog: z.boolean().default(false),
@@ -143,6 +168,8 @@ export interface GatewayConfig {
   readonly upstreamTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly maxConcurrentPerAccount: number;
+  readonly maxBufferedBytes: number;
+  readonly maxBufferedBytesPerAccount: number;
   readonly trafficLogMaxBytes: number;
   readonly decisionLog: boolean;
   readonly engine: Readonly<Record<string, unknown>> | undefined;
@@ -245,6 +272,8 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
     upstreamTimeoutMs: c.limits.upstreamTimeoutMs,
     requestTimeoutMs: c.limits.requestTimeoutMs,
     maxConcurrentPerAccount: c.limits.maxConcurrentPerAccount,
+    maxBufferedBytes: c.limits.maxBufferedBytes,
+    maxBufferedBytesPerAccount: c.limits.maxBufferedBytesPerAccount,
     trafficLogMaxBytes: c.trafficLog.maxBytes,
     decisionLog: c.decisionLog,
     engine: c.engine,

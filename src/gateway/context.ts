@@ -10,6 +10,7 @@ import type { LiveDetector } from "./live-detector.ts";
 import type { Metrics } from "./metrics.ts";
 import type { OverrideBook } from "./overrides.ts";
 import type { Upstream } from "./upstream.ts";
+import type { BodyBudget } from "./body-budget.ts";
 
 /** Where exchanges go (the rotating traffic log in production). */
 export interface TrafficSink {
@@ -36,6 +37,8 @@ export interface GatewayContext {
   reloadPolicy(): { rules: number; file: string | null };
   /** Requests in flight per account (the `limits.maxConcurrentPerAccount` cap). */
   readonly inflight: Map<string, number>;
+  /** Request-body bytes held in memory, in all and per account (the `limits.maxBufferedBytes*` budgets). */
+  readonly bodyBudget: BodyBudget;
   /** Prefix of request ids minted by this process. */
   readonly bootId: string;
   nextSeq(): number;

@@ -25,6 +25,7 @@ import { handleProxy, newRequestId, sendReply } from "./proxy.ts";
 import { replayTrafficLog, type ReplayStats } from "./recovery.ts";
 import { Upstream } from "./upstream.ts";
 import { errorReply } from "./api-errors.ts";
+import { BodyBudget } from "./body-budget.ts";
 import { parse as parseYaml } from "yaml";
 import { resolveEngineConfig } from "../core/engine/config.ts";
 
@@ -167,6 +168,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     bootId: randomBytes(4).toString("hex"),
     nextSeq: () => ++seq,
     inflight: new Map(),
+    bodyBudget: new BodyBudget(config.maxBufferedBytes, config.maxBufferedBytesPerAccount),
     reloadPolicy: () => {
       const p = loadPolicy(config.policyFile);
       detector.policy = p;

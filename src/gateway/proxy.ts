@@ -16,6 +16,7 @@ import { ambiguousPath, clientIp, clientKey, EXCHANGE_PATHS, familyOf, normalise
 import { createTap, degradable, type ResponseTap, type Usage } from "./response-taps.ts";
 import { clientHeaders, isEncoded, rawHeader, type Upstream, type UpstreamCall, type UpstreamHandler } from "./upstream.ts";
 import type { KeyInfo } from "./config.ts";
+import type { BudgetRefusal } from "./body-budget.ts";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -50,15 +51,42 @@ function rejection(family: ApiFamily, d: Decision, requestId: string): ErrorRepl
   return errorReply(family, "blocked", "This account's access to the API has been suspended under the usage policy. Contact support if you think this is a mistake.", { requestId });
 }
 
-/** Reads the request body up to `max` bytes; calls back once with the body or `null` when it is too large (already answered). */
-function readBody(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, family: ApiFamily, requestId: string, cb: (body: Buffer) => void): void {
+/**
+ * Reads the request body up to `max` bytes; calls back once with the body, or answers the client itself when
+ * the body is too large or would overrun the body budget (`take`: bytes arriving, taken from the budget
+ * unless it refuses; a declared length is taken whole before anything is read).
+ */
+function readBody(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  family: ApiFamily,
+  requestId: string,
+  take: (bytes: number) => BudgetRefusal | null,
+  cb: (body: Buffer) => void,
+): void {
   const max = ctx.config.maxBodyBytes;
   const tooLarge = (): void => {
     ctx.metrics.inc("moat_bad_requests_total", { reason: "too_large" });
-    sendReply(ctx, res, errorReply(family, "too_large", `Request body is larger than this gateway accepts (${max} bytes). Send a smaller request.`, { requestId }), { connection: "close" });
+    sendReply(ctx, res, errorReply(family, "too_large", `Request body is larger than this gateway accepts (${max} bytes). Send a smaller request.`, { requestId }), CLOSE);
   };
-  const declared = Number(req.headers["content-length"] ?? "0");
+  const overBudget = (why: BudgetRefusal): void => {
+    ctx.metrics.inc("moat_bad_requests_total", { reason: why === "account" ? "account_body_budget" : "body_budget" });
+    const msg =
+      why === "account"
+        ? "Too many request bytes in flight for this account. Wait for earlier requests to finish, then retry."
+        : "The gateway is holding as many request bytes as it allows right now. Retry shortly.";
+    sendReply(ctx, res, errorReply(family, "overloaded", msg, { requestId, retryAfterS: 1 }), CLOSE);
+  };
+  const lengthHeader = req.headers["content-length"];
+  const declared = Number(lengthHeader ?? "0");
   if (declared > max) return tooLarge();
+  // A declared length is the most this body can be (Node's parser holds the client to it): taken at once.
+  const counted = lengthHeader === undefined;
+  if (!counted && declared > 0) {
+    const refused = take(declared);
+    if (refused !== null) return overBudget(refused);
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   let over = false;
@@ -70,6 +98,15 @@ function readBody(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse
       chunks.length = 0;
       tooLarge();
       return;
+    }
+    if (counted) {
+      const refused = take(c.length);
+      if (refused !== null) {
+        over = true;
+        chunks.length = 0;
+        overBudget(refused);
+        return;
+      }
     }
     chunks.push(c);
   });
@@ -136,6 +173,8 @@ export function handleProxy(ctx: GatewayContext, req: IncomingMessage, res: Serv
   // (its response never gets a socket, nor a "close"), when the connection does.
   const socket = req.socket;
   let released = false;
+  // Body bytes this request took from the budget: held until the exchange ends (the log line writes them then).
+  let held = 0;
   const release = (): void => {
     if (released) return;
     released = true;
@@ -143,10 +182,18 @@ export function handleProxy(ctx: GatewayContext, req: IncomingMessage, res: Serv
     const n = (ctx.inflight.get(account) ?? 1) - 1;
     if (n <= 0) ctx.inflight.delete(account);
     else ctx.inflight.set(account, n);
+    ctx.bodyBudget.give(account, held);
+    held = 0;
+  };
+  const take = (bytes: number): BudgetRefusal | null => {
+    if (released) return null;
+    const refused = ctx.bodyBudget.take(account, bytes);
+    if (refused === null) held += bytes;
+    return refused;
   };
   res.once("close", release);
   socket.once("close", release);
-  readBody(ctx, req, res, family, requestId, (body) => {
+  readBody(ctx, req, res, family, requestId, take, (body) => {
     // This runs from the request's "end" event, outside the server's own try/catch: a bug on one request must
     // answer 500 and be counted, never take the process (and every other account's traffic) down.
     try {
