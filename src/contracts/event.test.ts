@@ -135,3 +135,8 @@ test("accepts every line of the contract's example log, out-of-order line includ
   });
   assert.ok(times.some((t, i) => i > 0 && t < (times[i - 1] as number)), "the examples include a line out of time order");
 });
+
+test("formatTimestamp gives the canonical form, the same for repeated and for new times", async () => {
+  const { formatTimestamp } = await import("./timestamp.ts");
+  for (const t of [0, 1776816280527, 1776816280527, 1776816280528, 1776816280527, -1]) assert.equal(formatTimestamp(t), new Date(t).toISOString());
+});

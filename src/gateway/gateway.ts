@@ -28,6 +28,7 @@ import { errorReply } from "./api-errors.ts";
 import { BodyBudget } from "./body-budget.ts";
 import { parse as parseYaml } from "yaml";
 import { resolveEngineConfig } from "../core/engine/config.ts";
+import { formatTimestamp } from "../contracts/timestamp.ts";
 
 const COUNTERS_NS = "counters";
 /** Counters and buckets are snapshotted this often (and at shutdown); decisions are written as they change. */
@@ -69,7 +70,7 @@ export interface Gateway {
 
 function decisionLine(d: Decision, t: number, requestId: string | undefined): string {
   return JSON.stringify({
-    ts: new Date(t).toISOString(),
+    ts: formatTimestamp(t),
     request_id: requestId ?? null,
     account_id: d.accountId,
     action: d.action,

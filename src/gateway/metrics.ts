@@ -84,11 +84,18 @@ function labelKey(labels: Readonly<Record<string, string>> | undefined): string 
   return parts.length ? `{${parts.join(",")}}` : "";
 }
 
+/** A step of `Metrics.key`'s memo: the rendered key of the labels so far, and the next label's name and value. */
+class KeyNode {
+  key: string | undefined = undefined;
+  readonly next = new Map<string, Map<string, KeyNode>>();
+}
+
 /** The gateway's metrics. `gauges` is called at scrape time. */
 export class Metrics {
   private readonly counters = new Map<string, number>();
-  /** Counter keys already rendered, by name and labels as given (label sets are small and fixed: bounded anyway). */
-  private readonly keys = new Map<string, string>();
+  /** Counter keys already rendered, by name and labels as given (see `key`). */
+  private readonly keyTree = new Map<string, KeyNode>();
+  private keyNodes = 0;
   /** Seconds spent in engine.observe per request. */
   readonly observeSeconds = new RecentSamples();
   /** Seconds the gateway added before forwarding (auth, parse, observe, decide). */
@@ -134,17 +141,35 @@ export class Metrics {
     return this.counters.get(this.key(name, labels)) ?? 0;
   }
 
-  /** `name{sorted, escaped labels}`, remembered: this runs a few times per request. */
+  /**
+   * `name{sorted, escaped labels}`, remembered: this runs a few times per request. The memo is a tree walked by
+   * the label names and values as given (name, then per label its name and value), so a hit builds no string.
+   */
   private key(name: CounterName, labels: Readonly<Record<string, string>> | undefined): string {
     if (!labels) return name;
-    let memo: string = name;
-    for (const l in labels) memo += `\u0000${l}\u0000${labels[l]}`;
-    let k = this.keys.get(memo);
-    if (k === undefined) {
-      k = name + labelKey(labels);
-      if (this.keys.size < 4096) this.keys.set(memo, k);
+    let node: KeyNode | undefined = this.keyTree.get(name);
+    if (node === undefined) {
+      node = new KeyNode();
+      this.keyTree.set(name, node);
     }
-    return k;
+    for (const l in labels) {
+      const v = labels[l] as string;
+      let byValue: Map<string, KeyNode> | undefined = node.next.get(l);
+      if (byValue === undefined) {
+        byValue = new Map();
+        node.next.set(l, byValue);
+      }
+      let child: KeyNode | undefined = byValue.get(v);
+      if (child === undefined) {
+        // Label sets are small and fixed in the code; past this many the key is built each time instead.
+        if (this.keyNodes >= 4096) return name + labelKey(labels);
+        this.keyNodes++;
+        child = new KeyNode();
+        byValue.set(v, child);
+      }
+      node = child;
+    }
+    return (node.key ??= name + labelKey(labels));
   }
 
   /** Sum of a counter over all its label sets. */

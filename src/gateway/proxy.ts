@@ -17,6 +17,7 @@ import { createTap, degradable, type ResponseTap, type Usage } from "./response-
 import { clientHeaders, isEncoded, rawHeader, type Upstream, type UpstreamCall, type UpstreamHandler } from "./upstream.ts";
 import type { KeyInfo } from "./config.ts";
 import type { BudgetRefusal } from "./body-budget.ts";
+import { formatTimestamp } from "../contracts/timestamp.ts";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -235,7 +236,7 @@ function exchangeRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerR
   // What the log line keeps until the response ends: everything but the parsed body (the raw bytes are
   // spliced in). A long stream must not hold the parsed object graph: it would outlive young-generation
   // collections and be copied (and promoted) by each one, which is the gateway's GC pause.
-  const meta: Mutable<TrafficEvent> = { ts: new Date(x.t).toISOString(), request_id: requestId, account_id: x.info.accountId, api_key_id: x.info.keyId };
+  const meta: Mutable<TrafficEvent> = { ts: formatTimestamp(x.t), request_id: requestId, account_id: x.info.accountId, api_key_id: x.info.keyId };
   if (x.info.orgId !== null) meta.org_id = x.info.orgId;
   const ip = clientIp(req.socket.remoteAddress, req.headers, ctx.config.trustedProxies);
   if (ip !== null) meta.ip = ip;

@@ -101,6 +101,12 @@ test("a request body given as JSON text does not bypass the event checks", () =>
   const log = TrafficLogWriter.open(freshDir(), { now: clock().now });
   assert.throws(() => log.append({ ts: "yesterday", account_id: "a", request: {} }, Buffer.from("{}")), (e: unknown) => e instanceof TrafficLogError && e.code === "TRAFFIC_LOG_BAD_EVENT");
   assert.equal(log.stats().lines, 0);
+  // A good timestamp is remembered (lines share it under load); a bad one right after it is still refused.
+  log.append({ ts: "2026-04-22T00:04:40.527Z", account_id: "a" }, Buffer.from("{}"));
+  log.append({ ts: "2026-04-22T00:04:40.527Z", account_id: "b" }, Buffer.from("{}"));
+  assert.throws(() => log.append({ ts: "2026-04-22T99:04:40.527Z", account_id: "a" }, Buffer.from("{}")));
+  assert.throws(() => log.append({ ts: "yesterday", account_id: "a" }, Buffer.from("{}")));
+  assert.equal(log.stats().lines, 2);
   log.close();
 });
 
