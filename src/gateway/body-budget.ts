@@ -6,8 +6,9 @@
  * few could starve every other customer. Past either budget a request gets a 503 at once (the SDKs retry it),
  * before more of its body is read.
  *
- * Pure bookkeeping: the proxy takes bytes as they arrive (or all at once when the length is declared) and
- * gives them back when the request's response closes.
+ * Pure bookkeeping: the proxy takes bytes as they arrive and gives them back when the request's response
+ * closes. A declared length must fit when the request arrives (so an upload that cannot fit is refused before
+ * it starts), but it is not reserved: a client that declares 32 MiB and sends nothing holds nothing.
  */
 
 /** Why bytes were refused: the account's own share, or the gateway's whole budget. */
@@ -34,13 +35,19 @@ export class BodyBudget {
     return this.byAccount.get(account) ?? 0;
   }
 
+  /** Whether `bytes` more would fit for `account` now: null when they would, else which budget they would overrun. */
+  fits(account: string, bytes: number): BudgetRefusal | null {
+    if ((this.byAccount.get(account) ?? 0) + bytes > this.maxPerAccount) return "account";
+    if (this.held + bytes > this.maxTotal) return "total";
+    return null;
+  }
+
   /** Takes `bytes` for `account`; null when they fit, else which budget they would overrun (nothing is taken then). */
   take(account: string, bytes: number): BudgetRefusal | null {
-    const mine = this.byAccount.get(account) ?? 0;
-    if (mine + bytes > this.maxPerAccount) return "account";
-    if (this.held + bytes > this.maxTotal) return "total";
+    const refused = this.fits(account, bytes);
+    if (refused !== null) return refused;
     this.held += bytes;
-    this.byAccount.set(account, mine + bytes);
+    this.byAccount.set(account, (this.byAccount.get(account) ?? 0) + bytes);
     return null;
   }
 

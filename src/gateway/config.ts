@@ -119,7 +119,7 @@ export const GatewayConfigSchema = z
         if (l.maxBufferedBytesPerAccount < l.maxBodyBytes)
           ctx.addIssue({ code: "custom", path: ["maxBufferedBytesPerAccount"], message: `must be at least limits.maxBodyBytes (${l.maxBodyBytes}): a smaller budget refuses every body of the allowed size` });
         if (l.maxBufferedBytes < l.maxBufferedBytesPerAccount)
-          ctx.addIssue({ code: "custom", path: ["maxBufferedBytes"], message: `must be at least limits.maxBufferedBytesPerAccount (${l.maxBufferedBytesPerAccount})` });
+          ctx.addIssue({ code: "custom", path: ["maxBufferedBytes"], message: `must be at least limits.maxBufferedBytesPerAccount (${l.maxBufferedBytesPerAccount} bytes; it defaults to ${DEFAULT_MAX_BUFFERED_BYTES_PER_ACCOUNT})` });
       })
       .default({
         maxBodyBytes: MAX_GATEWAY_BODY_BYTES,

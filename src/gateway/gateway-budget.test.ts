@@ -56,9 +56,9 @@ async function held(bytes: number): Promise<void> {
 }
 
 test("past its share an account gets a 503 overloaded error at once; another account is still served; the bytes come back when a request ends", async () => {
-  // Declared lengths are taken whole before the body is read.
-  const first = await openRequest(KEY_A, { declared: 200 * KiB, send: 10 });
-  await held(200 * KiB);
+  const first = await openRequest(KEY_A, { declared: 200 * KiB, send: 150 * KiB });
+  await held(150 * KiB);
+  // 150 KiB held + 200 KiB declared is over acct_a's 300 KiB: refused before its body is read.
   const second = await openRequest(KEY_A, { declared: 200 * KiB, send: 10 });
   const refused = await second.answer;
   assert.match(refused, /^HTTP\/1\.1 503 /);
@@ -86,6 +86,42 @@ test("past its share an account gets a 503 overloaded error at once; another acc
   });
   assert.equal(again.status, 200, "the account's bytes came back when its request ended");
   await again.text();
+  await held(0);
+});
+
+test("a declared length is checked, not reserved: requests that declare bodies and send nothing hold nothing", async () => {
+  const squatters = await Promise.all([KEY_A, KEY_B, KEY_C].map((k) => openRequest(k, { declared: 250 * KiB, send: 0 })));
+  await held(0);
+  const ok = await fetch(h.gw.url + "/v1/messages", {
+    method: "POST",
+    headers: { "x-api-key": KEY_C, "content-type": "application/json" },
+    body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "still served" }] }),
+  });
+  assert.equal(ok.status, 200);
+  await ok.text();
+  for (const q of squatters) q.socket.destroy();
+  await Promise.all(squatters.map((q) => q.answer));
+  await held(0);
+});
+
+test("expect: 100-continue is answered only once the request is admitted", async () => {
+  const ask = async (key: string, declared: number): Promise<string> => {
+    const socket = net.connect(h.gw.port, "127.0.0.1");
+    await once(socket, "connect");
+    let out = "";
+    socket.write(`POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: ${key}\r\ncontent-type: application/json\r\ncontent-length: ${declared}\r\nexpect: 100-continue\r\n\r\n`);
+    const [first] = (await once(socket, "data")) as [Buffer];
+    out = first.toString();
+    socket.destroy();
+    return out;
+  };
+  const a = await openRequest(KEY_A, { declared: 200 * KiB, send: 200 * KiB - 1 });
+  await held(200 * KiB - 1);
+  assert.match(await ask(KEY_A, 200 * KiB), /^HTTP\/1\.1 503 /, "refused without being told to send");
+  assert.match(await ask(KEY_B, 200 * KiB), /^HTTP\/1\.1 100 Continue/, "admitted: told to send");
+  assert.match(await ask("moat-sk-unknown-key", 10), /^HTTP\/1\.1 401 /, "an unknown key is refused without a 100");
+  a.socket.destroy();
+  await a.answer;
   await held(0);
 });
 

@@ -178,7 +178,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   };
   // requestTimeout bounds receiving a request (a client trickling a 32 MiB body holds its memory meanwhile);
   // the answer's own time is bounded by the upstream timeouts and the stalled-reader timeout (proxy.ts).
-  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(60_000, config.requestTimeoutMs), noDelay: true }, (req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     try {
       const url = req.url ?? "/";
       if (url === "/healthz") {
@@ -186,6 +186,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         return void res.end('{"status":"ok"}');
       }
       if (url.startsWith("/admin/")) {
+        if (req.headers.expect !== undefined) res.writeContinue();
         // The admin API reads the engine: let it see every exchange decided so far.
         detector.flush();
         return handleAdmin(ctx, req, res);
@@ -196,7 +197,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       ctx.metrics.inc("moat_bad_requests_total", { reason: "internal" });
       sendReply(ctx, res, errorReply("openai", "internal", "The gateway hit an internal error on this request.", { requestId: newRequestId(ctx) }));
     }
-  });
+  };
+  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(60_000, config.requestTimeoutMs), noDelay: true }, onRequest);
+  // `expect: 100-continue`: Node would tell the client to send its body before moat has looked at the request;
+  // with this listener the proxy says it only once the request is admitted (key, path, concurrency, budget).
+  server.on("checkContinue", onRequest);
   server.on("clientError", (_err, socket) => {
     metrics.inc("moat_bad_requests_total", { reason: "bad_http" });
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");

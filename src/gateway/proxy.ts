@@ -16,7 +16,7 @@ import { ambiguousPath, clientIp, clientKey, EXCHANGE_PATHS, familyOf, normalise
 import { createTap, degradable, type ResponseTap, type Usage } from "./response-taps.ts";
 import { clientHeaders, isEncoded, rawHeader, type Upstream, type UpstreamCall, type UpstreamHandler } from "./upstream.ts";
 import type { KeyInfo } from "./config.ts";
-import type { BudgetRefusal } from "./body-budget.ts";
+import type { BodyBudget, BudgetRefusal } from "./body-budget.ts";
 import { formatTimestamp } from "../contracts/timestamp.ts";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -54,18 +54,11 @@ function rejection(family: ApiFamily, d: Decision, requestId: string): ErrorRepl
 
 /**
  * Reads the request body up to `max` bytes; calls back once with the body, or answers the client itself when
- * the body is too large or would overrun the body budget (`take`: bytes arriving, taken from the budget
- * unless it refuses; a declared length is taken whole before anything is read).
+ * the body is too large or would overrun the body budget. `hold` counts the bytes as they arrive; a declared
+ * length must fit the budget before anything is read (it is not reserved). A client that sent
+ * `expect: 100-continue` is told to go on only once the request is admitted.
  */
-function readBody(
-  ctx: GatewayContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  family: ApiFamily,
-  requestId: string,
-  take: (bytes: number) => BudgetRefusal | null,
-  cb: (body: Buffer) => void,
-): void {
+function readBody(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, family: ApiFamily, requestId: string, hold: BodyHold, cb: (body: Buffer) => void): void {
   const max = ctx.config.maxBodyBytes;
   const tooLarge = (): void => {
     ctx.metrics.inc("moat_bad_requests_total", { reason: "too_large" });
@@ -79,15 +72,13 @@ function readBody(
         : "The gateway is holding as many request bytes as it allows right now. Retry shortly.";
     sendReply(ctx, res, errorReply(family, "overloaded", msg, { requestId, retryAfterS: 1 }), CLOSE);
   };
-  const lengthHeader = req.headers["content-length"];
-  const declared = Number(lengthHeader ?? "0");
+  const declared = Number(req.headers["content-length"] ?? "0");
   if (declared > max) return tooLarge();
-  // A declared length is the most this body can be (Node's parser holds the client to it): taken at once.
-  const counted = lengthHeader === undefined;
-  if (!counted && declared > 0) {
-    const refused = take(declared);
+  if (declared > 0) {
+    const refused = hold.fits(declared);
     if (refused !== null) return overBudget(refused);
   }
+  if (req.headers.expect !== undefined && /^100-continue$/i.test(req.headers.expect)) res.writeContinue();
   const chunks: Buffer[] = [];
   let size = 0;
   let over = false;
@@ -100,14 +91,12 @@ function readBody(
       tooLarge();
       return;
     }
-    if (counted) {
-      const refused = take(c.length);
-      if (refused !== null) {
-        over = true;
-        chunks.length = 0;
-        overBudget(refused);
-        return;
-      }
+    const refused = hold.take(c.length);
+    if (refused !== null) {
+      over = true;
+      chunks.length = 0;
+      overBudget(refused);
+      return;
     }
     chunks.push(c);
   });
@@ -115,6 +104,33 @@ function readBody(
     if (!over) cb(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
   });
   req.on("error", () => undefined);
+}
+
+/** The body bytes one request holds in the gateway's budget, given back once when the request ends. */
+class BodyHold {
+  private held = 0;
+  private done = false;
+  constructor(
+    private readonly budget: BodyBudget,
+    private readonly account: string,
+  ) {}
+
+  fits(bytes: number): BudgetRefusal | null {
+    return this.budget.fits(this.account, bytes);
+  }
+
+  take(bytes: number): BudgetRefusal | null {
+    if (this.done) return null;
+    const refused = this.budget.take(this.account, bytes);
+    if (refused === null) this.held += bytes;
+    return refused;
+  }
+
+  release(): void {
+    this.done = true;
+    this.budget.give(this.account, this.held);
+    this.held = 0;
+  }
 }
 
 /** Handles one non-admin request. `t` is the arrival time (epoch ms) from the injected clock. */
@@ -175,7 +191,7 @@ export function handleProxy(ctx: GatewayContext, req: IncomingMessage, res: Serv
   const socket = req.socket;
   let released = false;
   // Body bytes this request took from the budget: held until the exchange ends (the log line writes them then).
-  let held = 0;
+  const hold = new BodyHold(ctx.bodyBudget, account);
   const release = (): void => {
     if (released) return;
     released = true;
@@ -183,18 +199,11 @@ export function handleProxy(ctx: GatewayContext, req: IncomingMessage, res: Serv
     const n = (ctx.inflight.get(account) ?? 1) - 1;
     if (n <= 0) ctx.inflight.delete(account);
     else ctx.inflight.set(account, n);
-    ctx.bodyBudget.give(account, held);
-    held = 0;
-  };
-  const take = (bytes: number): BudgetRefusal | null => {
-    if (released) return null;
-    const refused = ctx.bodyBudget.take(account, bytes);
-    if (refused === null) held += bytes;
-    return refused;
+    hold.release();
   };
   res.once("close", release);
   socket.once("close", release);
-  readBody(ctx, req, res, family, requestId, take, (body) => {
+  readBody(ctx, req, res, family, requestId, hold, (body) => {
     // This runs from the request's "end" event, outside the server's own try/catch: a bug on one request must
     // answer 500 and be counted, never take the process (and every other account's traffic) down.
     try {
@@ -251,6 +260,18 @@ function exchangeRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerR
   const decision = ctx.detector.observe({ t: x.t, event }, x.info.orgId, requestId);
   ctx.metrics.decideSeconds.add((performance.now() - x.started) / 1000);
 
+  // The log must read back as UTF-8 (a scan counts other lines as bad): a body that is not is logged as the JSON
+  // moat parsed from it. Decided now, so that `log` below keeps bytes, never the parsed body: a closure that
+  // named `request` would keep its whole object graph until the response ends (up to ~20 times the body's
+  // size for a body of many small objects, which the body budget does not see).
+  let logBody: Buffer | null = x.body;
+  if (!isUtf8(x.body)) {
+    try {
+      logBody = Buffer.from(JSON.stringify(request));
+    } catch {
+      logBody = null;
+    }
+  }
   const log = (status: number, usage: Usage | null): void => {
     const line: Mutable<TrafficEvent> = Object.assign({}, meta);
     line.status = status;
@@ -258,9 +279,8 @@ function exchangeRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerR
     if (usage?.input != null) line.input_tokens = usage.input;
     if (usage?.output != null) line.output_tokens = usage.output;
     try {
-      // The log must read back as UTF-8 (a scan counts other lines as bad): a body that is not is logged as
-      // the JSON moat parsed from it.
-      ctx.trafficLog.append(line, isUtf8(x.body) ? x.body : Buffer.from(JSON.stringify(request)));
+      if (logBody === null) throw new Error("request not serialisable");
+      ctx.trafficLog.append(line, logBody);
     } catch {
       ctx.metrics.inc("moat_traffic_log_errors_total");
     }
