@@ -2,6 +2,7 @@
  * Everything a request handler needs, built once by the composition root (`gateway.ts`) and passed
  * down explicitly: no module-level state, so several gateways can run in one process (tests, bench).
  */
+import type { IncomingMessage } from "node:http";
 import type { StateStore } from "../stores/state-store.ts";
 import type { TrafficEvent } from "../core/model/traffic.ts";
 import type { GatewayConfig } from "./config.ts";
@@ -37,6 +38,11 @@ export interface GatewayContext {
   reloadPolicy(): { rules: number; file: string | null };
   /** Requests in flight per account (the `limits.maxConcurrentPerAccount` cap). */
   readonly inflight: Map<string, number>;
+  /**
+   * Requests whose client waits for `100 Continue` before sending its body (Node's `checkContinue`: HTTP/1.1,
+   * an `expect` naming 100-continue). The gateway sends it once the request is admitted.
+   */
+  readonly awaitingContinue: WeakSet<IncomingMessage>;
   /** Request-body bytes held in memory, in all and per account (the `limits.maxBufferedBytes*` budgets). */
   readonly bodyBudget: BodyBudget;
   /** Prefix of request ids minted by this process. */

@@ -105,12 +105,13 @@ test("a declared length is checked, not reserved: requests that declare bodies a
 });
 
 test("expect: 100-continue is answered only once the request is admitted", async () => {
-  const ask = async (key: string, declared: number): Promise<string> => {
+  const ask = async (key: string, declared: number, expect = "100-continue", version = "1.1"): Promise<string> => {
     const socket = net.connect(h.gw.port, "127.0.0.1");
     await once(socket, "connect");
     let out = "";
-    socket.write(`POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: ${key}\r\ncontent-type: application/json\r\ncontent-length: ${declared}\r\nexpect: 100-continue\r\n\r\n`);
-    const [first] = (await once(socket, "data")) as [Buffer];
+    socket.write(`POST /v1/messages HTTP/${version}\r\nhost: x\r\nx-api-key: ${key}\r\ncontent-type: application/json\r\ncontent-length: ${declared}\r\nexpect: ${expect}\r\n\r\n`);
+    // A client waiting for a 100 that never comes would wait for ever: fail instead.
+    const [first] = (await once(socket, "data", { signal: AbortSignal.timeout(15_000) })) as [Buffer];
     out = first.toString();
     socket.destroy();
     return out;
@@ -120,6 +121,18 @@ test("expect: 100-continue is answered only once the request is admitted", async
   assert.match(await ask(KEY_A, 200 * KiB), /^HTTP\/1\.1 503 /, "refused without being told to send");
   assert.match(await ask(KEY_B, 200 * KiB), /^HTTP\/1\.1 100 Continue/, "admitted: told to send");
   assert.match(await ask("moat-sk-unknown-key", 10), /^HTTP\/1\.1 401 /, "an unknown key is refused without a 100");
+  // Every form Node reads as asking for a 100 gets one once admitted (a client waiting for it would hang).
+  assert.match(await ask(KEY_B, 10, "100-continue, x-more"), /^HTTP\/1\.1 100 Continue/);
+  assert.match(await ask(KEY_B, 10, "100-Continue;x"), /^HTTP\/1\.1 100 Continue/);
+  // HTTP/1.0 has no 1xx answers: the body is simply read.
+  const s10 = net.connect(h.gw.port, "127.0.0.1");
+  await once(s10, "connect");
+  const body = '{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}';
+  s10.write(`POST /v1/messages HTTP/1.0\r\nhost: x\r\nx-api-key: ${KEY_B}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nexpect: 100-continue\r\n\r\n${body}`);
+  let answer10 = "";
+  s10.on("data", (c: Buffer) => (answer10 += c.toString()));
+  await once(s10, "close", { signal: AbortSignal.timeout(15_000) });
+  assert.match(answer10, /^HTTP\/1\.1 200 /, "an HTTP/1.0 client gets its answer and no 100");
   a.socket.destroy();
   await a.answer;
   await held(0);

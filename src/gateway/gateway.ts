@@ -169,6 +169,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     bootId: randomBytes(4).toString("hex"),
     nextSeq: () => ++seq,
     inflight: new Map(),
+    awaitingContinue: new WeakSet(),
     bodyBudget: new BodyBudget(config.maxBufferedBytes, config.maxBufferedBytesPerAccount),
     reloadPolicy: () => {
       const p = loadPolicy(config.policyFile);
@@ -186,7 +187,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         return void res.end('{"status":"ok"}');
       }
       if (url.startsWith("/admin/")) {
-        if (req.headers.expect !== undefined) res.writeContinue();
+        if (ctx.awaitingContinue.has(req)) res.writeContinue();
         // The admin API reads the engine: let it see every exchange decided so far.
         detector.flush();
         return handleAdmin(ctx, req, res);
@@ -201,7 +202,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(60_000, config.requestTimeoutMs), noDelay: true }, onRequest);
   // `expect: 100-continue`: Node would tell the client to send its body before moat has looked at the request;
   // with this listener the proxy says it only once the request is admitted (key, path, concurrency, budget).
-  server.on("checkContinue", onRequest);
+  server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    ctx.awaitingContinue.add(req);
+    onRequest(req, res);
+  });
   server.on("clientError", (_err, socket) => {
     metrics.inc("moat_bad_requests_total", { reason: "bad_http" });
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");

@@ -78,7 +78,7 @@ function readBody(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse
     const refused = hold.fits(declared);
     if (refused !== null) return overBudget(refused);
   }
-  if (req.headers.expect !== undefined && /^100-continue$/i.test(req.headers.expect)) res.writeContinue();
+  if (ctx.awaitingContinue.has(req)) res.writeContinue();
   const chunks: Buffer[] = [];
   let size = 0;
   let over = false;
@@ -261,9 +261,9 @@ function exchangeRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerR
   ctx.metrics.decideSeconds.add((performance.now() - x.started) / 1000);
 
   // The log must read back as UTF-8 (a scan counts other lines as bad): a body that is not is logged as the JSON
-  // moat parsed from it. Decided now, so that `log` below keeps bytes, never the parsed body: a closure that
-  // named `request` would keep its whole object graph until the response ends (up to ~20 times the body's
-  // size for a body of many small objects, which the body budget does not see).
+  // moat parsed from it. Decided now, so that `log` below keeps these bytes and nothing else of the request: a
+  // closure that named `request` would keep its whole object graph until the response ends (up to ~20 times
+  // the body's size for a body of many small objects, which the body budget does not see).
   let logBody: Buffer | null = x.body;
   if (!isUtf8(x.body)) {
     try {
@@ -272,10 +272,11 @@ function exchangeRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerR
       logBody = null;
     }
   }
+  const started = x.started;
   const log = (status: number, usage: Usage | null): void => {
     const line: Mutable<TrafficEvent> = Object.assign({}, meta);
     line.status = status;
-    line.latency_ms = Math.round((performance.now() - x.started) * 100) / 100;
+    line.latency_ms = Math.round((performance.now() - started) * 100) / 100;
     if (usage?.input != null) line.input_tokens = usage.input;
     if (usage?.output != null) line.output_tokens = usage.output;
     try {

@@ -261,3 +261,12 @@ test("refuses appends after close and bad options", () => {
   }
   assert.equal(readdirSync(dir).length, 1);
 });
+
+test("an empty timestamp is refused even as the first line a process writes", async () => {
+  // A module instance of its own: nothing validated before in it.
+  const fresh = (await import(`./traffic-log.ts?first-line=${Date.now()}`)) as { TrafficLogWriter: typeof TrafficLogWriter; TrafficLogError: typeof TrafficLogError };
+  const log = fresh.TrafficLogWriter.open(freshDir(), { now: clock().now });
+  assert.throws(() => log.append({ ts: "", account_id: "a", prompt: "x" }), (e: unknown) => e instanceof fresh.TrafficLogError && e.code === "TRAFFIC_LOG_BAD_EVENT");
+  assert.equal(log.stats().lines, 0);
+  log.close();
+});

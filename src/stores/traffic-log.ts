@@ -234,7 +234,7 @@ function eventLine(ev: TrafficEvent): string {
   return serialise(ev);
 }
 
-let lastGoodTs = "";
+let lastGoodTs: string | null = null;
 
 /** Throws what a contract reader would count as a bad line. `requestGiven`: the request comes as JSON text beside `ev`. */
 function checkEvent(ev: TrafficEvent, requestGiven = false): void {
