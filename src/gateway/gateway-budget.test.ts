@@ -43,6 +43,17 @@ async function openRequest(key: string, opts: { declared?: number; send: number 
   return { socket, answer };
 }
 
+/** A small complete exchange from `key`; returns its status once the answer is read. */
+async function exchange(key: string, content: string): Promise<number> {
+  const r = await fetch(h.gw.url + "/v1/messages", {
+    method: "POST",
+    headers: { "x-api-key": key, "content-type": "application/json" },
+    body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content }] }),
+  });
+  await r.text();
+  return r.status;
+}
+
 const metric = async (reason: string): Promise<number> => {
   const text = (await h.admin<string>("GET", "/admin/metrics")).body;
   const m = new RegExp(`moat_bad_requests_total\\{reason="${reason}"\\} (\\d+)`).exec(text);
@@ -68,37 +79,19 @@ test("past its share an account gets a 503 overloaded error at once; another acc
   assert.equal(await metric("account_body_budget"), 1);
 
   // Another account's request goes through while acct_a holds its share.
-  const ok = await fetch(h.gw.url + "/v1/messages", {
-    method: "POST",
-    headers: { "x-api-key": KEY_B, "content-type": "application/json" },
-    body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }),
-  });
-  assert.equal(ok.status, 200);
-  await ok.text();
+  assert.equal(await exchange(KEY_B, "hi"), 200);
 
   first.socket.destroy();
   await first.answer;
   await held(0);
-  const again = await fetch(h.gw.url + "/v1/messages", {
-    method: "POST",
-    headers: { "x-api-key": KEY_A, "content-type": "application/json" },
-    body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi again" }] }),
-  });
-  assert.equal(again.status, 200, "the account's bytes came back when its request ended");
-  await again.text();
+  assert.equal(await exchange(KEY_A, "hi again"), 200, "the account's bytes came back when its request ended");
   await held(0);
 });
 
 test("a declared length is checked, not reserved: requests that declare bodies and send nothing hold nothing", async () => {
   const squatters = await Promise.all([KEY_A, KEY_B, KEY_C].map((k) => openRequest(k, { declared: 250 * KiB, send: 0 })));
   await held(0);
-  const ok = await fetch(h.gw.url + "/v1/messages", {
-    method: "POST",
-    headers: { "x-api-key": KEY_C, "content-type": "application/json" },
-    body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "still served" }] }),
-  });
-  assert.equal(ok.status, 200);
-  await ok.text();
+  assert.equal(await exchange(KEY_C, "still served"), 200);
   for (const q of squatters) q.socket.destroy();
   await Promise.all(squatters.map((q) => q.answer));
   await held(0);

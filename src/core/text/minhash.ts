@@ -120,9 +120,14 @@ function tokenHashes(s: string): number {
  * J = 0.8 pairs collide ~98% of the time and J = 0.3 pairs ~6%.
  */
 export function lshBands(sig: Uint32Array, bands: number): string[] {
+  return eachBand(sig, bands, bandKey);
+}
+
+/** The two 32-bit hashes of each band of `sig` (see `lshBands`), handed to `make` with the band number. */
+function eachBand<T>(sig: Uint32Array, bands: number, make: (i: number, h1: number, h2: number) => T): T[] {
   const b = Math.max(1, Math.min(sig.length, Math.floor(bands)));
   const rows = Math.floor(sig.length / b);
-  const keys: string[] = [];
+  const out: T[] = [];
   for (let i = 0; i < b; i++) {
     let h1 = 0x9747b28c ^ i;
     let h2 = 0x5bd1e995 ^ i;
@@ -131,9 +136,9 @@ export function lshBands(sig: Uint32Array, bands: number): string[] {
       h1 = combine32(h1, v);
       h2 = combine32(h2, v ^ 0x27d4eb2f);
     }
-    keys.push(bandKey(i, h1, h2));
+    out.push(make(i, h1, h2));
   }
-  return keys;
+  return out;
 }
 
 const HEX = [..."0123456789abcdef"].map((c) => c.charCodeAt(0));
@@ -156,20 +161,7 @@ function bandKey(i: number, h1: number, h2: number): string {
  * numbers, and building four strings to hash them cost more than the rest of the MinHash.
  */
 export function lshBandHashes(sig: Uint32Array, bands: number): number[] {
-  const b = Math.max(1, Math.min(sig.length, Math.floor(bands)));
-  const rows = Math.floor(sig.length / b);
-  const out: number[] = [];
-  for (let i = 0; i < b; i++) {
-    let h1 = 0x9747b28c ^ i;
-    let h2 = 0x5bd1e995 ^ i;
-    for (let r = 0; r < rows; r++) {
-      const v = sig[i * rows + r] ?? 0;
-      h1 = combine32(h1, v);
-      h2 = combine32(h2, v ^ 0x27d4eb2f);
-    }
-    out.push(bandKeyHash(i, h1, h2));
-  }
-  return out;
+  return eachBand(sig, bands, bandKeyHash);
 }
 
 const FNV_OFFSET = 0x811c9dc5;
