@@ -304,6 +304,33 @@ test("a gzip hidden behind a first 'content-encoding: identity' line still fails
   }
 });
 
+test("a degraded request's JSON answer that does not parse becomes a 502, and one that parses goes out whole with its length", async () => {
+  let answer = '{"type":"message","content":[{"type":"thinking","thinking":"SECRET-THOUGHT"},{"type":"text","text":"hi"}';
+  const up = await rawUpstream((s) => s.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(answer)}\r\nconnection: close\r\n\r\n${answer}`));
+  const det = new ScriptedDetection();
+  det.set("acct_deg", { verdict: "extraction", score: 0.8 });
+  const g = await startHarness({ detection: det, keys: { "moat-sk-degraded": { account_id: "acct_deg" } }, extra: { upstreams: { anthropic: { url: up.url, apiKey: "k" } } } });
+  const send = () => fetch(`${g.gw.url}/v1/messages`, { method: "POST", headers: { "x-api-key": "moat-sk-degraded", "content-type": "application/json" }, body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "x" }] }) });
+  try {
+    // Cut short: not JSON. Before, the client got a 200 with an empty body.
+    const bad = await send();
+    assert.equal(bad.status, 502);
+    const badBody = await bad.text();
+    assert.match(badBody, /"type":"api_error"/);
+    assert.ok(!badBody.includes("SECRET"));
+    assert.equal(g.log.at(-1)?.status, 502, "the log line says what the client got");
+    answer += "]}";
+    const good = await send();
+    assert.equal(good.status, 200);
+    const text = await good.text();
+    assert.equal(good.headers.get("content-length"), String(Buffer.byteLength(text)));
+    assert.deepEqual(JSON.parse(text), { type: "message", content: [{ type: "text", text: "hi" }] });
+  } finally {
+    await g.close();
+    await up.close();
+  }
+});
+
 test("a successful answer to a degraded request in a form the taps cannot read (text/plain) fails closed", async () => {
   let upstreamClosed = 0;
   const up = await rawUpstream((s) => {

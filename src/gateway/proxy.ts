@@ -353,6 +353,8 @@ class Relay implements UpstreamHandler {
   private status = 502;
   private tap: ResponseTap | null = null;
   private finished = false;
+  /** The response head while the tap holds it (see `ResponseTap.holdsHead`). */
+  private held: { status: number; statusText: string; headers: string[] } | null = null;
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -410,7 +412,7 @@ class Relay implements UpstreamHandler {
   }
 
   onResponse(status: number, raw: string[], statusText: string): void {
-    const { ctx, res, family } = this;
+    const { family } = this;
     this.status = status;
     // The provider refused moat's own key: never relay that body (it can echo part of the key) and never
     // blame the client's key for it. The body is drained.
@@ -425,11 +427,22 @@ class Relay implements UpstreamHandler {
     }
     const tap = encoded ? createTap(family, "application/octet-stream", status, null) : createTap(family, contentType, status, this.caps);
     this.tap = tap;
-    ctx.metrics.inc("moat_responses_total", { code: String(status) });
+    const headers = clientHeaders(raw, tap.rewrites);
+    if (tap.holdsHead) {
+      // Sent with the rewritten body at the end (or replaced by a 502 if the body cannot be read).
+      this.held = { status, statusText, headers };
+      return;
+    }
+    this.writeHead(status, statusText, headers);
+  }
+
+  /** The response head, counted. */
+  private writeHead(status: number, statusText: string, headers: string[]): void {
+    this.ctx.metrics.inc("moat_responses_total", { code: String(status) });
     // The provider's reason phrase is kept: Node knows none for some codes (529 would go out as "unknown").
     // Only a phrase Node can write (printable ASCII): anything else would throw here and reset the client.
-    if (statusText !== "" && REASON_PHRASE.test(statusText)) res.writeHead(status, statusText, clientHeaders(raw, tap.rewrites));
-    else res.writeHead(status, clientHeaders(raw, tap.rewrites));
+    if (statusText !== "" && REASON_PHRASE.test(statusText)) this.res.writeHead(status, statusText, headers);
+    else this.res.writeHead(status, headers);
   }
 
   onData(chunk: Buffer): boolean {
@@ -443,6 +456,14 @@ class Relay implements UpstreamHandler {
   onEnd(): void {
     if (this.tap === null) return;
     const tail = this.tap.end();
+    const held = this.held;
+    if (held !== null) {
+      this.held = null;
+      // Fail closed: a degraded answer that is not a JSON object moat can read is not passed on, not even empty.
+      if (this.tap.unreadable) return this.answer502("unreadable_body", "The upstream provider's answer could not be processed by the gateway. Try again shortly.", false);
+      held.headers.push("content-length", String(Buffer.byteLength(tail)));
+      this.writeHead(held.status, held.statusText, held.headers);
+    }
     // Log first, then send the last bytes: once the client has the whole answer, the exchange is on disk.
     this.finish(this.status, this.tap.usage());
     if (tail.length > 0) this.res.end(tail);
@@ -456,13 +477,15 @@ class Relay implements UpstreamHandler {
       if (!res.writableEnded) res.destroy();
       return;
     }
-    if (afterResponse) {
+    if (afterResponse && res.headersSent) {
       res.destroy();
       this.finish(this.status, this.tap?.usage() ?? null);
       return;
     }
-    ctx.metrics.inc("moat_upstream_errors_total", { reason: "connect" });
-    if (!res.headersSent) sendReply(ctx, res, errorReply(this.family, "upstream_unavailable", "The upstream provider could not be reached. Try again shortly.", { requestId: this.requestId }));
+    // Before the answer's head, or while a held head waited for the body (see `held`): the client still gets a 502.
+    ctx.metrics.inc("moat_upstream_errors_total", { reason: afterResponse ? "reset" : "connect" });
+    const msg = afterResponse ? "The upstream provider's answer broke off. Try again shortly." : "The upstream provider could not be reached. Try again shortly.";
+    if (!res.headersSent) sendReply(ctx, res, errorReply(this.family, "upstream_unavailable", msg, { requestId: this.requestId }));
     else res.destroy();
     this.finish(502, null);
   }

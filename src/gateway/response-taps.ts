@@ -18,6 +18,13 @@ export interface Usage {
 export interface ResponseTap {
   /** True when the tap may change bytes (the client must not get the upstream content-length). */
   readonly rewrites: boolean;
+  /**
+   * True when the tap sends nothing before the body's end (a degraded JSON answer, rewritten whole): the
+   * response head waits until then too, so an answer the tap cannot read can still become a 502.
+   */
+  readonly holdsHead: boolean;
+  /** After `end`: the body could not be read, and nothing of it may reach the client. */
+  readonly unreadable: boolean;
   push(chunk: Buffer): Buffer | string;
   end(): Buffer | string;
   usage(): Usage;
@@ -132,6 +139,8 @@ export function stripJsonResponse(family: ApiFamily, body: Obj, caps: DegradeCap
 /** Non-streaming JSON: pass chunks through (or hold them when degrading) and parse the whole body at the end. */
 class JsonTap implements ResponseTap {
   readonly rewrites: boolean;
+  readonly holdsHead: boolean;
+  unreadable = false;
   private chunks: Buffer[] = [];
   private size = 0;
   private readonly u: Usage = { input: null, output: null };
@@ -141,6 +150,7 @@ class JsonTap implements ResponseTap {
     private readonly caps: DegradeCaps | null,
   ) {
     this.rewrites = caps !== null;
+    this.holdsHead = caps !== null;
   }
 
   push(chunk: Buffer): Buffer | string {
@@ -169,7 +179,10 @@ class JsonTap implements ResponseTap {
     if (isObj(body)) readUsage(this.family, body["usage"], this.u);
     if (this.caps === null) return "";
     // Degrading, and the body is not a JSON object moat can read: send nothing rather than unread bytes.
-    if (!isObj(body)) return "";
+    if (!isObj(body)) {
+      this.unreadable = true;
+      return "";
+    }
     return stripJsonResponse(this.family, body, this.caps) ? JSON.stringify(body) : whole;
   }
 
@@ -181,6 +194,8 @@ class JsonTap implements ResponseTap {
 /** SSE: read usage from the events; when degrading, drop or rewrite reasoning events. */
 class SseTap implements ResponseTap {
   readonly rewrites: boolean;
+  readonly holdsHead = false;
+  readonly unreadable = false;
   private readonly parser = new SseParser();
   private readonly u: Usage = { input: null, output: null };
   /** Anthropic: upstream indexes of dropped blocks, ascending. */
@@ -293,6 +308,8 @@ function endsEvent(c: Buffer): boolean {
 /** Any other body (not JSON, not SSE): passed through untouched, nothing read. */
 const PASS: ResponseTap = {
   rewrites: false,
+  holdsHead: false,
+  unreadable: false,
   push: (c) => c,
   end: () => "",
   usage: () => ({ input: null, output: null }),
