@@ -1,7 +1,7 @@
 /**
  * V8 heap settings for a long-running, latency-sensitive command (`moat serve`), applied once at start-up.
  * Every pause of the main thread delays every request in flight, so the gateway's added p99 is set by its
- * GC pauses: ~2 ms per scavenge, 5-10 ms per mark-compact on one core (docs/gateway.md, session 6).
+ * GC pauses: ~2 ms per scavenge, 5-10 ms per mark-compact on one core (docs/gateway-performance.md, session 6).
  *
  * - `settleHeap`: one full collection at the end of start-up. Loading the ASN table and replaying the
  *   traffic log leave ~40 MB of garbage in the old generation; without this the first mark-compact, which

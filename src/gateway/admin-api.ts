@@ -187,8 +187,13 @@ export function handleAdmin(ctx: GatewayContext, req: IncomingMessage, res: Serv
         if (!r.success) return fail(ctx, res, 400, "bad_request", formatIssues("body", r.error));
         const o = r.data;
         let current: { verdict: Assessment["verdict"]; score: number } | null = null;
+        let warning: string | null = null;
         if (o.target === "account") {
           const a = ctx.detection.assess(o.id);
+          // An account nothing names yet may be overridden ahead of its key (blocked before it sends anything),
+          // but a typo looks the same: the answer says so.
+          if (a.exchanges === 0 && o.action !== "clear" && !knownAccount(ctx, o.id))
+            warning = `no key, accounts-file line, exchange or decision names account ${o.id} yet: the override is recorded and applies if it appears. Check the id if you meant an existing account (GET /admin/accounts).`;
           current = { verdict: a.verdict, score: a.score };
         } else {
           const c = ctx.detection.campaigns().find((x) => x.campaignId === o.id);
@@ -201,7 +206,7 @@ export function handleAdmin(ctx: GatewayContext, req: IncomingMessage, res: Serv
         try {
           const state = ctx.overrides.apply(o.target, o.id, o.action, actorOf(req, o.actor), new Date(ctx.now()).toISOString(), o.note ?? null, current);
           ctx.metrics.inc("moat_overrides_total", { action: o.action });
-          return json(ctx, res, 200, { override: state });
+          return json(ctx, res, 200, warning === null ? { override: state } : { override: state, warning });
         } catch (e: unknown) {
           if (e instanceof OverrideError) return fail(ctx, res, 400, e.code, e.message);
           // Not thrown on: this runs from the body's "end" event, where a throw would end the process.

@@ -35,7 +35,7 @@ export function emptyAssessment(accountId: string): Assessment {
  * The fields every decision shares, from the assessment it was taken from, as one object literal; the
  * action's own fields are added with `Object.assign`. Not `{ ...base, action }`: in Node 20's V8 an object
  * literal that starts with a spread and adds members gets a hidden class of its own, i.e. a new map and
- * descriptor array in the old generation for every request (docs/gateway.md, session 6); eslint forbids it.
+ * descriptor array in the old generation for every request (docs/gateway-performance.md, session 6); eslint forbids it.
  */
 export function decisionHead(a: Assessment, source: DecisionSource, rule: string | null, reasons: readonly Reason[], shadow: boolean) {
   return {

@@ -246,5 +246,9 @@ test("the admin API says what it does not know: unknown accounts and campaigns g
   const none = await h.admin("POST", "/admin/overrides", { target: "campaign", id: "cmp_404", action: "block" }, "analyst:bo");
   assert.equal(none.status, 404, "an override on a campaign id that does not exist yet would land on a future campaign");
   assert.equal((await h.admin("POST", "/admin/overrides", { target: "campaign", id: "cmp_404", action: "clear" }, "analyst:bo")).status, 200, "clearing is always possible");
-  assert.equal((await h.admin("POST", "/admin/overrides", { target: "account", id: "acct_future", action: "block" }, "analyst:bo")).status, 200, "an account may be blocked before it sends anything");
+  const ahead = await h.admin<{ warning?: string }>("POST", "/admin/overrides", { target: "account", id: "acct_future", action: "block" }, "analyst:bo");
+  assert.equal(ahead.status, 200, "an account may be blocked before it sends anything");
+  assert.match(ahead.body.warning ?? "", /names account acct_future yet/, "and the answer says nothing names it yet (a typo looks the same)");
+  const known = await h.admin<{ warning?: string }>("POST", "/admin/overrides", { target: "account", id: "acct_future", action: "verify" }, "analyst:bo");
+  assert.equal(known.body.warning, undefined, "an account an override names is known");
 });

@@ -6,6 +6,7 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
+import { once } from "node:events";
 import http from "node:http";
 import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
@@ -492,5 +493,30 @@ test("requests pipelined behind an unanswered one give their in-flight slots bac
     for (const s of held) s.destroy();
     await g.close();
     await slow.close();
+  }
+});
+
+test("a client slower than requestTimeoutMs gets a 408 and is cut off; headers over Node's limit get a 431", async () => {
+  const g = await startHarness({ detection: new ScriptedDetection(), keys: { [KEY]: { account_id: "acct_slow" } }, extra: { limits: { maxBodyBytes: 256 * 1024, upstreamTimeoutMs: 30_000, requestTimeoutMs: 1000 } } });
+  const raw = async (text: string): Promise<string> => {
+    const s = net.connect(g.gw.port, "127.0.0.1");
+    await once(s, "connect");
+    let out = "";
+    s.on("data", (c: Buffer) => (out += c.toString()));
+    s.write(text);
+    await once(s, "close", { signal: AbortSignal.timeout(15_000) });
+    return out;
+  };
+  try {
+    // Four of the hundred declared bytes, then nothing.
+    const slow = await raw(`POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: ${KEY}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"mo`);
+    assert.match(slow, /^HTTP\/1\.1 408 /);
+    const big = await raw(`GET /v1/models HTTP/1.1\r\nhost: x\r\nx-junk: ${"a".repeat(20_000)}\r\n\r\n`);
+    assert.match(big, /^HTTP\/1\.1 431 /);
+    const m = (await g.admin<string>("GET", "/admin/metrics")).body;
+    assert.match(m, /moat_bad_requests_total\{reason="request_timeout"\} 1/);
+    assert.match(m, /moat_bad_requests_total\{reason="headers_too_large"\} 1/);
+  } finally {
+    await g.close();
   }
 });

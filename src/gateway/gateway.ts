@@ -199,16 +199,34 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       sendReply(ctx, res, errorReply("openai", "internal", "The gateway hit an internal error on this request.", { requestId: newRequestId(ctx) }));
     }
   };
-  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(60_000, config.requestTimeoutMs), noDelay: true }, onRequest);
+  const server = http.createServer(
+    {
+      keepAliveTimeout: 65_000,
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      // How often Node looks for requests over those limits (30 s by default, so a 120 s limit could take 150 s).
+      connectionsCheckingInterval: Math.min(5_000, Math.max(250, Math.floor(config.requestTimeoutMs / 4))),
+      noDelay: true,
+    },
+    onRequest,
+  );
   // `expect: 100-continue`: Node would tell the client to send its body before moat has looked at the request;
   // with this listener the proxy says it only once the request is admitted (key, path, concurrency, budget).
   server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
     ctx.awaitingContinue.add(req);
     onRequest(req, res);
   });
-  server.on("clientError", (_err, socket) => {
-    metrics.inc("moat_bad_requests_total", { reason: "bad_http" });
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    // What Node itself would answer: 408 when the request took longer than requestTimeoutMs, 431 for headers
+    // over the limit, 400 for anything else it could not parse.
+    const [reason, status] =
+      err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? ["request_timeout", "408 Request Timeout"]
+        : err.code === "HPE_HEADER_OVERFLOW"
+          ? ["headers_too_large", "431 Request Header Fields Too Large"]
+          : ["bad_http", "400 Bad Request"];
+    metrics.inc("moat_bad_requests_total", { reason });
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   });
 
   const snapshot = (): void => {

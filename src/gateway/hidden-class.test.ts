@@ -1,7 +1,7 @@
 /**
  * The request path's per-request objects must share hidden classes: in Node 20's V8 an object literal that
  * starts with a spread and adds members gets a map of its own per object, allocated in the old generation,
- * and that was the gateway's GC tail (docs/gateway.md, session 6). eslint forbids the syntax; this checks
+ * and that was the gateway's GC tail (docs/gateway-performance.md, session 6). eslint forbids the syntax; this checks
  * the outcome with V8's own test hook, in a child process (it needs --allow-natives-syntax).
  */
 import { test } from "node:test";

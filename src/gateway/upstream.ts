@@ -5,7 +5,7 @@
  *
  * The pool is undici's (the HTTP/1.1 client of Node's own fetch): against `http.Agent` + `http.request` it
  * took a bare Node hop from 52-53 to 40-42 µs of CPU per request (zero-latency stub, same load; see
- * docs/gateway.md, session 6), and it hands over the raw header list and body chunks with no
+ * docs/gateway-performance.md, session 6), and it hands over the raw header list and body chunks with no
  * per-request stream objects.
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";

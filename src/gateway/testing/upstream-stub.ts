@@ -28,6 +28,10 @@ export interface StubOptions {
   readonly light?: boolean;
   /** Light mode only: answer like an LLM API instead of at once (see `LlmTiming`). */
   readonly timing?: LlmTiming;
+  /** Port on 127.0.0.1 (default: any free one). */
+  readonly port?: number;
+  /** Keep every request in `requests` (default true; false for a stub that runs a long time). */
+  readonly record?: boolean;
 }
 
 /**
@@ -178,7 +182,7 @@ export async function startUpstreamStub(opts: StubOptions = {}): Promise<Upstrea
       } catch {
         body = null;
       }
-      requests.push({ method: req.method ?? "GET", path, headers: req.headers, body });
+      if (opts.record !== false) requests.push({ method: req.method ?? "GET", path, headers: req.headers, body });
       const isAnthropic = path.startsWith("/v1/messages") || (path === "/v1/models" && req.headers["x-api-key"] !== undefined);
       const presented = isAnthropic ? req.headers["x-api-key"] : String(req.headers["authorization"] ?? "").replace(/^Bearer /, "");
       const expected = isAnthropic ? opts.anthropicKey : opts.openaiKey;
@@ -200,7 +204,10 @@ export async function startUpstreamStub(opts: StubOptions = {}): Promise<Upstrea
       res.end(JSON.stringify({ error: { message: `stub has no route ${req.method} ${path}`, type: "invalid_request_error" } }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
+  });
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
