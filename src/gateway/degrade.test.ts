@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { DegradeCaps } from "./decision.ts";
 import { capRequest } from "./degrade-request.ts";
-import { createTap, stripJsonResponse, usageFromTail } from "./response-taps.ts";
+import { createTap, MAX_DEGRADED_BODY, stripJsonResponse, usageFromTail } from "./response-taps.ts";
 
 const caps = (p: Partial<DegradeCaps> = {}): DegradeCaps => ({ maxTokens: 2048, thinkingBudget: 1024, reasoningEffort: "low", dropReasoning: true, stripLogprobs: true, ...p });
 
@@ -213,4 +213,22 @@ test("an effort level the cap list does not know counts as above the cap", () =>
   assert.deepEqual(a.body["output_config"], { effort: "low" });
   const o = capRequest("openai", { messages: [], reasoning_effort: "ultra" }, caps());
   assert.equal(o.body["reasoning_effort"], "low");
+});
+
+test("a degraded JSON answer is held whole up to a bound; past it nothing is kept and the tap says it could not be read", () => {
+  const small = createTap("anthropic", "application/json", 200, caps());
+  assert.equal(small.holdsHead, true);
+  assert.equal(small.push(Buffer.from('{"type":"message","content":[{"type":"thinking","thinking":"x"},{"type":"text","text":"hi"}]}')), "");
+  assert.deepEqual(JSON.parse(String(small.end())), { type: "message", content: [{ type: "text", text: "hi" }] });
+  assert.equal(small.unreadable, false);
+
+  const big = createTap("anthropic", "application/json", 200, caps());
+  const chunk = Buffer.alloc(8 * 1024 * 1024, 0x20);
+  for (let sent = 0; sent <= MAX_DEGRADED_BODY; sent += chunk.length) assert.equal(big.push(chunk), "");
+  assert.equal(big.end(), "");
+  assert.equal(big.unreadable, true);
+  // Not degraded: passed through as it comes, whatever its size.
+  const plain = createTap("anthropic", "application/json", 200, null);
+  assert.equal(plain.holdsHead, false);
+  assert.equal(plain.push(chunk), chunk);
 });

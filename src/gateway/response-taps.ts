@@ -41,6 +41,11 @@ const REASONING_PARTS = new Set(["thinking", "reasoning", "redacted_thinking"]);
 
 // Bodies bigger than this are not kept for usage parsing: usage is then simply unknown.
 const MAX_CAPTURE = 4 * 1024 * 1024;
+/**
+ * A degraded request's JSON answer is held whole (to drop its reasoning), so its size is bounded: degrade caps
+ * the answer's tokens, and a provider's answer past this is not something moat can pass on safely (502).
+ */
+export const MAX_DEGRADED_BODY = 32 * 1024 * 1024;
 
 function readUsage(family: ApiFamily, u: unknown, into: Usage): void {
   if (!isObj(u)) return;
@@ -155,11 +160,20 @@ class JsonTap implements ResponseTap {
 
   push(chunk: Buffer): Buffer | string {
     this.size += chunk.length;
-    if (this.caps !== null || this.size <= MAX_CAPTURE) this.chunks.push(chunk);
-    return this.caps !== null ? "" : chunk;
+    if (this.caps !== null) {
+      // A degraded answer is held whole to be rewritten; one past this size is not read (and fails closed).
+      if (this.size > MAX_DEGRADED_BODY) {
+        this.unreadable = true;
+        this.chunks = [];
+      } else if (!this.unreadable) this.chunks.push(chunk);
+      return "";
+    }
+    if (this.size <= MAX_CAPTURE) this.chunks.push(chunk);
+    return chunk;
   }
 
   end(): Buffer | string {
+    if (this.unreadable) return "";
     const whole = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
     this.chunks = [];
     if (this.caps === null && this.size <= MAX_CAPTURE) {
