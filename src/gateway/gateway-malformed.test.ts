@@ -520,3 +520,101 @@ test("a client slower than requestTimeoutMs gets a 408 and is cut off; headers o
     await g.close();
   }
 });
+
+test("a degraded JSON answer that passes its bound gets its 502 at once, even if the provider never ends it", async () => {
+  let upstreamClosed = false;
+  const up = await rawUpstream((s) => {
+    s.on("close", () => (upstreamClosed = true));
+    s.write("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n");
+    const mib = " ".repeat(1024 * 1024);
+    for (let i = 0; i < 34; i++) s.write(`${mib.length.toString(16)}\r\n${mib}\r\n`);
+    // ...and never the last chunk.
+  });
+  const det = new ScriptedDetection();
+  det.set("acct_deg", { verdict: "extraction", score: 0.8 });
+  const g = await startHarness({ detection: det, keys: { "moat-sk-degraded": { account_id: "acct_deg" } }, extra: { upstreams: { anthropic: { url: up.url, apiKey: "k" } } } });
+  try {
+    const r = await fetch(`${g.gw.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": "moat-sk-degraded", "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "x" }] }),
+      signal: AbortSignal.timeout(20_000),
+    });
+    assert.equal(r.status, 502);
+    assert.match(await r.text(), /"type":"api_error"/);
+    for (let i = 0; i < 200 && !upstreamClosed; i++) await new Promise((res) => setTimeout(res, 10));
+    assert.ok(upstreamClosed, "the upstream call was dropped");
+  } finally {
+    await g.close();
+    await up.close();
+  }
+});
+
+test("a client that leaves while a degraded answer's head is held is not counted as a 502 nor blamed on the provider", async () => {
+  let sent: () => void = () => undefined;
+  const partSent = new Promise<void>((r) => (sent = r));
+  const up = await rawUpstream((s) => {
+    s.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"type":"message"', () => sent());
+  });
+  const det = new ScriptedDetection();
+  det.set("acct_deg", { verdict: "extraction", score: 0.8 });
+  const g = await startHarness({ detection: det, keys: { "moat-sk-degraded": { account_id: "acct_deg" } }, extra: { upstreams: { anthropic: { url: up.url, apiKey: "k" } } } });
+  try {
+    const ac = new AbortController();
+    const pending = fetch(`${g.gw.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": "moat-sk-degraded", "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "x" }] }),
+      signal: ac.signal,
+    }).catch((e: unknown) => e);
+    await partSent;
+    await new Promise((r) => setTimeout(r, 50));
+    ac.abort();
+    await pending;
+    for (let i = 0; i < 200 && g.log.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(g.log.length, 1);
+    const m = (await g.admin<string>("GET", "/admin/metrics")).body;
+    assert.doesNotMatch(m, /moat_upstream_errors_total\{reason="reset"\} [1-9]/);
+    assert.doesNotMatch(m, /moat_responses_total\{code="502"\} [1-9]/);
+  } finally {
+    await g.close();
+    await up.close();
+  }
+});
+
+test("a pipelined request that times out behind a stream does not write its 408 into that stream", async () => {
+  const up = await rawUpstream((s) => {
+    s.write("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n");
+    let i = 0;
+    const t = setInterval(() => {
+      const ev = `event: ping\ndata: {"type":"ping","i":${i}}\n\n`;
+      if (!s.writable) return clearInterval(t);
+      s.write(`${Buffer.byteLength(ev).toString(16)}\r\n${ev}\r\n`);
+      if (++i === 10) {
+        clearInterval(t);
+        s.end("0\r\n\r\n");
+      }
+    }, 300);
+  });
+  const g = await startHarness({
+    detection: new ScriptedDetection(),
+    keys: { [KEY]: { account_id: "acct_pipe" } },
+    extra: { upstreams: { anthropic: { url: up.url, apiKey: "k" } }, limits: { maxBodyBytes: 256 * 1024, upstreamTimeoutMs: 30_000, requestTimeoutMs: 1000 } },
+  });
+  try {
+    const s = net.connect(g.gw.port, "127.0.0.1");
+    await once(s, "connect");
+    let out = "";
+    s.on("data", (c: Buffer) => (out += c.toString()));
+    const body = '{"model":"m","max_tokens":5,"stream":true,"messages":[{"role":"user","content":"hi"}]}';
+    const head = `POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: ${KEY}\r\ncontent-type: application/json\r\n`;
+    // The stream, then a second request whose body never comes in full.
+    s.write(`${head}content-length: ${body.length}\r\n\r\n${body}${head}content-length: 100\r\n\r\n{"mo`);
+    await once(s, "close", { signal: AbortSignal.timeout(15_000) });
+    assert.match(out, /^HTTP\/1\.1 200 /);
+    assert.doesNotMatch(out, /HTTP\/1\.1 408/, "no status line inside the first answer's body");
+  } finally {
+    await g.close();
+    await up.close();
+  }
+});

@@ -226,7 +226,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           ? ["headers_too_large", "431 Request Header Fields Too Large"]
           : ["bad_http", "400 Bad Request"];
     metrics.inc("moat_bad_requests_total", { reason });
-    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    // Not into the middle of an answer already under way on this connection (a pipelined request timing out
+    // behind a stream): as Node's own handler, write only when no response has started, else just close.
+    const current = (socket as { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+    if (socket.writable && !current?.headersSent) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    else socket.destroy();
   });
 
   const snapshot = (): void => {

@@ -368,8 +368,9 @@ class Relay implements UpstreamHandler {
   /** The client went away before the end: stop the upstream work too. */
   readonly onClientClose = (): void => {
     if (!this.res.writableFinished) {
-      this.call?.abort();
+      // Finished first: the abort below reports an error, which is the client's doing, not the provider's.
       this.finish(this.status, null);
+      this.call?.abort();
     }
   };
 
@@ -446,8 +447,14 @@ class Relay implements UpstreamHandler {
   }
 
   onData(chunk: Buffer): boolean {
-    if (this.tap === null) return true;
+    if (this.tap === null || this.finished) return true;
     const o = this.tap.push(chunk);
+    if (this.held !== null && this.tap.unreadable) {
+      // Past the bound of a held answer: the 502 goes now and the call is dropped (it may never end).
+      this.held = null;
+      this.answer502("unreadable_body", "The upstream provider's answer could not be processed by the gateway. Try again shortly.", true);
+      return true;
+    }
     if (o.length === 0 || this.res.write(o)) return true;
     if (this.stall === null) this.stall = setTimeout(this.onStall, this.ctx.config.upstreamTimeoutMs);
     return false;
@@ -470,7 +477,7 @@ class Relay implements UpstreamHandler {
     else this.res.end();
   }
 
-  onError(_err: Error, afterResponse: boolean): void {
+  onError(err: Error, afterResponse: boolean): void {
     const { ctx, res } = this;
     if (this.finished) {
       // Already answered (a fail-closed 502 that dropped the call): leave that reply alone.
@@ -483,8 +490,14 @@ class Relay implements UpstreamHandler {
       return;
     }
     // Before the answer's head, or while a held head waited for the body (see `held`): the client still gets a 502.
-    ctx.metrics.inc("moat_upstream_errors_total", { reason: afterResponse ? "reset" : "connect" });
-    const msg = afterResponse ? "The upstream provider's answer broke off. Try again shortly." : "The upstream provider could not be reached. Try again shortly.";
+    const code = (err as { code?: unknown }).code;
+    const timedOut = code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT";
+    ctx.metrics.inc("moat_upstream_errors_total", { reason: timedOut ? "timeout" : afterResponse ? "reset" : "connect" });
+    const msg = timedOut
+      ? "The upstream provider did not answer in time. Try again shortly."
+      : afterResponse
+        ? "The upstream provider's answer broke off. Try again shortly."
+        : "The upstream provider could not be reached. Try again shortly.";
     if (!res.headersSent) sendReply(ctx, res, errorReply(this.family, "upstream_unavailable", msg, { requestId: this.requestId }));
     else res.destroy();
     this.finish(502, null);
