@@ -618,3 +618,29 @@ test("a pipelined request that times out behind a stream does not write its 408 
     await up.close();
   }
 });
+
+test("a client that leaves mid-stream: the log line keeps the usage read so far", async () => {
+  const up = await rawUpstream((s) => {
+    const ev = `event: message_start\ndata: ${JSON.stringify({ type: "message_start", message: { id: "m1", type: "message", role: "assistant", content: [], usage: { input_tokens: 21, output_tokens: 1 } } })}\n\n`;
+    s.write(`HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n${Buffer.byteLength(ev).toString(16)}\r\n${ev}\r\n`);
+    // ...then nothing more.
+  });
+  const g = await startHarness({ detection: new ScriptedDetection(), keys: { [KEY]: { account_id: "acct_gone" } }, extra: { upstreams: { anthropic: { url: up.url, apiKey: "k" } } } });
+  try {
+    const r = await fetch(`${g.gw.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": KEY, "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", max_tokens: 10, stream: true, messages: [{ role: "user", content: "x" }] }),
+    });
+    const reader = r.body!.getReader();
+    assert.match(Buffer.from((await reader.read()).value ?? new Uint8Array()).toString(), /message_start/);
+    await reader.cancel();
+    for (let i = 0; i < 200 && g.log.length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+    assert.equal(g.log.length, 1);
+    assert.equal(g.log[0]?.input_tokens, 21);
+    assert.equal(g.log[0]?.status, 200);
+  } finally {
+    await g.close();
+    await up.close();
+  }
+});

@@ -368,8 +368,9 @@ class Relay implements UpstreamHandler {
   /** The client went away before the end: stop the upstream work too. */
   readonly onClientClose = (): void => {
     if (!this.res.writableFinished) {
-      // Finished first: the abort below reports an error, which is the client's doing, not the provider's.
-      this.finish(this.status, null);
+      // Finished first (with the usage read so far): the abort below reports an error, which is the client's
+      // doing, not the provider's.
+      this.finish(this.status, this.tap?.usage() ?? null);
       this.call?.abort();
     }
   };
