@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "out/", ".moat/", "**/*.mjs"] },
+  { ignores: ["node_modules/", "out/", ".moat/", "dist/", "**/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

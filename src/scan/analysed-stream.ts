@@ -40,7 +40,10 @@ export type WorkerMessage =
 export function openAnalysed(sources: readonly string[], opts: { reorderWindowMs?: number } = {}): { batches: AsyncIterable<FeatureBatch>; stats: IngestStats; close(): Promise<void> } {
   const stats: IngestStats = { lines: 0, events: 0, badLines: 0, badReasons: {}, lateEvents: 0, bytesRead: 0, totalBytes: null };
   const input: WorkerInput = { sources, cwd: process.cwd(), ...(opts.reorderWindowMs !== undefined ? { reorderWindowMs: opts.reorderWindowMs } : {}) };
-  const worker = new Worker(new URL("./analyse-worker.mjs", import.meta.url), { workerData: input });
+  // From the sources, the worker's entry loads tsx first (workers do not inherit the main thread's loader);
+  // compiled, the worker is plain JavaScript.
+  const entry = import.meta.url.endsWith(".ts") ? "./analyse-worker.mjs" : "./analyse-worker.js";
+  const worker = new Worker(new URL(entry, import.meta.url), { workerData: input });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | null = null;
   let failure: Error | null = null;
