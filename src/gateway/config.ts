@@ -22,12 +22,12 @@ import { z } from "zod";
 import { parse as parseYaml } from "yaml";
 import { formatIssues } from "./zod-issues.ts";
 import { MAX_GATEWAY_BODY_BYTES } from "../ingest/line-splitter.ts";
+import { DEFAULT_PASS_THROUGH, PASS_THROUGH_ENTRY, PassThroughRules, TrustedProxies } from "./request-info.ts";
 
 /** Request-body bytes held in memory at once, in all: 1 GiB (see body-budget.ts). */
 export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024 * 1024;
 /** ... and per account: 128 MiB, an eighth, so a few accounts cannot starve the rest (four bodies at the 32 MiB limit). */
 export const DEFAULT_MAX_BUFFERED_BYTES_PER_ACCOUNT = 128 * 1024 * 1024;
-import { DEFAULT_PASS_THROUGH, PASS_THROUGH_ENTRY, PassThroughRules, TrustedProxies } from "./request-info.ts";
 
 /** `$NAME` or `${NAME}`: a secret written as a shell reference, which would be sent as it is. */
 const ENV_REFERENCE = /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/;
@@ -121,14 +121,8 @@ export const GatewayConfigSchema = z
         if (l.maxBufferedBytes < l.maxBufferedBytesPerAccount)
           ctx.addIssue({ code: "custom", path: ["maxBufferedBytes"], message: `must be at least limits.maxBufferedBytesPerAccount (${l.maxBufferedBytesPerAccount} bytes; it defaults to ${DEFAULT_MAX_BUFFERED_BYTES_PER_ACCOUNT})` });
       })
-      .default({
-        maxBodyBytes: MAX_GATEWAY_BODY_BYTES,
-        upstreamTimeoutMs: 600_000,
-        requestTimeoutMs: 120_000,
-        maxConcurrentPerAccount: 128,
-        maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
-        maxBufferedBytesPerAccount: DEFAULT_MAX_BUFFERED_BYTES_PER_ACCOUNT,
-      }),
+      // Absent: parsed as `{}`, so the fields' own defaults (and the checks above) apply; not a second copy of them.
+      .prefault({}),
     trafficLog: z.strictObject({ maxBytes: z.number().int().min(4096).default(256 * 1024 * 1024) }).default({ maxBytes: 256 * 1024 * 1024 }),
     /** Also append every decision to `<dataDir>/decisions.jsonl`. */
     decisionLog: z.boolean().default(false),

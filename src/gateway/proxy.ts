@@ -23,6 +23,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const REASON_PHRASE = /^[\t\x20-\x7e]*$/;
 const CLOSE: Readonly<Record<string, string>> = Object.freeze({ connection: "close" });
+/** What a client gets when a degraded request's answer cannot be read (and so cannot be passed on). */
+const UNREADABLE_ANSWER = "The upstream provider's answer could not be processed by the gateway. Try again shortly.";
 
 /** The id of a request moat answers or forwards (`req_moat_<boot>_<n>`): in the log line and in moat's own errors. */
 export function newRequestId(ctx: GatewayContext): string {
@@ -425,7 +427,7 @@ class Relay implements UpstreamHandler {
       // Fail closed, and drop the call: moat asks for identity, and a provider that compresses anyway, or answers
       // in a form the degrading taps cannot read (text/plain…), would carry reasoning past the degrade.
       const unreadable = encoded ? "encoding" : degradable(contentType) ? null : "content_type";
-      if (unreadable !== null) return this.answer502(unreadable, "The upstream provider's answer could not be processed by the gateway. Try again shortly.", true);
+      if (unreadable !== null) return this.answer502(unreadable, UNREADABLE_ANSWER, true);
     }
     const tap = encoded ? createTap(family, "application/octet-stream", status, null) : createTap(family, contentType, status, this.caps);
     this.tap = tap;
@@ -453,7 +455,7 @@ class Relay implements UpstreamHandler {
     if (this.held !== null && this.tap.unreadable) {
       // Past the bound of a held answer: the 502 goes now and the call is dropped (it may never end).
       this.held = null;
-      this.answer502("unreadable_body", "The upstream provider's answer could not be processed by the gateway. Try again shortly.", true);
+      this.answer502("unreadable_body", UNREADABLE_ANSWER, true);
       return true;
     }
     if (o.length === 0 || this.res.write(o)) return true;
@@ -468,7 +470,7 @@ class Relay implements UpstreamHandler {
     if (held !== null) {
       this.held = null;
       // Fail closed: a degraded answer that is not a JSON object moat can read is not passed on, not even empty.
-      if (this.tap.unreadable) return this.answer502("unreadable_body", "The upstream provider's answer could not be processed by the gateway. Try again shortly.", false);
+      if (this.tap.unreadable) return this.answer502("unreadable_body", UNREADABLE_ANSWER, false);
       held.headers.push("content-length", String(Buffer.byteLength(tail)));
       this.writeHead(held.status, held.statusText, held.headers);
     }

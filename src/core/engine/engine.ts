@@ -266,11 +266,12 @@ export class Engine {
     if (extraction && a.extractionAt === null) a.extractionAt = now;
   }
 
-  /** Combines own score and campaign evidence into an assessment (read-only: flag times are kept by `record`). */
+  /** The verdict a score gives. */
   private verdictOf(score: number): Verdict {
     return score >= this.config.extractionAt ? "extraction" : score >= this.config.suspiciousAt ? "suspicious" : "benign";
   }
 
+  /** Combines own score and campaign evidence into an assessment (read-only: flag times are kept by `record`). */
   private assessState(a: AccountState, withReasons: boolean): Assessment {
     const own = withReasons ? this.withCap(ownScore(a, true)) : { score: a.own, reasons: [] as Reason[] };
     const c = this.campaignOf(a);

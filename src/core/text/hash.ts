@@ -7,8 +7,9 @@
  * adversary can build collisions. Use it for fingerprints and sketches only.
  */
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+/** FNV-1a's 32-bit offset basis and prime (for code that hashes text it never builds, as `hash32` would). */
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
 
 /** murmur3 32-bit finaliser: full avalanche of a 32-bit state. */
 export function fmix32(h: number): number {

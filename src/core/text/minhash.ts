@@ -9,7 +9,7 @@
  * bijection of the avalanched 32-bit shingle hash, parameters drawn once from a fixed seed so signatures are
  * comparable across processes and runs.
  */
-import { combine32, fmix32, hash32Range } from "./hash.ts";
+import { combine32, fmix32, FNV_OFFSET, FNV_PRIME, hash32Range } from "./hash.ts";
 
 /** Default signature length. */
 export const DEFAULT_NUM_HASHES = 32;
@@ -163,9 +163,6 @@ function bandKey(i: number, h1: number, h2: number): string {
 export function lshBandHashes(sig: Uint32Array, bands: number): number[] {
   return eachBand(sig, bands, bandKeyHash);
 }
-
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 
 /** `hash32(bandKey(i, h1, h2))`. */
 function bandKeyHash(i: number, h1: number, h2: number): number {
