@@ -165,7 +165,7 @@ class JsonTap implements ResponseTap {
       if (this.size > MAX_DEGRADED_BODY) {
         this.unreadable = true;
         this.chunks = [];
-      } else if (!this.unreadable) this.chunks.push(chunk);
+      } else this.chunks.push(chunk);
       return "";
     }
     if (this.size <= MAX_CAPTURE) this.chunks.push(chunk);
