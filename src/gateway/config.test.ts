@@ -114,3 +114,13 @@ test("the body budgets default to 1 GiB in all and 128 MiB per account, and may 
     /config\.limits\.maxBufferedBytes: must be at least limits\.maxBufferedBytesPerAccount/,
   );
 });
+
+test("inline reasoning is found by think tags unless an upstream says otherwise, and a wrong mode names the choices", () => {
+  assert.equal(resolveGatewayConfig(minimal, "/x", env).upstreams.openai?.inlineReasoning, "think-tags");
+  const prefilled = { ...minimal, upstreams: { openai: { url: "http://vllm:8000", apiKey: "k", inlineReasoning: "prefilled" } } };
+  assert.equal(resolveGatewayConfig(prefilled, "/x", env).upstreams.openai?.inlineReasoning, "prefilled");
+  assert.throws(
+    () => resolveGatewayConfig({ ...minimal, upstreams: { openai: { url: "http://vllm:8000", apiKey: "k", inlineReasoning: "r1" } } }, "/x", env),
+    (e: unknown) => e instanceof ConfigError && /config\.upstreams\.openai\.inlineReasoning/.test(e.message) && /think-tags/.test(e.message) && /prefilled/.test(e.message),
+  );
+});

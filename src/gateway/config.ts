@@ -23,6 +23,7 @@ import { parse as parseYaml } from "yaml";
 import { formatIssues } from "./zod-issues.ts";
 import { MAX_GATEWAY_BODY_BYTES } from "../ingest/line-splitter.ts";
 import { DEFAULT_PASS_THROUGH, PASS_THROUGH_ENTRY, PassThroughRules, TrustedProxies } from "./request-info.ts";
+import { INLINE_REASONING_MODES, type InlineReasoningMode } from "./inline-reasoning.ts";
 
 /** Request-body bytes held in memory at once, in all: 1 GiB (see body-budget.ts). */
 export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024 * 1024;
@@ -37,6 +38,12 @@ const Upstream = z
     url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://api.openai.com" }),
     apiKey: z.string().min(1).optional(),
     apiKeyEnv: z.string().min(1).optional(),
+    /**
+     * How a degraded answer's reasoning written into its text is found (see inline-reasoning.ts): `think-tags`
+     * (a leading `<think>…</think>`), `prefilled` (everything before the first `</think>`, for chat templates that
+     * put the opening tag in the prompt) or `off`.
+     */
+    inlineReasoning: z.enum(INLINE_REASONING_MODES).default("think-tags"),
   })
   .refine((s) => (s.apiKey === undefined) !== (s.apiKeyEnv === undefined), "give exactly one of `apiKey` or `apiKeyEnv`")
   .refine((s) => s.apiKey === undefined || !ENV_REFERENCE.test(s.apiKey), {
@@ -136,6 +143,7 @@ export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
 export interface UpstreamTarget {
   readonly url: URL;
   readonly apiKey: string;
+  readonly inlineReasoning: InlineReasoningMode;
 }
 
 export interface KeyInfo {
@@ -220,7 +228,7 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
   };
   const up = (name: "anthropic" | "openai"): UpstreamTarget | null => {
     const u = c.upstreams[name];
-    return u ? { url: new URL(u.url), apiKey: secret(`config.upstreams.${name}`, u) } : null;
+    return u ? { url: new URL(u.url), apiKey: secret(`config.upstreams.${name}`, u), inlineReasoning: u.inlineReasoning } : null;
   };
   const upstreams = { anthropic: up("anthropic"), openai: up("openai") };
   let adminToken = c.admin.token ?? "";

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { DegradeCaps } from "./decision.ts";
 import { capRequest } from "./degrade-request.ts";
+import type { InlineReasoningMode } from "./inline-reasoning.ts";
 import { createTap, MAX_DEGRADED_BODY, stripJsonResponse, usageFromTail } from "./response-taps.ts";
 
 const caps = (p: Partial<DegradeCaps> = {}): DegradeCaps => ({ maxTokens: 2048, thinkingBudget: 1024, reasoningEffort: "low", dropReasoning: true, stripLogprobs: true, ...p });
@@ -59,8 +60,8 @@ test("JSON responses lose thinking blocks (Anthropic) and reasoning fields and l
 
 const SSE = (events: Array<[string | null, unknown]>) => events.map(([e, d]) => `${e ? `event: ${e}\n` : ""}data: ${typeof d === "string" ? d : JSON.stringify(d)}\n\n`).join("");
 
-function runTap(family: "anthropic" | "openai", text: string, c: DegradeCaps | null, chunk = 7): { out: string; usage: { input: number | null; output: number | null } } {
-  const tap = createTap(family, "text/event-stream; charset=utf-8", 200, c);
+function runTap(family: "anthropic" | "openai", text: string, c: DegradeCaps | null, chunk = 7, inline: InlineReasoningMode = "off"): { out: string; usage: { input: number | null; output: number | null } } {
+  const tap = createTap(family, "text/event-stream; charset=utf-8", 200, c, inline);
   const buf = Buffer.from(text);
   let out = "";
   for (let i = 0; i < buf.length; i += chunk) out += tap.push(buf.subarray(i, i + chunk)).toString();
@@ -143,6 +144,87 @@ test("a degrading OpenAI SSE tap drops reasoning-only chunks and strips logprobs
   assert.ok(!r.out.includes("more hidden") && !r.out.includes('"content":null'), "a chunk left with only a null member is dropped too");
   assert.equal(r.out.split("data: ").length - 1, 4, "the reasoning-only chunks are gone, the rest stay");
   assert.deepEqual(r.usage, { input: 3, output: 4 });
+});
+
+/** The text a client reads from an SSE answer: OpenAI `delta.content`, Anthropic `text_delta`s, with the Anthropic block indexes they came under. */
+function shownText(family: "anthropic" | "openai", out: string): string {
+  let text = "";
+  for (const line of out.split("\n")) {
+    if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
+    const d = JSON.parse(line.slice(6)) as { index?: number; delta?: { text?: string }; choices?: { delta?: { content?: string | null } }[] };
+    if (family === "anthropic") text += d.delta?.text !== undefined ? `${d.index}:${d.delta.text}|` : "";
+    else text += d.choices?.[0]?.delta?.content ?? "";
+  }
+  return text;
+}
+
+const r1Deltas = ["<th", "ink>\nThe user", " wants 17*23. 17*20=340", "; plus 51.\n</th", "ink>\n\n", "17 × 23", " = 391."];
+
+test("a degrading OpenAI SSE tap withholds reasoning written into the text (<think>) whatever the chunking, and leaves it to pass-through and to `off`", () => {
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({ id: "c", choices: [{ index: 0, delta, finish_reason: finish }] });
+  const text = SSE([
+    [null, chunk({ role: "assistant", content: "" })],
+    ...r1Deltas.map((d): [null, unknown] => [null, chunk({ content: d })]),
+    [null, chunk({}, "stop")],
+    [null, "[DONE]"],
+  ]);
+  for (const size of [1, 4, 9, 64, 10_000]) {
+    const r = runTap("openai", text, caps(), size, "think-tags");
+    assert.equal(shownText("openai", r.out), "17 × 23 = 391.", `chunk ${size}`);
+    assert.ok(!r.out.includes("user") && !r.out.includes("think"), `chunk ${size}`);
+    // The chunks that carried only reasoning are gone, not sent empty: 1 role chunk, 2 answer chunks, the finish, [DONE].
+    assert.equal(r.out.split("data: ").length - 1, 5, `chunk ${size}`);
+  }
+  assert.equal(runTap("openai", text, null, 7, "think-tags").out, text, "pass-through: byte for byte");
+  assert.equal(shownText("openai", runTap("openai", text, caps(), 7, "off").out), r1Deltas.join(""));
+  // A template that pre-fills <think>: the answer has only the closing tag.
+  const prefilled = text.replace('"<th"', '""').replace('"ink>\\nThe user"', '"The user"');
+  assert.ok(!prefilled.includes("<th") && shownText("openai", prefilled).startsWith("The user"));
+  assert.equal(shownText("openai", runTap("openai", prefilled, caps(), 5, "prefilled").out), "17 × 23 = 391.");
+  // What was held back at the start, in an answer that never opened a tag, comes out with the finishing chunk.
+  const short = SSE([[null, chunk({ role: "assistant", content: " <t" })], [null, chunk({}, "stop")], [null, "[DONE]"]]);
+  assert.equal(shownText("openai", runTap("openai", short, caps(), 3, "think-tags").out), " <t");
+});
+
+test("a degrading Anthropic SSE tap withholds <think> text in text blocks, after dropped thinking blocks, with indexes renumbered", () => {
+  const events: Array<[string, unknown]> = [
+    ["message_start", { type: "message_start", message: { usage: { input_tokens: 9, output_tokens: 1 } } }],
+    ["content_block_start", { type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "" } }],
+    ["content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "secret" } }],
+    ["content_block_stop", { type: "content_block_stop", index: 0 }],
+    ["content_block_start", { type: "content_block_start", index: 1, content_block: { type: "text", text: "" } }],
+    ...r1Deltas.map((t): [string, unknown] => ["content_block_delta", { type: "content_block_delta", index: 1, delta: { type: "text_delta", text: t } }]),
+    ["content_block_stop", { type: "content_block_stop", index: 1 }],
+    ["content_block_start", { type: "content_block_start", index: 2, content_block: { type: "text", text: "" } }],
+    ["content_block_delta", { type: "content_block_delta", index: 2, delta: { type: "text_delta", text: "\n<th" } }],
+    ["content_block_stop", { type: "content_block_stop", index: 2 }],
+    ["message_stop", { type: "message_stop" }],
+  ];
+  const text = SSE(events);
+  for (const size of [1, 6, 10_000]) {
+    const r = runTap("anthropic", text, caps(), size, "think-tags");
+    // Block 2's start never became a tag: it is given back just before that block's end.
+    assert.equal(shownText("anthropic", r.out), "0:17 × 23|0: = 391.|1:\n<th|", `chunk ${size}`);
+    assert.ok(!r.out.includes("secret") && !r.out.includes("user"), `chunk ${size}`);
+    const order = r.out.split("\n").filter((l) => l.startsWith("event: ")).map((l) => l.slice(7));
+    assert.deepEqual(order.slice(-3), ["content_block_delta", "content_block_stop", "message_stop"]);
+  }
+});
+
+test("degraded JSON answers lose <think> text too: OpenAI message content, Anthropic text blocks (an emptied block goes)", () => {
+  const oa: Record<string, unknown> = { choices: [{ index: 0, message: { role: "assistant", content: "<think>17*20=340</think>\n\n391" }, finish_reason: "stop" }] };
+  const tap = createTap("openai", "application/json", 200, caps(), "think-tags");
+  tap.push(Buffer.from(JSON.stringify(oa)));
+  assert.deepEqual(JSON.parse(tap.end().toString()), { choices: [{ index: 0, message: { role: "assistant", content: "391" }, finish_reason: "stop" }] });
+  const an = { content: [{ type: "text", text: "<think>only reasoning, cut short" }, { type: "tool_use", id: "t", name: "calc", input: {} }] };
+  const atap = createTap("anthropic", "application/json", 200, caps(), "think-tags");
+  atap.push(Buffer.from(JSON.stringify(an)));
+  assert.deepEqual(JSON.parse(atap.end().toString()), { content: [{ type: "tool_use", id: "t", name: "calc", input: {} }] });
+  // An answer without inline reasoning is sent as the provider's bytes.
+  const plain = Buffer.from('{"choices":[{"index":0,"message":{"content":"391"}}]}');
+  const ptap = createTap("openai", "application/json", 200, caps(), "think-tags");
+  ptap.push(plain);
+  assert.ok(Buffer.from(ptap.end()).equals(plain));
 });
 
 test("error responses are never rewritten", () => {

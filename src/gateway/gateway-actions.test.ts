@@ -158,6 +158,16 @@ test("a degraded OpenAI request loses reasoning_content and logprobs, JSON and s
   assert.equal(text.trim(), "The answer is 391.");
 });
 
+test("a degraded OpenAI request loses reasoning written into the text (<think>), JSON and stream; others get it as sent", async () => {
+  const think = /<think>[^]*Let me work[^]*<\/think>\n\nThe answer is 391\./;
+  assert.match(String((await chat("acct_ok", { model: "deepseek-r1" })).choices[0]?.message.content), think, "the stub sends its thinking inline");
+  assert.equal((await chat("acct_degrade", { model: "deepseek-r1" })).choices[0]?.message.content, "The answer is 391.");
+  const stream = await oa("acct_degrade").chat.completions.create({ model: "deepseek-r1", messages: [{ role: "user", content: "x" }], stream: true });
+  let text = "";
+  for await (const c of stream) text += c.choices[0]?.delta?.content ?? "";
+  assert.equal(text, "The answer is 391.");
+});
+
 test("an allowlisted organisation passes whatever the engine says", async () => {
   const r = await chat("acct_partner");
   assert.equal(r.choices[0]?.message.content, "The answer is 391.");

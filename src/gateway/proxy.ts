@@ -429,7 +429,7 @@ class Relay implements UpstreamHandler {
       const unreadable = encoded ? "encoding" : degradable(contentType) ? null : "content_type";
       if (unreadable !== null) return this.answer502(unreadable, UNREADABLE_ANSWER, true);
     }
-    const tap = encoded ? createTap(family, "application/octet-stream", status, null) : createTap(family, contentType, status, this.caps);
+    const tap = encoded ? createTap(family, "application/octet-stream", status, null) : createTap(family, contentType, status, this.caps, this.ctx.config.upstreams[family]?.inlineReasoning ?? "off");
     this.tap = tap;
     const headers = clientHeaders(raw, tap.rewrites);
     if (tap.holdsHead) {

@@ -1,13 +1,15 @@
 /**
  * Response side of the proxy: a "tap" sees every upstream body chunk on its way to the client. It
  * always reads token usage (for the traffic log) and, for a degraded request, withholds reasoning:
- * Anthropic `thinking` / `redacted_thinking` blocks (JSON and SSE, with later block indexes renumbered)
- * and OpenAI `reasoning_content` / `reasoning` / `reasoning_details` and `logprobs`.
+ * Anthropic `thinking` / `redacted_thinking` blocks (JSON and SSE, with later block indexes renumbered),
+ * OpenAI `reasoning_content` / `reasoning` / `reasoning_details` and `logprobs`, and reasoning written into the
+ * answer's text (`<think>…</think>`, see inline-reasoning.ts) in either API.
  * Pass-through taps return chunks unchanged (byte for byte); degrading taps rewrite them.
  */
 import type { ApiFamily } from "./api-errors.ts";
 import type { DegradeCaps } from "./decision.ts";
 import { SseParser, formatSse, type SseEvent } from "./sse.ts";
+import { InlineReasoningFilters, type InlineReasoningMode } from "./inline-reasoning.ts";
 
 export interface Usage {
   input: number | null;
@@ -97,14 +99,35 @@ export function usageFromTail(buf: Buffer): unknown {
   return undefined;
 }
 
-/** Removes reasoning (and logprobs) from a parsed non-streaming response body, in place. Returns true if it changed. */
-export function stripJsonResponse(family: ApiFamily, body: Obj, caps: DegradeCaps): boolean {
+/**
+ * Removes reasoning (and logprobs) from a parsed response body or OpenAI stream chunk, in place. Returns true if
+ * it changed. `inline`: the filters for reasoning written into the text (null when the upstream's mode is `off`);
+ * a whole body is given fresh ones, a stream keeps its own across chunks (`streaming`).
+ */
+export function stripJsonResponse(family: ApiFamily, body: Obj, caps: DegradeCaps, inline: InlineReasoningFilters | null = null, streaming = false): boolean {
   let changed = false;
   if (family === "anthropic") {
     const content = body["content"];
     if (caps.dropReasoning && Array.isArray(content)) {
-      const kept = content.filter((b) => !(isObj(b) && THINKING.has(String(b["type"]))));
-      if (kept.length !== content.length) {
+      let kept = content.filter((b) => !(isObj(b) && THINKING.has(String(b["type"]))));
+      let edited = kept.length !== content.length;
+      if (inline !== null) {
+        // Reasoning in the text: each text block is read as one text, and a block left empty goes.
+        const shown: unknown[] = [];
+        for (const [i, b] of kept.entries()) {
+          if (isObj(b) && b["type"] === "text" && typeof b["text"] === "string") {
+            const seen = inline.push(i, b["text"], true);
+            if (seen !== b["text"]) {
+              edited = true;
+              if (seen === "") continue;
+              b["text"] = seen;
+            }
+          }
+          shown.push(b);
+        }
+        kept = shown;
+      }
+      if (edited) {
         body["content"] = kept;
         changed = true;
       }
@@ -124,6 +147,19 @@ export function stripJsonResponse(family: ApiFamily, body: Obj, caps: DegradeCap
             changed = true;
           }
         const content = m["content"];
+        if (inline !== null) {
+          // The choice's text; at its end (a whole body, or the chunk that finishes it) whatever was held back comes out.
+          const last = !streaming || c["finish_reason"] != null;
+          if (typeof content === "string" || last) {
+            const text = typeof content === "string" ? content : "";
+            const seen = inline.push(num(c["index"]) ?? 0, text, last);
+            if (seen !== text) {
+              if (seen === "" && streaming) delete m["content"];
+              else m["content"] = seen;
+              changed = true;
+            }
+          }
+        }
         if (Array.isArray(content)) {
           const kept = content.filter((p) => !(isObj(p) && REASONING_PARTS.has(String(p["type"]))));
           if (kept.length !== content.length) {
@@ -153,6 +189,7 @@ class JsonTap implements ResponseTap {
   constructor(
     private readonly family: ApiFamily,
     private readonly caps: DegradeCaps | null,
+    private readonly inline: InlineReasoningMode,
   ) {
     this.rewrites = caps !== null;
     this.holdsHead = caps !== null;
@@ -197,7 +234,8 @@ class JsonTap implements ResponseTap {
       this.unreadable = true;
       return "";
     }
-    return stripJsonResponse(this.family, body, this.caps) ? JSON.stringify(body) : whole;
+    const inline = this.caps.dropReasoning && this.inline !== "off" ? new InlineReasoningFilters(this.inline) : null;
+    return stripJsonResponse(this.family, body, this.caps, inline) ? JSON.stringify(body) : whole;
   }
 
   usage(): Usage {
@@ -214,12 +252,18 @@ class SseTap implements ResponseTap {
   private readonly u: Usage = { input: null, output: null };
   /** Anthropic: upstream indexes of dropped blocks, ascending. */
   private readonly dropped: number[] = [];
+  /** Reasoning written into the text, per choice (OpenAI) or text block (Anthropic); null when not filtered. */
+  private readonly inline: InlineReasoningFilters | null;
+  /** Anthropic: upstream indexes of text blocks (the ones the inline filters read). */
+  private readonly textBlocks = new Set<number>();
 
   constructor(
     private readonly family: ApiFamily,
     private readonly caps: DegradeCaps | null,
+    inline: InlineReasoningMode,
   ) {
     this.rewrites = caps !== null;
+    this.inline = caps?.dropReasoning && inline !== "off" ? new InlineReasoningFilters(inline) : null;
   }
 
   push(chunk: Buffer): Buffer | string {
@@ -277,12 +321,14 @@ class SseTap implements ResponseTap {
       }
       const r = this.family === "anthropic" ? this.rewriteAnthropic(d) : this.rewriteOpenAI(d);
       if (r === "keep") out += ev.raw;
+      else if (Array.isArray(r)) for (const [name, e] of r) out += formatSse(name, JSON.stringify(e));
       else if (r !== "drop") out += formatSse(ev.event, JSON.stringify(r));
     }
     return out;
   }
 
-  private rewriteAnthropic(d: Obj): Obj | "keep" | "drop" {
+  /** An event as it is, dropped, rewritten, or replaced by several (named) events. */
+  private rewriteAnthropic(d: Obj): Obj | "keep" | "drop" | [string, Obj][] {
     const t = d["type"];
     if (t !== "content_block_start" && t !== "content_block_delta" && t !== "content_block_stop") return "keep";
     const index = num(d["index"]);
@@ -293,14 +339,34 @@ class SseTap implements ResponseTap {
         this.dropped.push(index);
         return "drop";
       }
+      if (isObj(cb) && cb["type"] === "text") this.textBlocks.add(index);
     }
     if (this.dropped.includes(index)) return "drop";
     const before = this.dropped.filter((i) => i < index).length;
-    return before === 0 ? "keep" : Object.assign({}, d, { index: index - before });
+    const renumbered = (e: Obj): Obj | "keep" => (before === 0 ? (e === d ? "keep" : e) : Object.assign({}, e, { index: index - before }));
+    if (this.inline !== null && this.textBlocks.has(index)) {
+      const delta = d["delta"];
+      if (t === "content_block_delta" && isObj(delta) && delta["type"] === "text_delta" && typeof delta["text"] === "string") {
+        const seen = this.inline.push(index, delta["text"], false);
+        if (seen === "") return "drop";
+        if (seen !== delta["text"]) return renumbered(Object.assign({}, d, { delta: Object.assign({}, delta, { text: seen }) }));
+      } else if (t === "content_block_stop") {
+        // Text held back at the block's start (whitespace, a partial tag that never became one) goes out before its end.
+        const held = this.inline.end(index);
+        if (held !== "") {
+          const shown = { type: "content_block_delta", index: index - before, delta: { type: "text_delta", text: held } };
+          return [
+            ["content_block_delta", shown],
+            ["content_block_stop", before === 0 ? d : Object.assign({}, d, { index: index - before })],
+          ];
+        }
+      }
+    }
+    return renumbered(d);
   }
 
   private rewriteOpenAI(d: Obj): Obj | "keep" | "drop" {
-    if (!this.caps || !stripJsonResponse("openai", d, this.caps)) return "keep";
+    if (!this.caps || !stripJsonResponse("openai", d, this.caps, this.inline, true)) return "keep";
     const choices = Array.isArray(d["choices"]) ? d["choices"] : [];
     // A chunk that carried only reasoning is dropped whole: an empty delta still leaks reasoning length and timing.
     // Members left null (`{"content": null}`, as some servers send beside reasoning) carry nothing either.
@@ -333,11 +399,11 @@ const PASS: ResponseTap = {
  * Picks a tap for an upstream response. `caps` non-null means the request is degraded and its
  * response must lose its reasoning; error responses (status >= 400) are never rewritten.
  */
-export function createTap(family: ApiFamily, contentType: string | undefined, status: number, caps: DegradeCaps | null): ResponseTap {
+export function createTap(family: ApiFamily, contentType: string | undefined, status: number, caps: DegradeCaps | null, inline: InlineReasoningMode = "off"): ResponseTap {
   const ct = (contentType ?? "").toLowerCase();
   const c = status < 400 ? caps : null;
-  if (ct.startsWith("text/event-stream")) return new SseTap(family, c);
-  if (ct.includes("json")) return new JsonTap(family, c);
+  if (ct.startsWith("text/event-stream")) return new SseTap(family, c, inline);
+  if (ct.includes("json")) return new JsonTap(family, c, inline);
   return PASS;
 }
 

@@ -103,12 +103,15 @@ function anthropic(body: Record<string, unknown>, res: http.ServerResponse): voi
 
 function openai(body: Record<string, unknown>, res: http.ServerResponse): void {
   const reasoning = body["reasoning_effort"] !== undefined || String(body["model"] ?? "").includes("reason");
+  // Like an open-weight reasoning model behind a server without a reasoning parser: the thinking is in the text.
+  const inline = String(body["model"] ?? "").includes("r1");
+  const answer = inline ? `<think>\n${THOUGHT}\n</think>\n\n${ANSWER}` : ANSWER;
   const logprobs = body["logprobs"] === true;
   const model = String(body["model"] ?? "gpt-stub");
   const usage = { prompt_tokens: 30, completion_tokens: reasoning ? 140 : 12, total_tokens: reasoning ? 170 : 42 };
   const lp = logprobs ? { content: [{ token: "The", logprob: -0.01, bytes: [84, 104, 101], top_logprobs: [] }] } : null;
   if (!body["stream"]) {
-    const message: Record<string, unknown> = { role: "assistant", content: ANSWER, refusal: null };
+    const message: Record<string, unknown> = { role: "assistant", content: answer, refusal: null };
     if (reasoning) message["reasoning_content"] = THOUGHT;
     res.writeHead(200, { "content-type": "application/json", "x-request-id": "req_stub_json", "openai-organization": "org-provider-secret" });
     res.end(JSON.stringify({ id: "chatcmpl-stub", object: "chat.completion", created: 1, model, choices: [{ index: 0, message, logprobs: lp, finish_reason: "stop" }], usage }));
@@ -124,7 +127,7 @@ function openai(body: Record<string, unknown>, res: http.ServerResponse): void {
   });
   const ev: Array<[null, unknown]> = [[null, chunk({ role: "assistant", content: "" })]];
   if (reasoning) for (const part of THOUGHT.match(/.{1,20}/g) ?? []) ev.push([null, chunk({ reasoning_content: part })]);
-  for (const part of ANSWER.split(" ")) ev.push([null, chunk({ content: `${part} ` })]);
+  for (const part of inline ? (answer.match(/.{1,7}/gs) ?? []) : ANSWER.split(" ").map((w) => `${w} `)) ev.push([null, chunk({ content: part })]);
   ev.push([null, chunk({}, "stop")]);
   if ((body["stream_options"] as { include_usage?: boolean } | undefined)?.include_usage) ev.push([null, { id: "chatcmpl-stub", object: "chat.completion.chunk", created: 1, model, choices: [], usage }]);
   ev.push([null, "[DONE]"]);

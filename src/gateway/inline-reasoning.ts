@@ -1,0 +1,149 @@
+/**
+ * Reasoning written into the answer's text itself. Open-weight reasoning models served without a reasoning
+ * parser (DeepSeek-R1, QwQ, Qwen3 on a plain vLLM, llama.cpp or TGI) answer `<think>…</think>` followed by
+ * the answer, in the ordinary `content` / `text`; templates that pre-fill `<think>` in the prompt leave only the
+ * closing tag in the answer. A degraded request must lose that text too, or degrade withholds nothing from
+ * such an upstream.
+ *
+ * Modes (per upstream, `upstreams.<api>.inlineReasoning`):
+ * - `think-tags` (the default): text that opens, after optional whitespace, with `<think>`, `<thinking>` or
+ *   `<reasoning>` is reasoning up to the matching closing tag (all of it when the tag never closes, as when
+ *   `max_tokens` cut the thinking short). A tag anywhere else is left alone: an answer may talk about tags.
+ * - `prefilled`: everything before the first `</think>` is reasoning (an opening tag included, if any), and a
+ *   whole answer without one is withheld: what vLLM's DeepSeek-R1 parser does for templates that pre-fill it.
+ * - `off`: text is never touched.
+ *
+ * The filter is incremental: a stream's text arrives in deltas split anywhere, including inside a tag. It
+ * holds back only what it cannot decide yet (leading whitespace and a partial opening tag, at most
+ * {@link MAX_HELD} characters, or a partial closing tag inside reasoning) and gives it back at the end.
+ */
+
+export type InlineReasoningMode = "think-tags" | "prefilled" | "off";
+export const INLINE_REASONING_MODES: readonly InlineReasoningMode[] = ["think-tags", "prefilled", "off"];
+
+const OPENING: readonly (readonly [open: string, close: string])[] = [
+  ["<think>", "</think>"],
+  ["<thinking>", "</thinking>"],
+  ["<reasoning>", "</reasoning>"],
+];
+/** Leading whitespace held while waiting for a tag; past this much the text is an ordinary answer. */
+const MAX_HELD = 256;
+
+const enum State {
+  /** At the start: deciding whether the text opens with a tag. */
+  Start,
+  /** Inside reasoning: dropping text until the closing tag. */
+  Inside,
+  /** Just after the closing tag: dropping the whitespace that separated reasoning from the answer. */
+  After,
+  /** The answer: everything passes. */
+  Pass,
+}
+
+/** One text's filter (one choice of an OpenAI answer, one text block of an Anthropic one). */
+export class InlineReasoningFilter {
+  private state: State;
+  /** Start: text held back; Inside: the last characters, which may begin the closing tag. */
+  private held = "";
+  private close: string;
+
+  constructor(mode: Exclude<InlineReasoningMode, "off">) {
+    this.state = mode === "prefilled" ? State.Inside : State.Start;
+    this.close = "</think>";
+  }
+
+  /** Feeds the next piece of text; returns what the client may see of it (possibly ""). */
+  push(piece: string): string {
+    switch (this.state) {
+      case State.Pass:
+        return piece;
+      case State.Start:
+        return this.start(piece);
+      case State.Inside:
+        return this.inside(piece);
+      case State.After:
+        return this.after(piece);
+    }
+  }
+
+  /** The text ended: returns what was held back and may be shown (a start that never became a tag). */
+  end(): string {
+    const out = this.state === State.Start ? this.held : "";
+    this.held = "";
+    this.state = State.Pass;
+    return out;
+  }
+
+  private start(piece: string): string {
+    const text = this.held + piece;
+    const lead = text.length - text.trimStart().length;
+    const rest = text.slice(lead);
+    for (const [open, close] of OPENING) {
+      if (rest.startsWith(open)) {
+        this.close = close;
+        this.state = State.Inside;
+        this.held = "";
+        return this.inside(rest.slice(open.length));
+      }
+    }
+    const couldOpen = rest === "" || OPENING.some(([open]) => open.startsWith(rest));
+    if (couldOpen && text.length <= MAX_HELD) {
+      this.held = text;
+      return "";
+    }
+    this.held = "";
+    this.state = State.Pass;
+    return text;
+  }
+
+  private inside(piece: string): string {
+    const text = this.held + piece;
+    const at = text.indexOf(this.close);
+    if (at < 0) {
+      // Keep only what may be the start of the closing tag, split across pieces.
+      const keep = Math.min(text.length, this.close.length - 1);
+      this.held = text.slice(text.length - keep);
+      return "";
+    }
+    this.held = "";
+    this.state = State.After;
+    return this.after(text.slice(at + this.close.length));
+  }
+
+  private after(piece: string): string {
+    const rest = piece.trimStart();
+    if (rest === "") return "";
+    this.state = State.Pass;
+    return rest;
+  }
+}
+
+/** A whole text through a fresh filter: what the client may see of it. */
+export function withholdInline(mode: InlineReasoningMode, text: string): string {
+  if (mode === "off") return text;
+  const f = new InlineReasoningFilter(mode);
+  return f.push(text) + f.end();
+}
+
+/** Filters keyed by position (choice index, content block index), created on first use. */
+export class InlineReasoningFilters {
+  private readonly byKey = new Map<number, InlineReasoningFilter>();
+
+  constructor(private readonly mode: Exclude<InlineReasoningMode, "off">) {}
+
+  /** The next piece of text `key`; with `last`, the text ends here and anything held back comes out too. */
+  push(key: number, piece: string, last: boolean): string {
+    let f = this.byKey.get(key);
+    if (f === undefined) {
+      f = new InlineReasoningFilter(this.mode);
+      this.byKey.set(key, f);
+    }
+    const out = f.push(piece);
+    return last ? out + f.end() : out;
+  }
+
+  /** Ends text `key` (if it was seen): what was held back and may be shown. */
+  end(key: number): string {
+    return this.byKey.get(key)?.end() ?? "";
+  }
+}
