@@ -227,6 +227,14 @@ test("degraded JSON answers lose <think> text too: OpenAI message content, Anthr
   assert.ok(Buffer.from(ptap.end()).equals(plain));
 });
 
+test("a rewritten event keeps its id: and retry: lines", () => {
+  const ev = (id: number, d: unknown) => `id: ${id}\nretry: 3000\ndata: ${JSON.stringify(d)}\n\n`;
+  const text = ev(1, { choices: [{ index: 0, delta: { content: "hi", reasoning_content: "secret" }, finish_reason: null }] }) + ev(2, { choices: [{ index: 0, delta: { content: "!" }, finish_reason: null }] });
+  const r = runTap("openai", text, caps(), 5);
+  assert.ok(!r.out.includes("secret"));
+  assert.deepEqual(r.out.split("\n").filter((l) => l.startsWith("id: ") || l.startsWith("retry: ")), ["id: 1", "retry: 3000", "id: 2", "retry: 3000"]);
+});
+
 test("error responses are never rewritten", () => {
   const tap = createTap("anthropic", "application/json", 400, caps());
   assert.equal(tap.rewrites, false);

@@ -321,8 +321,8 @@ class SseTap implements ResponseTap {
       }
       const r = this.family === "anthropic" ? this.rewriteAnthropic(d) : this.rewriteOpenAI(d);
       if (r === "keep") out += ev.raw;
-      else if (Array.isArray(r)) for (const [name, e] of r) out += formatSse(name, JSON.stringify(e));
-      else if (r !== "drop") out += formatSse(ev.event, JSON.stringify(r));
+      else if (Array.isArray(r)) for (const [name, e] of r) out += formatSse(name, JSON.stringify(e), name === ev.event ? ev.fields : "");
+      else if (r !== "drop") out += formatSse(ev.event, JSON.stringify(r), ev.fields);
     }
     return out;
   }

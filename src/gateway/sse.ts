@@ -9,6 +9,8 @@ export interface SseEvent {
   readonly event: string | null;
   readonly data: string;
   readonly raw: string;
+  /** Its `id:` and `retry:` lines as sent, each ending in "\n" ("" for none): a rewritten event carries them on. */
+  readonly fields: string;
 }
 
 /** Feed chunks with `push`; each call returns the events completed by that chunk. Call `end` at the end. */
@@ -89,6 +91,7 @@ const TERMINATOR = /\r\n\r\n|\n\n|\r\r/;
 function parseBlock(raw: string): SseEvent | null {
   let event: string | null = null;
   const data: string[] = [];
+  let fields = "";
   let any = false;
   for (const line of raw.split(/\r\n|\n|\r/)) {
     if (line === "" || line.startsWith(":")) continue;
@@ -102,13 +105,13 @@ function parseBlock(raw: string): SseEvent | null {
     } else if (field === "data") {
       data.push(value);
       any = true;
-    }
+    } else if (field === "id" || field === "retry") fields += `${line}\n`;
   }
   // Comment-only blocks (keep-alives) are passed through raw by callers that care; we keep them as events too.
-  return { event: any ? event : null, data: data.join("\n"), raw };
+  return { event: any ? event : null, data: data.join("\n"), raw, fields };
 }
 
-/** Serializes an event (used for events the gateway rewrote). */
-export function formatSse(event: string | null, data: string): string {
-  return `${event !== null ? `event: ${event}\n` : ""}data: ${data}\n\n`;
+/** Serializes an event (used for events the gateway rewrote); `fields`: the original's `id:` / `retry:` lines. */
+export function formatSse(event: string | null, data: string, fields = ""): string {
+  return `${fields}${event !== null ? `event: ${event}\n` : ""}data: ${data}\n\n`;
 }
