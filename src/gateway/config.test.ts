@@ -124,3 +124,10 @@ test("inline reasoning is found by think tags unless an upstream says otherwise,
     (e: unknown) => e instanceof ConfigError && /config\.upstreams\.openai\.inlineReasoning/.test(e.message) && /think-tags/.test(e.message) && /prefilled/.test(e.message),
   );
 });
+
+test("the traffic log keeps 30 days by default; 0 keeps every file, and a negative retention is refused", () => {
+  assert.equal(resolveGatewayConfig(minimal, "/x", env).trafficLogRetainHours, 720);
+  assert.equal(resolveGatewayConfig({ ...minimal, trafficLog: { retainHours: 48 } }, "/x", env).trafficLogRetainHours, 48);
+  assert.equal(resolveGatewayConfig({ ...minimal, trafficLog: { retainHours: 0 } }, "/x", env).trafficLogRetainHours, null);
+  assert.throws(() => resolveGatewayConfig({ ...minimal, trafficLog: { retainHours: -1 } }, "/x", env), (e: unknown) => e instanceof ConfigError && /config\.trafficLog\.retainHours/.test(e.message));
+});

@@ -30,6 +30,9 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024 * 1024;
 /** ... and per account: 128 MiB, an eighth, so a few accounts cannot starve the rest (four bodies at the 32 MiB limit). */
 export const DEFAULT_MAX_BUFFERED_BYTES_PER_ACCOUNT = 128 * 1024 * 1024;
 
+/** Traffic-log retention: 30 days. */
+export const DEFAULT_TRAFFIC_RETAIN_HOURS = 30 * 24;
+
 /** `$NAME` or `${NAME}`: a secret written as a shell reference, which would be sent as it is. */
 const ENV_REFERENCE = /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/;
 
@@ -130,7 +133,16 @@ export const GatewayConfigSchema = z
       })
       // Absent: parsed as `{}`, so the fields' own defaults (and the checks above) apply; not a second copy of them.
       .prefault({}),
-    trafficLog: z.strictObject({ maxBytes: z.number().int().min(4096).default(256 * 1024 * 1024) }).default({ maxBytes: 256 * 1024 * 1024 }),
+    trafficLog: z
+      .strictObject({
+        maxBytes: z.number().int().min(4096).default(256 * 1024 * 1024),
+        /**
+         * Hours a traffic-log file is kept after its hour ends (the files hold prompts): 30 days by default. The
+         * engine is rebuilt at start from what is kept. 0 keeps every file (another system manages retention).
+         */
+        retainHours: z.number().int().min(0).default(DEFAULT_TRAFFIC_RETAIN_HOURS),
+      })
+      .prefault({}),
     /** Also append every decision to `<dataDir>/decisions.jsonl`. */
     decisionLog: z.boolean().default(false),
     /** Engine config overrides (src/core/engine/config.ts), passed through. */
@@ -173,6 +185,8 @@ export interface GatewayConfig {
   readonly maxBufferedBytes: number;
   readonly maxBufferedBytesPerAccount: number;
   readonly trafficLogMaxBytes: number;
+  /** Traffic-log retention in hours; null keeps every file. */
+  readonly trafficLogRetainHours: number | null;
   readonly decisionLog: boolean;
   readonly engine: Readonly<Record<string, unknown>> | undefined;
 }
@@ -277,6 +291,7 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
     maxBufferedBytes: c.limits.maxBufferedBytes,
     maxBufferedBytesPerAccount: c.limits.maxBufferedBytesPerAccount,
     trafficLogMaxBytes: c.trafficLog.maxBytes,
+    trafficLogRetainHours: c.trafficLog.retainHours === 0 ? null : c.trafficLog.retainHours,
     decisionLog: c.decisionLog,
     engine: c.engine,
   };

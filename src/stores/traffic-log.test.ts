@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { TrafficEvent } from "../core/model/traffic.ts";
-import { TrafficLogError, TrafficLogWriter, listTrafficLogFiles, trafficLogFileName } from "./traffic-log.ts";
+import { TrafficLogError, TrafficLogWriter, listTrafficLogFiles, pruneTrafficLog, trafficLogFileName } from "./traffic-log.ts";
 
 const root = mkdtempSync(join(tmpdir(), "moat-traffic-log-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -151,6 +151,40 @@ test("starts a new file when the UTC hour of the clock changes", () => {
   ]);
   assert.equal(log.stats().files, 3);
   assert.equal(log.stats().lines, 5);
+});
+
+test("retention: a file goes once its hour ended more than retainMs ago, at open, at rotation and on prune; never the file being written", () => {
+  const dir = freshDir();
+  const H = 3_600_000;
+  const c = clock(Date.parse("2026-04-22T00:10:00.000Z"));
+  const first = TrafficLogWriter.open(dir, { now: c.now });
+  first.append(event(0));
+  first.close();
+  // Another process's file, compressed later, from the next hour; and a file that is not the log's.
+  writeFileSync(join(dir, trafficLogFileName(Date.parse("2026-04-22T01:20:00.000Z"), 7) + ".gz"), "");
+  writeFileSync(join(dir, "notes.txt"), "kept");
+  // 47 hours after the first file's hour ended: with 48 hours of retention, everything stays.
+  c.set(Date.parse("2026-04-22T01:00:00.000Z") + 47 * H);
+  const log = TrafficLogWriter.open(dir, { now: c.now, retainMs: 48 * H });
+  assert.equal(listTrafficLogFiles(dir).length, 3);
+  // An hour later the first file's hour ended 48 hours ago: it goes when the writer rotates.
+  c.set(Date.parse("2026-04-22T01:00:00.000Z") + 48 * H);
+  log.append(event(1));
+  assert.deepEqual(listTrafficLogFiles(dir).map((f) => basename(f)).slice(0, 1), ["traffic-20260422T012000Z-000007.jsonl.gz"]);
+  // No traffic for days: a prune call still applies retention (the .gz, and this writer's first file, left when it
+  // rotated), and keeps the file being written.
+  c.set(Date.parse("2026-04-30T00:00:00.000Z"));
+  assert.deepEqual(log.prune(), { removed: 2, failed: [] });
+  assert.deepEqual(listTrafficLogFiles(dir), [log.stats().file]);
+  assert.ok(existsSync(join(dir, "notes.txt")));
+  assert.equal(log.stats().pruned, 3);
+  log.close();
+  // Without retainMs nothing is deleted, and a bad retention is refused.
+  const keepAll = TrafficLogWriter.open(dir, { now: () => Date.parse("2030-01-01T00:00:00Z") });
+  assert.equal(keepAll.prune().removed, 0);
+  keepAll.close();
+  assert.throws(() => TrafficLogWriter.open(dir, { retainMs: 0 }), (e: unknown) => e instanceof TrafficLogError && e.code === "TRAFFIC_LOG_BAD_OPTION");
+  assert.deepEqual(pruneTrafficLog(join(dir, "missing"), Date.now()), { removed: 0, failed: [] });
 });
 
 test("starts a new file before a line would take it past maxBytes, and puts an oversized line alone", () => {

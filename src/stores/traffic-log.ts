@@ -10,8 +10,13 @@
  * Each line is one `fs.writeSync` with no user-space buffer: after a crash nothing is lost beyond
  * what the OS had not yet written, and at worst the last line of the last file is torn, which a
  * contract reader counts as one bad line. Files are created mode 0600 (they hold prompts).
+ *
+ * Retention (`retainMs`): the files hold prompts, so they are kept for a bounded time. A file holds only
+ * lines from the UTC hour it was created in (the writer rotates when the hour changes), so it is deleted
+ * once that hour ended more than `retainMs` ago: by the writer when it opens and when it rotates, and by
+ * `prune` (which the gateway calls periodically, for the hours without traffic).
  */
-import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, writeSync } from "node:fs";
+import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { TrafficEvent } from "../core/model/traffic.ts";
 
@@ -21,6 +26,16 @@ export interface TrafficLogOptions {
   readonly maxBytes?: number;
   /** Clock for file names and hourly rotation, epoch ms. Default `Date.now`. */
   readonly now?: () => number;
+  /** Delete files whose hour ended more than this long ago (see the module comment). Default: keep every file. */
+  readonly retainMs?: number;
+}
+
+/** What one `prune` did. */
+export interface PruneResult {
+  /** Files deleted. */
+  readonly removed: number;
+  /** Files past retention that could not be deleted, with why (the next prune tries again). */
+  readonly failed: readonly string[];
 }
 
 /** Totals since `open`, and the file being written. */
@@ -33,6 +48,8 @@ export interface TrafficLogStats {
   readonly file: string;
   /** Files this writer has created (1 + rotations). */
   readonly files: number;
+  /** Files past retention this writer has deleted. */
+  readonly pruned: number;
 }
 
 /** Stable codes of `TrafficLogError`. */
@@ -73,6 +90,8 @@ export class TrafficLogWriter {
   readonly #dir: string;
   readonly #maxBytes: number;
   readonly #now: () => number;
+  readonly #retainMs: number | null;
+  #pruned = 0;
   #fd: number;
   #file: string;
   #seq: number;
@@ -83,10 +102,11 @@ export class TrafficLogWriter {
   #files = 1;
   #closed = false;
 
-  private constructor(dir: string, maxBytes: number, now: () => number) {
+  private constructor(dir: string, maxBytes: number, now: () => number, retainMs: number | null) {
     this.#dir = dir;
     this.#maxBytes = maxBytes;
     this.#now = now;
+    this.#retainMs = retainMs;
     const t = now();
     const created = createFile(dir, t, nextSeq(dir));
     this.#fd = created.fd;
@@ -104,12 +124,29 @@ export class TrafficLogWriter {
     if (!Number.isInteger(maxBytes) || maxBytes < 1) {
       throw new TrafficLogError("TRAFFIC_LOG_BAD_OPTION", `traffic log maxBytes must be a positive integer, got ${String(maxBytes)}`);
     }
+    const retainMs = opts.retainMs ?? null;
+    if (retainMs !== null && !(Number.isFinite(retainMs) && retainMs > 0)) {
+      throw new TrafficLogError("TRAFFIC_LOG_BAD_OPTION", `traffic log retainMs must be a positive number of milliseconds, got ${String(retainMs)}`);
+    }
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
     } catch (e: unknown) {
       throw new TrafficLogError("TRAFFIC_LOG_IO", `could not create traffic log directory ${dir}: ${errMessage(e)}; check the path and permissions`, { cause: e });
     }
-    return new TrafficLogWriter(dir, maxBytes, opts.now ?? Date.now);
+    const w = new TrafficLogWriter(dir, maxBytes, opts.now ?? Date.now, retainMs);
+    w.prune();
+    return w;
+  }
+
+  /**
+   * Deletes the files past retention (never the one being written). Does nothing without `retainMs`.
+   * Never throws: a file that cannot be deleted is reported in `failed` and tried again next time.
+   */
+  prune(): PruneResult {
+    if (this.#retainMs === null || this.#closed) return { removed: 0, failed: [] };
+    const r = pruneTrafficLog(this.#dir, this.#now() - this.#retainMs, this.#file);
+    this.#pruned += r.removed;
+    return r;
   }
 
   /**
@@ -153,7 +190,7 @@ export class TrafficLogWriter {
 
   /** Totals since `open` and the current file. */
   stats(): TrafficLogStats {
-    return { lines: this.#lines, bytes: this.#bytes, file: this.#file, files: this.#files };
+    return { lines: this.#lines, bytes: this.#bytes, file: this.#file, files: this.#files, pruned: this.#pruned };
   }
 
   /** Sync and close the current file. Idempotent. */
@@ -172,7 +209,38 @@ export class TrafficLogWriter {
     this.#hour = hour;
     this.#fileBytes = 0;
     this.#files++;
+    this.prune();
   }
+}
+
+/**
+ * Deletes the traffic log files in `dir` whose UTC hour ended at or before `before` (epoch ms), except `keep`
+ * (a full path). See the module comment for why a file's hour bounds its lines. Never throws.
+ */
+export function pruneTrafficLog(dir: string, before: number, keep: string | null = null): PruneResult {
+  let files: Array<{ name: string; stamp: string; seq: number }>;
+  try {
+    files = parsedFiles(dir);
+  } catch (e: unknown) {
+    return { removed: 0, failed: [errMessage(e)] };
+  }
+  let removed = 0;
+  const failed: string[] = [];
+  for (const f of files) {
+    const path = join(dir, f.name);
+    const created = Date.parse(`${f.stamp.slice(0, 4)}-${f.stamp.slice(4, 6)}-${f.stamp.slice(6, 8)}T${f.stamp.slice(9, 11)}:${f.stamp.slice(11, 13)}:${f.stamp.slice(13, 15)}Z`);
+    if (Number.isNaN(created) || path === keep) continue;
+    const hourEnd = (Math.floor(created / HOUR_MS) + 1) * HOUR_MS;
+    if (hourEnd > before) continue;
+    try {
+      unlinkSync(path);
+      removed++;
+    } catch (e: unknown) {
+      if (e !== null && typeof e === "object" && "code" in e && e.code === "ENOENT") continue;
+      failed.push(`${path}: ${errMessage(e)}`);
+    }
+  }
+  return { removed, failed };
 }
 
 /**

@@ -124,8 +124,10 @@ async function serve(o: ServeOptions): Promise<void> {
   userErrors(() => mkdirSync(config.dataDir, { recursive: true, mode: 0o700 }), `config.dataDir ${config.dataDir}`);
   const store = userErrors(() => FileStateStore.open(join(config.dataDir, "state.jsonl")));
   const trafficDir = join(config.dataDir, "traffic");
-  const replayFiles = userErrors(() => listTrafficLogFiles(trafficDir));
-  const log = userErrors(() => TrafficLogWriter.open(trafficDir, { maxBytes: config.trafficLogMaxBytes }));
+  // Files past retention go before the replay reads them (the writer's open prunes them).
+  const retainMs = config.trafficLogRetainHours !== null ? config.trafficLogRetainHours * 3_600_000 : undefined;
+  const log = userErrors(() => TrafficLogWriter.open(trafficDir, { maxBytes: config.trafficLogMaxBytes, ...(retainMs !== undefined ? { retainMs } : {}) }));
+  const replayFiles = userErrors(() => listTrafficLogFiles(trafficDir)).filter((f) => f !== log.stats().file);
   const decisionFd = config.decisionLog ? userErrors(() => openSync(join(config.dataDir, "decisions.jsonl"), "a", 0o600), `${join(config.dataDir, "decisions.jsonl")}`, "the decision log must be a writable file in dataDir") : null;
   // Load the ASN database now rather than on the first request.
   enricher.ip("8.8.8.8");
@@ -162,8 +164,17 @@ async function serve(o: ServeOptions): Promise<void> {
       `${r.badLines > 0 ? ` (${r.badLines} bad lines skipped)` : ""}${r.badFiles > 0 ? ` (${r.badFiles} unreadable files)` : ""}` +
       `${r.engineErrors > 0 ? ` (the engine failed on ${r.engineErrors} of them: counted in moat_engine_errors_total)` : ""}\n`,
   );
+  if (log.stats().pruned > 0) process.stderr.write(`moat serve: deleted ${log.stats().pruned} traffic log files older than ${config.trafficLogRetainHours} hours (trafficLog.retainHours)\n`);
+  const prune = (): void => {
+    const p = log.prune();
+    if (p.failed.length > 0) process.stderr.write(`moat serve: WARNING: could not delete ${p.failed.length} traffic log files past retention (${p.failed[0] ?? ""}); check the permissions of ${trafficDir}\n`);
+  };
+  prune();
+  // Retention also holds through hours without traffic (the writer prunes when it rotates, which takes a request).
+  const pruning = setInterval(prune, 10 * 60_000).unref();
   await new Promise<void>((resolve) => {
     const stop = (): void => {
+      clearInterval(pruning);
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
       void gw.close().then(() => {
