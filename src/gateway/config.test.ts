@@ -131,3 +131,9 @@ test("the traffic log keeps 30 days by default; 0 keeps every file, and a negati
   assert.equal(resolveGatewayConfig({ ...minimal, trafficLog: { retainHours: 0 } }, "/x", env).trafficLogRetainHours, null);
   assert.throws(() => resolveGatewayConfig({ ...minimal, trafficLog: { retainHours: -1 } }, "/x", env), (e: unknown) => e instanceof ConfigError && /config\.trafficLog\.retainHours/.test(e.message));
 });
+
+test("the decision log is off by default; true rotates at 256 MiB and keeps 30 days, and both can be set", () => {
+  assert.equal(resolveGatewayConfig(minimal, "/x", env).decisionLog, null);
+  assert.deepEqual(resolveGatewayConfig({ ...minimal, decisionLog: true }, "/x", env).decisionLog, { maxBytes: 256 * 1024 * 1024, retainHours: 720 });
+  assert.deepEqual(resolveGatewayConfig({ ...minimal, decisionLog: { maxBytes: 1 << 20, retainHours: 0 } }, "/x", env).decisionLog, { maxBytes: 1 << 20, retainHours: null });
+});

@@ -143,8 +143,16 @@ export const GatewayConfigSchema = z
         retainHours: z.number().int().min(0).default(DEFAULT_TRAFFIC_RETAIN_HOURS),
       })
       .prefault({}),
-    /** Also append every decision to `<dataDir>/decisions.jsonl`. */
-    decisionLog: z.boolean().default(false),
+    /**
+     * Also append every decision to `<dataDir>/decisions.jsonl`: `true`, or its rotation size and how long rotated
+     * files are kept (`decisions.jsonl.<UTC time>`; retainHours 0 keeps them all).
+     */
+    decisionLog: z
+      .union([
+        z.boolean(),
+        z.strictObject({ maxBytes: z.number().int().min(4096).default(256 * 1024 * 1024), retainHours: z.number().int().min(0).default(DEFAULT_TRAFFIC_RETAIN_HOURS) }),
+      ])
+      .default(false),
     /** Engine config overrides (src/core/engine/config.ts), passed through. */
     engine: z.record(z.string(), z.unknown()).optional(),
   });
@@ -187,7 +195,8 @@ export interface GatewayConfig {
   readonly trafficLogMaxBytes: number;
   /** Traffic-log retention in hours; null keeps every file. */
   readonly trafficLogRetainHours: number | null;
-  readonly decisionLog: boolean;
+  /** Where decisions are also appended (`decisions.jsonl`), and how it rotates; null when they are not. */
+  readonly decisionLog: { readonly maxBytes: number; readonly retainHours: number | null } | null;
   readonly engine: Readonly<Record<string, unknown>> | undefined;
 }
 
@@ -292,7 +301,12 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
     maxBufferedBytesPerAccount: c.limits.maxBufferedBytesPerAccount,
     trafficLogMaxBytes: c.trafficLog.maxBytes,
     trafficLogRetainHours: c.trafficLog.retainHours === 0 ? null : c.trafficLog.retainHours,
-    decisionLog: c.decisionLog,
+    decisionLog:
+      c.decisionLog === false
+        ? null
+        : c.decisionLog === true
+          ? { maxBytes: 256 * 1024 * 1024, retainHours: DEFAULT_TRAFFIC_RETAIN_HOURS }
+          : { maxBytes: c.decisionLog.maxBytes, retainHours: c.decisionLog.retainHours === 0 ? null : c.decisionLog.retainHours },
     engine: c.engine,
   };
 }

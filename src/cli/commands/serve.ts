@@ -4,7 +4,7 @@
  * the traffic log, listens, and shuts down cleanly on SIGINT/SIGTERM. See docs/gateway.md.
  */
 import type { Command } from "commander";
-import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, statSync, writeSync, type Stats } from "node:fs";
+import { accessSync, constants, lstatSync, mkdirSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../user-error.ts";
 import { ConfigError, loadGatewayConfig, type GatewayConfig } from "../../gateway/config.ts";
@@ -20,6 +20,7 @@ import { FileStateStore } from "../../stores/file-state-store.ts";
 import { StateStoreError } from "../../stores/state-store.ts";
 import { growYoungGenerationFast, settleHeap } from "../heap-tuning.ts";
 import { TrafficLogError, TrafficLogWriter, listTrafficLogFiles } from "../../stores/traffic-log.ts";
+import { RotatingFile } from "../../stores/rotating-file.ts";
 
 interface ServeOptions {
   config: string;
@@ -128,7 +129,15 @@ async function serve(o: ServeOptions): Promise<void> {
   const retainMs = config.trafficLogRetainHours !== null ? config.trafficLogRetainHours * 3_600_000 : undefined;
   const log = userErrors(() => TrafficLogWriter.open(trafficDir, { maxBytes: config.trafficLogMaxBytes, ...(retainMs !== undefined ? { retainMs } : {}) }));
   const replayFiles = userErrors(() => listTrafficLogFiles(trafficDir)).filter((f) => f !== log.stats().file);
-  const decisionFd = config.decisionLog ? userErrors(() => openSync(join(config.dataDir, "decisions.jsonl"), "a", 0o600), `${join(config.dataDir, "decisions.jsonl")}`, "the decision log must be a writable file in dataDir") : null;
+  const dl = config.decisionLog;
+  const decisions =
+    dl !== null
+      ? userErrors(
+          () => RotatingFile.open(join(config.dataDir, "decisions.jsonl"), { maxBytes: dl.maxBytes, retainMs: dl.retainHours !== null ? dl.retainHours * 3_600_000 : null }),
+          `${join(config.dataDir, "decisions.jsonl")}`,
+          "the decision log must be a writable file in dataDir",
+        )
+      : null;
   // Load the ASN database now rather than on the first request.
   enricher.ip("8.8.8.8");
   const gw = await startGateway({
@@ -138,7 +147,7 @@ async function serve(o: ServeOptions): Promise<void> {
     trafficLog: log,
     replayFiles,
     accounts,
-    ...(decisionFd !== null ? { decisionSink: (line: string) => void writeSync(decisionFd, `${line}\n`) } : {}),
+    ...(decisions !== null ? { decisionSink: (line: string) => decisions.append(line) } : {}),
   }).catch((e: unknown) => {
     const code = (e as { code?: unknown }).code;
     if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL")
@@ -166,6 +175,7 @@ async function serve(o: ServeOptions): Promise<void> {
   );
   if (log.stats().pruned > 0) process.stderr.write(`moat serve: deleted ${log.stats().pruned} traffic log files older than ${config.trafficLogRetainHours} hours (trafficLog.retainHours)\n`);
   const prune = (): void => {
+    decisions?.prune();
     const p = log.prune();
     if (p.failed.length > 0) process.stderr.write(`moat serve: WARNING: could not delete ${p.failed.length} traffic log files past retention (${p.failed[0] ?? ""}); check the permissions of ${trafficDir}\n`);
   };
@@ -180,7 +190,7 @@ async function serve(o: ServeOptions): Promise<void> {
       void gw.close().then(() => {
         log.close();
         store.close();
-        if (decisionFd !== null) closeSync(decisionFd);
+        decisions?.close();
         process.stderr.write("moat serve: stopped\n");
         resolve();
       });
