@@ -118,6 +118,11 @@ export const GatewayConfigSchema = z
          */
         maxConcurrentPerAccount: z.number().int().min(1).max(10_000).default(128),
         /**
+         * Client connections held at once; more are dropped as they arrive. Default: the process's open-file limit
+         * less what moat needs for its upstream pools and files (see connection-cap.ts).
+         */
+        maxConnections: z.number().int().min(1).optional(),
+        /**
          * Bytes of request bodies held in memory at once, all accounts together, and per account (see
          * body-budget.ts). Past either, a request gets a 503 before more of its body is read.
          */
@@ -190,6 +195,8 @@ export interface GatewayConfig {
   readonly upstreamTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly maxConcurrentPerAccount: number;
+  /** null: derived from the open-file limit at start (see connection-cap.ts). */
+  readonly maxConnections: number | null;
   readonly maxBufferedBytes: number;
   readonly maxBufferedBytesPerAccount: number;
   readonly trafficLogMaxBytes: number;
@@ -297,6 +304,7 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
     upstreamTimeoutMs: c.limits.upstreamTimeoutMs,
     requestTimeoutMs: c.limits.requestTimeoutMs,
     maxConcurrentPerAccount: c.limits.maxConcurrentPerAccount,
+    maxConnections: c.limits.maxConnections ?? null,
     maxBufferedBytes: c.limits.maxBufferedBytes,
     maxBufferedBytesPerAccount: c.limits.maxBufferedBytesPerAccount,
     trafficLogMaxBytes: c.trafficLog.maxBytes,

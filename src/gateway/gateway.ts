@@ -29,6 +29,7 @@ import { BodyBudget } from "./body-budget.ts";
 import { parse as parseYaml } from "yaml";
 import { resolveEngineConfig } from "../core/engine/config.ts";
 import { formatTimestamp } from "../contracts/timestamp.ts";
+import { defaultMaxConnections, processFdLimit } from "./connection-cap.ts";
 
 const COUNTERS_NS = "counters";
 /** Counters and buckets are snapshotted this often (and at shutdown); decisions are written as they change. */
@@ -210,6 +211,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     },
     onRequest,
   );
+  // File descriptors for moat's own upstream connections and files stay free however many clients connect.
+  server.maxConnections = config.maxConnections ?? defaultMaxConnections(processFdLimit());
+  server.on("drop", () => metrics.inc("moat_connections_dropped_total"));
   // `expect: 100-continue`: Node would tell the client to send its body before moat has looked at the request;
   // with this listener the proxy says it only once the request is admitted (key, path, concurrency, budget).
   server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {

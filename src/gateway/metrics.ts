@@ -16,6 +16,7 @@ export type CounterName =
   | "moat_engine_errors_total"
   | "moat_auth_failures_total"
   | "moat_bad_requests_total"
+  | "moat_connections_dropped_total"
   | "moat_upstream_errors_total"
   | "moat_traffic_log_errors_total"
   | "moat_decision_log_errors_total"
@@ -34,6 +35,7 @@ const HELP: Readonly<Record<CounterName, string>> = {
   moat_engine_errors_total: "Engine failures outside a request's decision (deferred feeding, background campaign runs).",
   moat_auth_failures_total: "Requests with a missing or unknown moat API key.",
   moat_bad_requests_total: "Requests refused as malformed, by reason.",
+  moat_connections_dropped_total: "Client connections dropped on arrival because limits.maxConnections were open.",
   moat_upstream_errors_total: "Upstream connection failures or timeouts.",
   moat_traffic_log_errors_total: "Exchanges that could not be written to the traffic log.",
   moat_decision_log_errors_total: "Decisions that could not be appended to decisions.jsonl (the request is served anyway).",
