@@ -227,6 +227,50 @@ test("degraded JSON answers lose <think> text too: OpenAI message content, Anthr
   assert.ok(Buffer.from(ptap.end()).equals(plain));
 });
 
+test("withheld inline reasoning takes the choice's logprobs with it, even when the policy keeps logprobs", () => {
+  const keep = caps({ stripLogprobs: false });
+  const lp = { content: [{ token: "<think>" }, { token: "secret" }, { token: "</think>" }, { token: "Hi" }] };
+  const tap = createTap("openai", "application/json", 200, keep, "think-tags");
+  tap.push(Buffer.from(JSON.stringify({ choices: [{ index: 0, message: { content: "<think>secret</think>Hi" }, logprobs: lp }] })));
+  assert.deepEqual(JSON.parse(tap.end().toString()), { choices: [{ index: 0, message: { content: "Hi" }, logprobs: null }] });
+  const plain = createTap("openai", "application/json", 200, keep, "think-tags");
+  plain.push(Buffer.from(JSON.stringify({ choices: [{ index: 0, message: { content: "Hi" }, logprobs: lp }] })));
+  assert.deepEqual((JSON.parse(plain.end().toString()) as { choices: { logprobs: unknown }[] }).choices[0]?.logprobs, lp, "an answer without inline reasoning keeps them");
+  const chunk = (content: string, logprobs: unknown) => ({ choices: [{ index: 0, delta: { content }, logprobs, finish_reason: null }] });
+  const r = runTap("openai", SSE([[null, chunk("<think>secret", { content: [{ token: "secret" }] })], [null, chunk("</think>\n\nHi", { content: [{ token: "</think>" }, { token: "Hi" }] })], [null, "[DONE]"]]), keep, 4, "think-tags");
+  assert.ok(!r.out.includes("secret") && !r.out.includes("think"), r.out);
+});
+
+test("prefilled: an Anthropic answer's text blocks are one text, so blocks after the first </think> are the answer", () => {
+  const body = { content: [{ type: "text", text: "reasoning</think>\n\nLet me call it." }, { type: "tool_use", id: "t", name: "calc", input: {} }, { type: "text", text: "The answer is 42." }] };
+  const tap = createTap("anthropic", "application/json", 200, caps(), "prefilled");
+  tap.push(Buffer.from(JSON.stringify(body)));
+  assert.deepEqual((JSON.parse(tap.end().toString()) as { content: unknown[] }).content, [{ type: "text", text: "Let me call it." }, body.content[1], body.content[2]]);
+  const ev = (i: number, text: string): Array<[string, unknown]> => [
+    ["content_block_start", { type: "content_block_start", index: i, content_block: { type: "text", text: "" } }],
+    ["content_block_delta", { type: "content_block_delta", index: i, delta: { type: "text_delta", text } }],
+    ["content_block_stop", { type: "content_block_stop", index: i }],
+  ];
+  const r = runTap("anthropic", SSE([...ev(0, "still thinking"), ...ev(1, "done</think>A"), ...ev(2, "B")]), caps(), 5, "prefilled");
+  assert.equal(shownText("anthropic", r.out), "1:A|2:B|");
+});
+
+test("text a compatible server puts in an Anthropic content_block_start is filtered as the start of the block", () => {
+  const text = SSE([
+    ["content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "<think>secret plan" } }],
+    ["content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: " more secret</think>Answer" } }],
+    ["content_block_stop", { type: "content_block_stop", index: 0 }],
+  ]);
+  const r = runTap("anthropic", text, caps(), 7, "think-tags");
+  assert.ok(!r.out.includes("secret"), r.out);
+  assert.equal(shownText("anthropic", r.out), "0:Answer|");
+});
+
+test("an OpenAI finishing chunk without a delta still carries out what was held back", () => {
+  const text = SSE([[null, { choices: [{ index: 0, delta: { content: "<" }, finish_reason: null }] }], [null, { choices: [{ index: 0, finish_reason: "stop" }] }], [null, "[DONE]"]]);
+  assert.equal(shownText("openai", runTap("openai", text, caps(), 3, "think-tags").out), "<");
+});
+
 test("a rewritten event keeps its id: and retry: lines", () => {
   const ev = (id: number, d: unknown) => `id: ${id}\nretry: 3000\ndata: ${JSON.stringify(d)}\n\n`;
   const text = ev(1, { choices: [{ index: 0, delta: { content: "hi", reasoning_content: "secret" }, finish_reason: null }] }) + ev(2, { choices: [{ index: 0, delta: { content: "!" }, finish_reason: null }] });

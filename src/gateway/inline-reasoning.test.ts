@@ -39,10 +39,13 @@ test("think-tags: reasoning that never closes (cut by max_tokens) is withheld wh
 test("think-tags: what was held back at the start comes out at the end when it never became a tag", () => {
   sameEverywhere("think-tags", "\n\n<thi", "\n\n<thi");
   sameEverywhere("think-tags", "   ", "   ");
-  // Past the bound, leading whitespace is an ordinary answer and is not held any longer.
+  // Past the bound, leading whitespace is let through, and a tag after it is still found (a stream of blank deltas
+  // must not open a way around the filter).
   const f = new InlineReasoningFilter("think-tags");
   assert.equal(f.push(" ".repeat(300)), " ".repeat(300));
-  assert.equal(f.push("<think>x</think>y"), "<think>x</think>y");
+  assert.equal(f.push("\n"), "");
+  assert.equal(f.push("<think>x</think>y"), "y");
+  assert.equal(f.push("<think>later</think>"), "<think>later</think>", "a tag after the answer began is the answer's own");
 });
 
 test("prefilled: everything before the first </think> is reasoning, and an answer without one is withheld", () => {

@@ -26,7 +26,7 @@ const OPENING: readonly (readonly [open: string, close: string])[] = [
   ["<thinking>", "</thinking>"],
   ["<reasoning>", "</reasoning>"],
 ];
-/** Leading whitespace held while waiting for a tag; past this much the text is an ordinary answer. */
+/** Leading whitespace held while waiting for a tag; past this much it is let through (the tag is still looked for after it). */
 const MAX_HELD = 256;
 
 const enum State {
@@ -86,8 +86,16 @@ export class InlineReasoningFilter {
         return this.inside(rest.slice(open.length));
       }
     }
-    const couldOpen = rest === "" || OPENING.some(([open]) => open.startsWith(rest));
-    if (couldOpen && text.length <= MAX_HELD) {
+    if (rest === "") {
+      // Only whitespace so far: held up to a bound, then let through, still looking for a tag after it.
+      if (text.length <= MAX_HELD) {
+        this.held = text;
+        return "";
+      }
+      this.held = "";
+      return text;
+    }
+    if (OPENING.some(([open]) => open.startsWith(rest))) {
       this.held = text;
       return "";
     }
@@ -128,8 +136,20 @@ export function withholdInline(mode: InlineReasoningMode, text: string): string 
 /** Filters keyed by position (choice index, content block index), created on first use. */
 export class InlineReasoningFilters {
   private readonly byKey = new Map<number, InlineReasoningFilter>();
+  /**
+   * `prefilled`: an Anthropic answer's text blocks are one text (reasoning ends at the first `</think>` of the
+   * message, and blocks after it are the answer); `think-tags`: each text block is a text of its own.
+   */
+  readonly perMessage: boolean;
 
-  constructor(private readonly mode: Exclude<InlineReasoningMode, "off">) {}
+  constructor(private readonly mode: Exclude<InlineReasoningMode, "off">) {
+    this.perMessage = mode === "prefilled";
+  }
+
+  /** The filter key of an Anthropic text block (see `perMessage`). */
+  textKey(blockIndex: number): number {
+    return this.perMessage ? -1 : blockIndex;
+  }
 
   /** The next piece of text `key`; with `last`, the text ends here and anything held back comes out too. */
   push(key: number, piece: string, last: boolean): string {

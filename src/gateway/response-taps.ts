@@ -112,11 +112,11 @@ export function stripJsonResponse(family: ApiFamily, body: Obj, caps: DegradeCap
       let kept = content.filter((b) => !(isObj(b) && THINKING.has(String(b["type"]))));
       let edited = kept.length !== content.length;
       if (inline !== null) {
-        // Reasoning in the text: each text block is read as one text, and a block left empty goes.
+        // Reasoning in the text (see `InlineReasoningFilters.textKey`); a block left empty goes.
         const shown: unknown[] = [];
         for (const [i, b] of kept.entries()) {
           if (isObj(b) && b["type"] === "text" && typeof b["text"] === "string") {
-            const seen = inline.push(i, b["text"], true);
+            const seen = inline.push(inline.textKey(i), b["text"], !inline.perMessage);
             if (seen !== b["text"]) {
               edited = true;
               if (seen === "") continue;
@@ -138,6 +138,9 @@ export function stripJsonResponse(family: ApiFamily, body: Obj, caps: DegradeCap
   if (!Array.isArray(choices)) return false;
   for (const c of choices) {
     if (!isObj(c)) continue;
+    // A finishing chunk without a delta still carries out what the inline filter held back.
+    if (streaming && inline !== null && c["finish_reason"] != null && c["delta"] === undefined) c["delta"] = {};
+    let inlineCut = false;
     for (const part of ["message", "delta"]) {
       const m = c[part];
       if (caps.dropReasoning && isObj(m)) {
@@ -157,6 +160,7 @@ export function stripJsonResponse(family: ApiFamily, body: Obj, caps: DegradeCap
               if (seen === "" && streaming) delete m["content"];
               else m["content"] = seen;
               changed = true;
+              inlineCut = seen.length < text.length;
             }
           }
         }
@@ -169,7 +173,8 @@ export function stripJsonResponse(family: ApiFamily, body: Obj, caps: DegradeCap
         }
       }
     }
-    if (caps.stripLogprobs && c["logprobs"] !== undefined && c["logprobs"] !== null) {
+    // Logprobs list every token of the text, the withheld reasoning's too: they go with it, whatever the policy says of logprobs.
+    if ((caps.stripLogprobs || inlineCut) && c["logprobs"] !== undefined && c["logprobs"] !== null) {
       c["logprobs"] = null;
       changed = true;
     }
@@ -328,7 +333,8 @@ class SseTap implements ResponseTap {
   }
 
   /** An event as it is, dropped, rewritten, or replaced by several (named) events. */
-  private rewriteAnthropic(d: Obj): Obj | "keep" | "drop" | [string, Obj][] {
+  private rewriteAnthropic(event: Obj): Obj | "keep" | "drop" | [string, Obj][] {
+    let d = event;
     const t = d["type"];
     if (t !== "content_block_start" && t !== "content_block_delta" && t !== "content_block_stop") return "keep";
     const index = num(d["index"]);
@@ -339,18 +345,25 @@ class SseTap implements ResponseTap {
         this.dropped.push(index);
         return "drop";
       }
-      if (isObj(cb) && cb["type"] === "text") this.textBlocks.add(index);
+      if (isObj(cb) && cb["type"] === "text") {
+        this.textBlocks.add(index);
+        // Anthropic starts a text block empty, but a compatible server may start it with text: that is the text's start.
+        if (this.inline !== null && typeof cb["text"] === "string" && cb["text"] !== "") {
+          const seen = this.inline.push(this.inline.textKey(index), cb["text"], false);
+          if (seen !== cb["text"]) d = Object.assign({}, d, { content_block: Object.assign({}, cb, { text: seen }) });
+        }
+      }
     }
     if (this.dropped.includes(index)) return "drop";
     const before = this.dropped.filter((i) => i < index).length;
-    const renumbered = (e: Obj): Obj | "keep" => (before === 0 ? (e === d ? "keep" : e) : Object.assign({}, e, { index: index - before }));
+    const renumbered = (e: Obj): Obj | "keep" => (before === 0 ? (e === event ? "keep" : e) : Object.assign({}, e, { index: index - before }));
     if (this.inline !== null && this.textBlocks.has(index)) {
       const delta = d["delta"];
       if (t === "content_block_delta" && isObj(delta) && delta["type"] === "text_delta" && typeof delta["text"] === "string") {
-        const seen = this.inline.push(index, delta["text"], false);
+        const seen = this.inline.push(this.inline.textKey(index), delta["text"], false);
         if (seen === "") return "drop";
         if (seen !== delta["text"]) return renumbered(Object.assign({}, d, { delta: Object.assign({}, delta, { text: seen }) }));
-      } else if (t === "content_block_stop") {
+      } else if (t === "content_block_stop" && !this.inline.perMessage) {
         // Text held back at the block's start (whitespace, a partial tag that never became one) goes out before its end.
         const held = this.inline.end(index);
         if (held !== "") {
