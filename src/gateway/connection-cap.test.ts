@@ -53,7 +53,8 @@ test("the default cap is the open-file limit less moat's own needs, read from /p
   const limits = "Limit                     Soft Limit           Hard Limit           Units\nMax open files            20000                1048576              files\n";
   assert.equal(openFilesLimit(limits), 20000);
   assert.equal(defaultMaxConnections(20000), 20000 - RESERVED_FDS);
-  assert.equal(defaultMaxConnections(1024), 64, "a small limit still lets clients in");
+  assert.equal(defaultMaxConnections(1024), 512, "a limit too small for the reserve is shared half and half");
+  assert.equal(defaultMaxConnections(100), 64);
   assert.equal(openFilesLimit("Max open files            unlimited            unlimited            files\n"), null);
   assert.equal(defaultMaxConnections(null), FALLBACK_MAX_CONNECTIONS);
 });

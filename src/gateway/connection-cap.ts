@@ -22,12 +22,22 @@ export function openFilesLimit(limitsText: string): number | null {
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
-/** The default cap for a descriptor limit (null: unknown): the limit less {@link RESERVED_FDS}, at least 64. */
+/**
+ * The default cap for a descriptor limit (null: unknown): the limit less {@link RESERVED_FDS}, or half of a
+ * limit too small for that (clients and moat's own connections then share it), at least 64.
+ */
 export function defaultMaxConnections(fdLimit: number | null): number {
-  return fdLimit === null ? FALLBACK_MAX_CONNECTIONS : Math.max(64, fdLimit - RESERVED_FDS);
+  if (fdLimit === null) return FALLBACK_MAX_CONNECTIONS;
+  return Math.max(64, fdLimit - Math.min(RESERVED_FDS, Math.floor(fdLimit / 2)));
 }
 
-/** This process's descriptor limit (Linux), or null. */
+/** Below this many client connections the operator is told at start (raise `ulimit -n`). */
+export const LOW_MAX_CONNECTIONS = 1000;
+
+/**
+ * This process's descriptor limit (Linux), or null. Node raises its soft limit to the hard one at start, so
+ * this is in effect the hard limit (`ulimit -Hn`).
+ */
 export function processFdLimit(): number | null {
   try {
     return openFilesLimit(readFileSync("/proc/self/limits", "utf8"));

@@ -65,6 +65,8 @@ export interface Gateway {
   readonly port: number;
   readonly ctx: GatewayContext;
   readonly replay: ReplayStats;
+  /** Client connections held at once (`limits.maxConnections`, or the default derived from the open-file limit). */
+  readonly maxConnections: number;
   /** Stops listening, snapshots counters and buckets, closes upstream pools (not the store or log: their owner closes them). */
   close(): Promise<void>;
 }
@@ -269,6 +271,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     port,
     ctx,
     replay,
+    maxConnections: server.maxConnections,
     close: async () => {
       clearInterval(timer);
       metrics.stopWatching();

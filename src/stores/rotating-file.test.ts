@@ -1,42 +1,69 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, join, relative } from "node:path";
 import { RotatingFile } from "./rotating-file.ts";
 
 const root = mkdtempSync(join(tmpdir(), "moat-rotating-"));
 after(() => rmSync(root, { recursive: true, force: true }));
+const H = 3_600_000;
+const lines = Array.from({ length: 12 }, (_, i) => JSON.stringify({ i, action: "allow", pad: "x".repeat(20) }));
+const read = (paths: string[]) => paths.flatMap((p) => readFileSync(p, "utf8").split("\n").filter((x) => x !== ""));
 
-test("a file rotates before a line would pass maxBytes, keeps every line once, and rotated files go after retainMs", () => {
-  const path = join(root, "decisions.jsonl");
+test("a file rotates before a line would pass maxBytes, keeps every line once, and what is older than retainMs goes", () => {
+  mkdirSync(join(root, "a"));
+  const path = join(root, "a", "decisions.jsonl");
   let now = Date.parse("2026-11-23T03:00:00.000Z");
-  const f = RotatingFile.open(path, { maxBytes: 100, retainMs: 3_600_000, now: () => now });
-  const lines = Array.from({ length: 12 }, (_, i) => JSON.stringify({ i, action: "allow", pad: "x".repeat(20) }));
+  const f = RotatingFile.open(path, { maxBytes: 100, retainMs: H, now: () => now });
   for (const [i, l] of lines.entries()) {
-    now += i === 6 ? 2 * 3_600_000 : 1;
+    now += i === 6 ? 2 * H : 1;
     f.append(l);
   }
-  // 12 lines of 55 bytes, one per 100-byte file. A rotated file is stamped when it was rotated: the five rotated
-  // before the clock jumped two hours are past retention; line 5's file was rotated after the jump and stays.
+  // 12 lines of 55 bytes, one per 100-byte file, each file named after its last line: the six written before the
+  // clock jumped two hours are past the hour of retention.
   const rotated = f.rotated();
-  assert.ok(rotated.every((p) => basename(p).startsWith("decisions.jsonl.2026112")), rotated.join());
+  assert.ok(rotated.every((p) => basename(p).startsWith("decisions.jsonl.20261123T0")), rotated.join());
   assert.ok(statSync(path).mode % 0o1000 === 0o600);
-  const kept = [...rotated, path].flatMap((p) => readFileSync(p, "utf8").split("\n").filter((x) => x !== ""));
-  assert.deepEqual(kept, lines.slice(5), "every line retention did not delete is there once, in order");
+  assert.deepEqual(read([...rotated, path]), lines.slice(6), "every line retention did not delete is there once, in order");
   for (const p of [...rotated, path]) assert.ok(statSync(p).size <= 100);
-  // A quiet day: prune applies retention without a rotation; the live file stays.
-  now += 24 * 3_600_000;
-  assert.equal(f.prune(), rotated.length);
+  // A quiet day: prune deletes the rotated files and the live file's old lines too (nothing was written for a day).
+  now += 24 * H;
+  assert.equal(f.prune(), rotated.length + 1);
   assert.deepEqual(f.rotated(), []);
+  assert.equal(readFileSync(path, "utf8"), "");
+  f.append(lines[0] as string);
+  assert.deepEqual(read([path]), [lines[0]]);
   f.close();
-  // Reopened, it appends to the same file; with retainMs null nothing is ever deleted.
-  const g = RotatingFile.open(path, { maxBytes: 100, retainMs: null, now: () => now });
-  g.append(lines[0] as string);
-  g.append(lines[1] as string);
-  g.append(lines[2] as string);
-  now += 365 * 24 * 3_600_000;
-  assert.equal(g.prune(), 0);
-  assert.equal(g.rotated().length, 3, "one line per file: the reopened file and the next two rotated");
-  g.close();
+});
+
+test("a file also rotates when the UTC day changes, and with retainMs null nothing is ever deleted", () => {
+  mkdirSync(join(root, "b"));
+  const path = join(root, "b", "decisions.jsonl");
+  let now = Date.parse("2026-11-23T23:59:00.000Z");
+  const f = RotatingFile.open(path, { maxBytes: 1 << 20, retainMs: null, now: () => now });
+  f.append(lines[0] as string);
+  f.append(lines[1] as string);
+  now = Date.parse("2026-11-24T00:01:00.000Z");
+  f.append(lines[2] as string);
+  assert.deepEqual(f.rotated().map((p) => basename(p)), ["decisions.jsonl.20261123T235900000Z"]);
+  assert.deepEqual(read([...f.rotated(), path]), lines.slice(0, 3));
+  now += 365 * 24 * H;
+  assert.equal(f.prune(), 0);
+  assert.equal(f.rotated().length, 1);
+  f.close();
+});
+
+test("a relative path rotates and prunes like an absolute one", () => {
+  mkdirSync(join(root, "c"));
+  const path = relative(process.cwd(), join(root, "c", "decisions.jsonl"));
+  let now = Date.parse("2026-11-23T03:00:00.000Z");
+  const f = RotatingFile.open(`./${path}`, { maxBytes: 100, retainMs: H, now: () => now });
+  // All in one millisecond: the rotated names collide and must move on, not overwrite each other.
+  for (const l of lines.slice(0, 3)) f.append(l);
+  assert.equal(f.rotated().length, 2, "two files rotated, none overwritten");
+  assert.deepEqual(read([...f.rotated(), f.path]), lines.slice(0, 3));
+  now += 2 * H;
+  assert.equal(f.prune(), 3);
+  f.close();
 });

@@ -1,38 +1,52 @@
 /**
- * An append-only JSONL file with size rotation and retention, for records that must not grow without bound
- * (the gateway's `decisions.jsonl`). Lines go to `<path>`; before a line would take it past `maxBytes` it is
- * renamed `<path>.<UTC time>` (the time it was rotated, so also of its last line) and a new `<path>` begins.
- * Rotated files whose time is more than `retainMs` ago are deleted, at open and at each rotation, and by
- * `prune` (for quiet periods). Each line is one `writeSync` (nothing held in memory); files are mode 0600.
+ * An append-only JSONL file with rotation and retention, for records that must not grow or stay without bound
+ * (the gateway's `decisions.jsonl`). Lines go to `<path>`; it is renamed `<path>.<UTC time of its last line>`
+ * and a new `<path>` begun before a line would take it past `maxBytes`, and when a line arrives on a later UTC
+ * day than the file's first. A rotated file is deleted once its last line is more than `retainMs` old; so is
+ * the live file's content (rotated, then deleted) when nothing was written to it for that long. Retention runs
+ * at open, at each rotation, and on `prune` (which the gateway calls periodically, for quiet periods).
+ * Each line is one `writeSync` (nothing held in memory); files are mode 0600.
  */
 import { closeSync, fstatSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 
 export interface RotatingFileOptions {
   /** Rotate before a line would take the file past this size. */
   readonly maxBytes: number;
-  /** Delete rotated files older than this; null keeps them all. */
+  /** Delete what is older than this; null keeps everything. */
   readonly retainMs: number | null;
-  /** Clock (epoch ms) for rotation stamps and retention. Default `Date.now`. */
+  /** Clock (epoch ms) for rotation and retention. Default `Date.now`. */
   readonly now?: () => number;
 }
 
-/** `<name>.20261123T031500123Z` (ms precision, so two rotations in a second do not collide). */
+/** `<name>.20261123T031500123Z` (ms precision). */
 const STAMP_RE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z$/;
+const DAY_MS = 86_400_000;
+
+const stampOf = (t: number): string => new Date(t).toISOString().replace(/[-:.]/g, "");
 
 export class RotatingFile {
+  readonly path: string;
   #fd: number;
   #size: number;
+  /** UTC day (epoch days) of the live file's first line; its last line's time. */
+  #firstDay: number;
+  #lastWrite: number;
   #closed = false;
   private readonly now: () => number;
 
   private constructor(
-    readonly path: string,
+    path: string,
     private readonly opts: RotatingFileOptions,
   ) {
+    this.path = resolve(path);
     this.now = opts.now ?? Date.now;
-    this.#fd = openSync(path, "a", 0o600);
-    this.#size = fstatSync(this.#fd).size;
+    this.#fd = openSync(this.path, "a", 0o600);
+    const st = fstatSync(this.#fd);
+    this.#size = st.size;
+    // A file left by an earlier run: its last line is as old as its last change.
+    this.#lastWrite = st.size > 0 ? Math.min(st.mtimeMs, this.now()) : this.now();
+    this.#firstDay = Math.floor(this.#lastWrite / DAY_MS);
   }
 
   /** Opens (or creates) `path` for appending and applies retention. Throws the OS error when it cannot be opened. */
@@ -46,9 +60,12 @@ export class RotatingFile {
   append(line: string): void {
     if (this.#closed) throw new Error(`${this.path} is closed`);
     const buf = Buffer.from(`${line}\n`, "utf8");
-    if (this.#size > 0 && this.#size + buf.length > this.opts.maxBytes) this.rotate();
+    const now = this.now();
+    if (this.#size > 0 && (this.#size + buf.length > this.opts.maxBytes || Math.floor(now / DAY_MS) !== this.#firstDay)) this.rotate();
     writeSync(this.#fd, buf);
+    if (this.#size === 0) this.#firstDay = Math.floor(now / DAY_MS);
     this.#size += buf.length;
+    this.#lastWrite = now;
   }
 
   /** Rotated files, oldest first (full paths). */
@@ -67,10 +84,12 @@ export class RotatingFile {
       .map((n) => join(dir, n));
   }
 
-  /** Deletes rotated files past retention; returns how many. Never throws (a file that cannot go is tried next time). */
+  /** Applies retention; returns how many files were deleted. Never throws (what cannot go is tried next time). */
   prune(): number {
-    if (this.opts.retainMs === null) return 0;
+    if (this.opts.retainMs === null || this.#closed) return 0;
     const before = this.now() - this.opts.retainMs;
+    // Nothing written for the whole retention: the live file's lines are all past it too.
+    if (this.#size > 0 && this.#lastWrite <= before) this.rotate(false);
     let removed = 0;
     for (const p of this.rotated()) {
       const m = STAMP_RE.exec(p.slice(this.path.length + 1));
@@ -93,21 +112,32 @@ export class RotatingFile {
     closeSync(this.#fd);
   }
 
-  private rotate(): void {
-    const stamp = new Date(this.now()).toISOString().replace(/[-:.]/g, "");
-    let target = `${this.path}.${stamp}`;
-    // Another rotation in the same millisecond (a tiny maxBytes): the stamp moves on by a millisecond.
-    for (let t = this.now() + 1; this.rotated().includes(target); t++) target = `${this.path}.${new Date(t).toISOString().replace(/[-:.]/g, "")}`;
+  /**
+   * Renames the live file after its last line's time and begins a new one. If either step fails the lines keep
+   * going to the file that is open (whatever its name now), and rotation is tried again after another `maxBytes`.
+   */
+  private rotate(thenPrune = true): void {
+    let target = `${this.path}.${stampOf(this.#lastWrite)}`;
+    // Another file with that stamp (two rotations in one millisecond): the stamp moves on by a millisecond.
+    const taken = new Set(this.rotated());
+    for (let t = this.#lastWrite + 1; taken.has(target); t++) target = `${this.path}.${stampOf(t)}`;
     try {
       renameSync(this.path, target);
     } catch {
-      // Cannot rotate (permissions): keep appending here and try again after another maxBytes.
+      this.#size = 0;
+      return;
+    }
+    let fd: number;
+    try {
+      fd = openSync(this.path, "a", 0o600);
+    } catch {
+      // The open descriptor still points at the renamed file: lines go on there until a later rotation works.
       this.#size = 0;
       return;
     }
     closeSync(this.#fd);
-    this.#fd = openSync(this.path, "a", 0o600);
+    this.#fd = fd;
     this.#size = 0;
-    this.prune();
+    if (thenPrune) this.prune();
   }
 }

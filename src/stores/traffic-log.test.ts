@@ -1,6 +1,6 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { TrafficEvent } from "../core/model/traffic.ts";
@@ -161,20 +161,32 @@ test("retention: a file goes once its hour ended more than retainMs ago, at open
   first.append(event(0));
   first.close();
   // Another process's file, compressed later, from the next hour; and a file that is not the log's.
-  writeFileSync(join(dir, trafficLogFileName(Date.parse("2026-04-22T01:20:00.000Z"), 7) + ".gz"), "");
+  const gz = join(dir, trafficLogFileName(Date.parse("2026-04-22T01:20:00.000Z"), 7) + ".gz");
+  writeFileSync(gz, "");
   writeFileSync(join(dir, "notes.txt"), "kept");
+  // The files were last written in their hour (the test's clock is not the file system's).
+  const touch = (p: string, t: number) => utimesSync(p, new Date(t), new Date(t));
+  touch(listTrafficLogFiles(dir)[0] as string, Date.parse("2026-04-22T00:10:01.000Z"));
+  touch(gz, Date.parse("2026-04-22T01:59:00.000Z"));
   // 47 hours after the first file's hour ended: with 48 hours of retention, everything stays.
   c.set(Date.parse("2026-04-22T01:00:00.000Z") + 47 * H);
   const log = TrafficLogWriter.open(dir, { now: c.now, retainMs: 48 * H });
   assert.equal(listTrafficLogFiles(dir).length, 3);
   // An hour later the first file's hour ended 48 hours ago: it goes when the writer rotates.
   c.set(Date.parse("2026-04-22T01:00:00.000Z") + 48 * H);
+  touch(log.stats().file, c.now() - 1);
   log.append(event(1));
   assert.deepEqual(listTrafficLogFiles(dir).map((f) => basename(f)).slice(0, 1), ["traffic-20260422T012000Z-000007.jsonl.gz"]);
   // No traffic for days: a prune call still applies retention (the .gz, and this writer's first file, left when it
   // rotated), and keeps the file being written.
   c.set(Date.parse("2026-04-30T00:00:00.000Z"));
+  // A file whose name is past retention but which was written since (named while the clock was wrong) stays.
+  const misnamed = join(dir, trafficLogFileName(Date.parse("1970-01-01T00:00:00.000Z"), 9));
+  writeFileSync(misnamed, "");
+  touch(misnamed, c.now() - H);
   assert.deepEqual(log.prune(), { removed: 2, failed: [] });
+  assert.ok(existsSync(misnamed));
+  rmSync(misnamed);
   assert.deepEqual(listTrafficLogFiles(dir), [log.stats().file]);
   assert.ok(existsSync(join(dir, "notes.txt")));
   assert.equal(log.stats().pruned, 3);

@@ -13,10 +13,10 @@
  *
  * Retention (`retainMs`): the files hold prompts, so they are kept for a bounded time. A file holds only
  * lines from the UTC hour it was created in (the writer rotates when the hour changes), so it is deleted
- * once that hour ended more than `retainMs` ago: by the writer when it opens and when it rotates, and by
+ * once that hour ended (and it was last written) more than `retainMs` ago: by the writer when it opens and when it rotates, and by
  * `prune` (which the gateway calls periodically, for the hours without traffic).
  */
-import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { TrafficEvent } from "../core/model/traffic.ts";
 
@@ -214,8 +214,8 @@ export class TrafficLogWriter {
 }
 
 /**
- * Deletes the traffic log files in `dir` whose UTC hour ended at or before `before` (epoch ms), except `keep`
- * (a full path). See the module comment for why a file's hour bounds its lines. Never throws.
+ * Deletes the traffic log files in `dir` whose UTC hour ended, and which were last changed, at or before `before`
+ * (epoch ms), except `keep` (a full path). See the module comment for why a file's hour bounds its lines. Never throws.
  */
 export function pruneTrafficLog(dir: string, before: number, keep: string | null = null): PruneResult {
   let files: Array<{ name: string; stamp: string; seq: number }>;
@@ -233,6 +233,9 @@ export function pruneTrafficLog(dir: string, before: number, keep: string | null
     const hourEnd = (Math.floor(created / HOUR_MS) + 1) * HOUR_MS;
     if (hourEnd > before) continue;
     try {
+      // The name says when the file began by the writer's clock; the last change says when its last line was
+      // written. Both must be past retention, so a clock set wrong when the file was named never deletes it early.
+      if (statSync(path).mtimeMs > before) continue;
       unlinkSync(path);
       removed++;
     } catch (e: unknown) {

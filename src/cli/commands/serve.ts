@@ -21,6 +21,7 @@ import { StateStoreError } from "../../stores/state-store.ts";
 import { growYoungGenerationFast, settleHeap } from "../heap-tuning.ts";
 import { TrafficLogError, TrafficLogWriter, listTrafficLogFiles } from "../../stores/traffic-log.ts";
 import { RotatingFile } from "../../stores/rotating-file.ts";
+import { LOW_MAX_CONNECTIONS, processFdLimit } from "../../gateway/connection-cap.ts";
 
 interface ServeOptions {
   config: string;
@@ -173,6 +174,10 @@ async function serve(o: ServeOptions): Promise<void> {
       `${r.badLines > 0 ? ` (${r.badLines} bad lines skipped)` : ""}${r.badFiles > 0 ? ` (${r.badFiles} unreadable files)` : ""}` +
       `${r.engineErrors > 0 ? ` (the engine failed on ${r.engineErrors} of them: counted in moat_engine_errors_total)` : ""}\n`,
   );
+  if (gw.maxConnections < LOW_MAX_CONNECTIONS)
+    process.stderr.write(
+      `moat serve: WARNING: at most ${gw.maxConnections} client connections at once (${config.maxConnections !== null ? "limits.maxConnections" : `from the open-file limit, ${String(processFdLimit())}`}); more are dropped. Raise it (ulimit -n, or LimitNOFILE= in a systemd unit) and limits.maxConnections.\n`,
+    );
   if (log.stats().pruned > 0) process.stderr.write(`moat serve: deleted ${log.stats().pruned} traffic log files older than ${config.trafficLogRetainHours} hours (trafficLog.retainHours)\n`);
   const prune = (): void => {
     decisions?.prune();
