@@ -176,7 +176,7 @@ async function serve(o: ServeOptions): Promise<void> {
   );
   if (gw.maxConnections < LOW_MAX_CONNECTIONS)
     process.stderr.write(
-      `moat serve: WARNING: at most ${gw.maxConnections} client connections at once (${config.maxConnections !== null ? "limits.maxConnections" : `from the open-file limit, ${String(processFdLimit())}`}); more are dropped. Raise it (ulimit -n, or LimitNOFILE= in a systemd unit) and limits.maxConnections.\n`,
+      `moat serve: WARNING: at most ${gw.maxConnections} client connections at once; more are dropped. ${config.maxConnections !== null ? "Raise limits.maxConnections" : `It follows the open-file limit (${String(processFdLimit())}): raise that (ulimit -n, LimitNOFILE= in a systemd unit)`}.\n`,
     );
   if (log.stats().pruned > 0) process.stderr.write(`moat serve: deleted ${log.stats().pruned} traffic log files older than ${config.trafficLogRetainHours} hours (trafficLog.retainHours)\n`);
   const prune = (): void => {
