@@ -137,3 +137,10 @@ test("the decision log is off by default; true rotates at 256 MiB and keeps 30 d
   assert.deepEqual(resolveGatewayConfig({ ...minimal, decisionLog: true }, "/x", env).decisionLog, { maxBytes: 256 * 1024 * 1024, retainHours: 720 });
   assert.deepEqual(resolveGatewayConfig({ ...minimal, decisionLog: { maxBytes: 1 << 20, retainHours: 0 } }, "/x", env).decisionLog, { maxBytes: 1 << 20, retainHours: null });
 });
+
+test("the admin API shares the client listener unless admin.listen gives it one, which needs a port", () => {
+  assert.equal(resolveGatewayConfig(minimal, "/x", env).adminListen, null);
+  const own = { ...minimal, admin: { tokenEnv: "MOAT_ADMIN_TOKEN", listen: { port: 8788 } } };
+  assert.deepEqual(resolveGatewayConfig(own, "/x", env).adminListen, { host: "127.0.0.1", port: 8788 });
+  assert.throws(() => resolveGatewayConfig({ ...minimal, admin: { tokenEnv: "MOAT_ADMIN_TOKEN", listen: { host: "10.0.0.5" } } }, "/x", env), (e: unknown) => e instanceof ConfigError && /config\.admin\.listen\.port/.test(e.message));
+});

@@ -81,7 +81,17 @@ export const GatewayConfigSchema = z
     keysFile: z.string().min(1).optional(),
     /** Accounts (contract §2 JSONL), relative to the config file: tier, verified, sign-up data for the engine. */
     accountsFile: z.string().min(1).optional(),
-    admin: z.strictObject({ token: z.string().min(16, "admin token must be at least 16 characters").optional(), tokenEnv: z.string().min(1).optional() }).refine(
+    admin: z
+      .strictObject({
+        token: z.string().min(16, "admin token must be at least 16 characters").optional(),
+        tokenEnv: z.string().min(1).optional(),
+        /**
+         * A listener of its own for the admin API (an internal interface, another port): the client listener then
+         * does not serve it, and a flood of client connections cannot keep the operator out.
+         */
+        listen: z.strictObject({ host: z.string().min(1).default("127.0.0.1"), port: z.number().int().min(0).max(65535) }).optional(),
+      })
+      .refine(
       (s) => (s.token === undefined) !== (s.tokenEnv === undefined),
       "give exactly one of `token` or `tokenEnv`",
     ),
@@ -186,6 +196,8 @@ export interface GatewayConfig {
   readonly keys: ReadonlyMap<string, KeyInfo>;
   readonly accountsFile: string | null;
   readonly adminToken: string;
+  /** The admin API's own listener; null when it shares the client listener. */
+  readonly adminListen: { readonly host: string; readonly port: number } | null;
   readonly dataDir: string;
   readonly policyFile: string | null;
   readonly trustedProxies: TrustedProxies;
@@ -295,6 +307,7 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
     keys,
     accountsFile: c.accountsFile !== undefined ? resolve(baseDir, c.accountsFile) : null,
     adminToken,
+    adminListen: c.admin.listen ?? null,
     dataDir: resolve(baseDir, c.dataDir),
     policyFile: c.policy !== undefined ? resolve(baseDir, c.policy) : null,
     trustedProxies,

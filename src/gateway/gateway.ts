@@ -65,11 +65,18 @@ export interface Gateway {
   readonly port: number;
   readonly ctx: GatewayContext;
   readonly replay: ReplayStats;
+  /** `http://host:port` of the admin API's own listener (`admin.listen`); null when it shares the client listener. */
+  readonly adminUrl: string | null;
   /** Client connections held at once (`limits.maxConnections`, or the default derived from the open-file limit). */
   readonly maxConnections: number;
   /** Stops listening, snapshots counters and buckets, closes upstream pools (not the store or log: their owner closes them). */
   close(): Promise<void>;
 }
+
+/** Connections the admin API's own listener holds at once. */
+const ADMIN_MAX_CONNECTIONS = 256;
+
+const urlOf = (host: string, port: number): string => `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
 function decisionLine(d: Decision, t: number, requestId: string | undefined): string {
   return JSON.stringify({
@@ -182,19 +189,23 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   };
   // requestTimeout bounds receiving a request (a client trickling a 32 MiB body holds its memory meanwhile);
   // the answer's own time is bounded by the upstream timeouts and the stalled-reader timeout (proxy.ts).
+  const healthz = (res: http.ServerResponse): void => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end('{"status":"ok"}');
+  };
+  const onAdmin = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if (ctx.awaitingContinue.has(req)) res.writeContinue();
+    // The admin API reads the engine: let it see every exchange decided so far.
+    detector.flush();
+    handleAdmin(ctx, req, res);
+  };
+  // With a listener of its own, the admin API is not served to clients: /admin/ paths are then just paths moat does not forward.
+  const adminHere = config.adminListen === null;
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     try {
       const url = req.url ?? "/";
-      if (url === "/healthz") {
-        res.writeHead(200, { "content-type": "application/json" });
-        return void res.end('{"status":"ok"}');
-      }
-      if (url.startsWith("/admin/")) {
-        if (ctx.awaitingContinue.has(req)) res.writeContinue();
-        // The admin API reads the engine: let it see every exchange decided so far.
-        detector.flush();
-        return handleAdmin(ctx, req, res);
-      }
+      if (url === "/healthz") return healthz(res);
+      if (adminHere && url.startsWith("/admin/")) return onAdmin(req, res);
       handleProxy(ctx, req, res, now());
     } catch {
       // A bug on one request must not take the process down: answer 500 and count it.
@@ -259,26 +270,58 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   }, SNAPSHOT_EVERY_MS);
   timer.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  // The admin API's own listener: few connections (operators and scrapers), the same request limits.
+  const adminServer =
+    config.adminListen === null
+      ? null
+      : http.createServer({ requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(60_000, config.requestTimeoutMs) }, (req, res) => {
+          try {
+            if (req.url === "/healthz") return healthz(res);
+            onAdmin(req, res);
+          } catch {
+            metrics.inc("moat_bad_requests_total", { reason: "internal" });
+            if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+            res.end('{"error":{"code":"internal","message":"The admin API hit an internal error on this request."}}');
+          }
+        });
+  if (adminServer !== null) adminServer.maxConnections = ADMIN_MAX_CONNECTIONS;
+  const listen = (srv: http.Server, port: number, host: string, what: string): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      srv.once("error", (e: NodeJS.ErrnoException) => reject(Object.assign(e, { listener: what })));
+      srv.listen(port, host, () => resolve());
+    });
+  await listen(server, config.port, config.host, "listen");
+  if (adminServer !== null && config.adminListen !== null) {
+    try {
+      await listen(adminServer, config.adminListen.port, config.adminListen.host, "admin.listen");
+    } catch (e: unknown) {
+      server.close();
+      clearInterval(timer);
+      throw e;
+    }
+  }
   const port = (server.address() as AddressInfo).port;
   metrics.watchEventLoop();
-  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   return {
-    url: `http://${host}:${port}`,
+    url: urlOf(config.host, port),
     port,
     ctx,
     replay,
     maxConnections: server.maxConnections,
+    adminUrl: adminServer !== null && config.adminListen !== null ? urlOf(config.adminListen.host, (adminServer.address() as AddressInfo).port) : null,
     close: async () => {
       clearInterval(timer);
       metrics.stopWatching();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await Promise.all(
+        [server, adminServer].map(
+          (srv) =>
+            new Promise<void>((resolve) => {
+              if (srv === null) return resolve();
+              srv.close(() => resolve());
+              srv.closeAllConnections();
+            }),
+        ),
+      );
       upstreams.anthropic?.close();
       upstreams.openai?.close();
       detector.flush();

@@ -151,11 +151,14 @@ async function serve(o: ServeOptions): Promise<void> {
     ...(decisions !== null ? { decisionSink: (line: string) => decisions.append(line) } : {}),
   }).catch((e: unknown) => {
     const code = (e as { code?: unknown }).code;
-    if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL")
+    if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL") {
+      const admin = (e as { listener?: unknown }).listener === "admin.listen" && config.adminListen !== null;
+      const [host, port, key] = admin && config.adminListen !== null ? [config.adminListen.host, config.adminListen.port, "admin.listen"] : [config.host, config.port, "listen"];
       throw new UserError(
         "SERVE_LISTEN",
-        `cannot listen on ${config.host}:${config.port} (${String(code)}): ${code === "EADDRINUSE" ? "another process uses that port; stop it, or set listen.port or --port" : code === "EACCES" ? "ports below 1024 need privileges; use a higher port" : "that address is not on this machine; check listen.host"}`,
+        `cannot listen on ${host}:${port} (${String(code)}): ${code === "EADDRINUSE" ? `another process uses that port; stop it, or set ${key}.port${admin ? "" : " or --port"}` : code === "EACCES" ? "ports below 1024 need privileges; use a higher port" : `that address is not on this machine; check ${key}.host`}`,
       );
+    }
     throw e;
   });
   // GC pauses are the gateway's latency tail: start-up garbage goes now, not in a mark-compact under the
@@ -170,7 +173,7 @@ async function serve(o: ServeOptions): Promise<void> {
         `${st.quarantinedTo !== null ? ` in ${st.quarantinedTo}` : ""}; decisions, overrides or counters written there are lost (first: ${st.corrupt.map((c) => `line ${c.line}: ${c.reason}`).join("; ") || "torn tail"}). Check the file, re-apply overrides if needed.\n`,
     );
   process.stderr.write(
-    `moat serve: listening on ${gw.url} in ${config.mode} mode; replayed ${r.events} exchanges from ${r.files} log files` +
+    `moat serve: listening on ${gw.url} in ${config.mode} mode${gw.adminUrl !== null ? ` (admin API on ${gw.adminUrl})` : ""}; replayed ${r.events} exchanges from ${r.files} log files` +
       `${r.badLines > 0 ? ` (${r.badLines} bad lines skipped)` : ""}${r.badFiles > 0 ? ` (${r.badFiles} unreadable files)` : ""}` +
       `${r.engineErrors > 0 ? ` (the engine failed on ${r.engineErrors} of them: counted in moat_engine_errors_total)` : ""}\n`,
   );
