@@ -5,6 +5,9 @@ import type { TimedEvent } from "../core/model/traffic.ts";
 import { DeferredFeed } from "./deferred-feed.ts";
 import { Metrics } from "./metrics.ts";
 import { ScriptedDetection } from "./testing/harness.ts";
+import { Engine } from "../core/engine/engine.ts";
+import type { Assessment } from "../core/engine/types.ts";
+import { createEnricher } from "../enrich/index.ts";
 
 const ev = (account: string, t: number): TimedEvent => ({ t, event: { ts: new Date(t).toISOString(), account_id: account, prompt: "x" } });
 
@@ -40,4 +43,32 @@ test("an engine error on one deferred exchange is counted and the rest of the ba
   feed.flush();
   assert.deepEqual(det.observed, ["a", "c"]);
   assert.equal(metrics.get("moat_engine_errors_total"), 1);
+});
+
+test("with a real engine the batch is analysed then folded in order: the same assessments as observing one by one, and a failed analysis is counted and skipped", () => {
+  const t0 = Date.parse("2026-11-01T00:00:00Z");
+  const events = Array.from({ length: 40 }, (_, i): TimedEvent => ({
+    t: t0 + i * 1000,
+    event: { ts: new Date(t0 + i * 1000).toISOString(), account_id: `acct_${i % 3}`, ip: "203.0.113.7", request: { model: "m", max_tokens: 100 + i, messages: [{ role: "user", content: `Solve ${i} + ${i * 3} step by step.` }] } },
+  }));
+  const oneByOne = new Engine({ enricher: createEnricher() });
+  const expected = events.map((e) => oneByOne.observe(e));
+  const engine = new Engine({ enricher: createEnricher() });
+  const analyse = engine.analyse.bind(engine);
+  let failNext = false;
+  engine.analyse = (e) => {
+    if (failNext) throw new Error("analysis failed");
+    return analyse(e);
+  };
+  const got: Assessment[] = [];
+  const metrics = new Metrics();
+  const feed = new DeferredFeed({ detection: engine, metrics, onAssessment: (a) => got.push(a) });
+  for (const e of events) feed.push(e);
+  feed.flush();
+  assert.deepEqual(got, expected);
+  failNext = true;
+  feed.push(events[0] as TimedEvent);
+  feed.flush();
+  assert.equal(metrics.get("moat_engine_errors_total"), 1);
+  assert.equal(got.length, events.length);
 });

@@ -10,6 +10,7 @@
  */
 import type { Assessment, CampaignView } from "../core/engine/types.ts";
 import type { AccountRecord, TimedEvent } from "../core/model/traffic.ts";
+import type { RequestFeatures } from "../core/features/request-features.ts";
 import type { DetectionPort } from "./detection-port.ts";
 import type { Pauses } from "./metrics.ts";
 
@@ -19,6 +20,8 @@ export type LiveDetection = DetectionPort & { advance?(t: number): void; runs?()
 class TimedDetection implements DetectionPort {
   readonly now?: () => number;
   readonly advance?: (t: number) => void;
+  readonly analyse?: (ev: TimedEvent) => RequestFeatures;
+  readonly observeAnalysed?: (f: RequestFeatures) => Assessment;
 
   constructor(
     private readonly inner: LiveDetection,
@@ -32,6 +35,12 @@ class TimedDetection implements DetectionPort {
       this.advance = (t: number): void => this.timed(step, t);
     }
     this.observeInner = inner.observe.bind(inner);
+    // The two halves of `observe`: only the second can run a campaign (it moves the clock).
+    if (inner.analyse && inner.observeAnalysed) {
+      this.analyse = inner.analyse.bind(inner);
+      const fold = inner.observeAnalysed.bind(inner);
+      this.observeAnalysed = (f: RequestFeatures): Assessment => this.timed(fold, f);
+    }
   }
 
   private readonly observeInner: (ev: TimedEvent) => Assessment;

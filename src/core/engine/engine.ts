@@ -94,6 +94,11 @@ export class Engine {
     return this.observeAnalysed(analyseRequest(ev, this.enricher));
   }
 
+  /** The first half of `observe`: the exchange's features (`analyseRequest` with this engine's enricher). Pure. */
+  analyse(ev: TimedEvent): RequestFeatures {
+    return analyseRequest(ev, this.enricher);
+  }
+
   /**
    * Same as `observe`, for an exchange already analysed with `analyseRequest` (e.g. off the main thread,
    * or to measure the engine apart from text analysis). The features carry the event time and account.
