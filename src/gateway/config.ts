@@ -133,6 +133,11 @@ export const GatewayConfigSchema = z
          */
         maxConnections: z.number().int().min(1).optional(),
         /**
+         * On SIGTERM/SIGINT: how long requests in flight (streams included) may take to finish before they are cut.
+         * New connections are refused meanwhile. Give the process manager a longer grace period than this.
+         */
+        shutdownGraceMs: z.number().int().min(0).default(30_000),
+        /**
          * Bytes of request bodies held in memory at once, all accounts together, and per account (see
          * body-budget.ts). Past either, a request gets a 503 before more of its body is read.
          */
@@ -209,6 +214,7 @@ export interface GatewayConfig {
   readonly maxConcurrentPerAccount: number;
   /** null: derived from the open-file limit at start (see connection-cap.ts). */
   readonly maxConnections: number | null;
+  readonly shutdownGraceMs: number;
   readonly maxBufferedBytes: number;
   readonly maxBufferedBytesPerAccount: number;
   readonly trafficLogMaxBytes: number;
@@ -318,6 +324,7 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
     requestTimeoutMs: c.limits.requestTimeoutMs,
     maxConcurrentPerAccount: c.limits.maxConcurrentPerAccount,
     maxConnections: c.limits.maxConnections ?? null,
+    shutdownGraceMs: c.limits.shutdownGraceMs,
     maxBufferedBytes: c.limits.maxBufferedBytes,
     maxBufferedBytesPerAccount: c.limits.maxBufferedBytesPerAccount,
     trafficLogMaxBytes: c.trafficLog.maxBytes,

@@ -69,8 +69,14 @@ export interface Gateway {
   readonly adminUrl: string | null;
   /** Client connections held at once (`limits.maxConnections`, or the default derived from the open-file limit). */
   readonly maxConnections: number;
-  /** Stops listening, snapshots counters and buckets, closes upstream pools (not the store or log: their owner closes them). */
-  close(): Promise<void>;
+  /**
+   * Stops listening, lets requests in flight finish for up to `graceMs` (0, the default: cuts them at once),
+   * then snapshots counters and buckets and closes upstream pools (not the store or log: their owner closes them).
+   * While it drains, answers on connections still open say `connection: close`. `abort()` cuts a drain short.
+   */
+  close(graceMs?: number): Promise<void>;
+  /** During `close(graceMs)`: stop waiting, cut what is still in flight now. */
+  abort(): void;
 }
 
 /** Connections the admin API's own listener holds at once. */
@@ -201,7 +207,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   };
   // With a listener of its own, the admin API is not served to clients: /admin/ paths are then just paths moat does not forward.
   const adminHere = config.adminListen === null;
+  // Set by `close(graceMs)`: requests still arriving on open connections are served, and the connection then closes.
+  let draining = false;
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if (draining) res.shouldKeepAlive = false;
     try {
       const url = req.url ?? "/";
       if (url === "/healthz") return healthz(res);
@@ -301,6 +310,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
   }
   const port = (server.address() as AddressInfo).port;
+  let cutDrain = (): void => undefined;
   metrics.watchEventLoop();
   return {
     url: urlOf(config.host, port),
@@ -309,19 +319,39 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     replay,
     maxConnections: server.maxConnections,
     adminUrl: adminServer !== null && config.adminListen !== null ? urlOf(config.adminListen.host, (adminServer.address() as AddressInfo).port) : null,
-    close: async () => {
+    abort: () => cutDrain(),
+    close: async (graceMs = 0) => {
       clearInterval(timer);
       metrics.stopWatching();
-      await Promise.all(
-        [server, adminServer].map(
-          (srv) =>
-            new Promise<void>((resolve) => {
-              if (srv === null) return resolve();
-              srv.close(() => resolve());
-              srv.closeAllConnections();
-            }),
-        ),
-      );
+      draining = true;
+      // Both listeners stop accepting; idle keep-alive connections close now, busy ones when their answer ends
+      // (checked every 100 ms: an answer ending on a keep-alive connection leaves it idle, not closed), and
+      // whatever is still open after `graceMs` is cut.
+      const closed = Promise.all([server, adminServer].map((srv) => (srv === null ? Promise.resolve() : new Promise<void>((resolve) => srv.close(() => resolve())))));
+      if (graceMs > 0) {
+        const idle = (): void => {
+          server.closeIdleConnections();
+          adminServer?.closeIdleConnections();
+        };
+        idle();
+        const sweep = setInterval(idle, 100);
+        let deadline: NodeJS.Timeout | undefined;
+        await Promise.race([
+          closed,
+          new Promise<void>((resolve) => {
+            deadline = setTimeout(resolve, graceMs);
+            cutDrain = resolve;
+          }),
+        ]);
+        clearInterval(sweep);
+        clearTimeout(deadline);
+      }
+      server.closeAllConnections();
+      adminServer?.closeAllConnections();
+      await closed;
+      // An answer cut just now logs its exchange from its own "close" event, which may come after the listener's:
+      // wait for those (at most 2 s) so that the owner does not close the traffic log under them.
+      for (let i = 0; i < 200 && ctx.inflight.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
       upstreams.anthropic?.close();
       upstreams.openai?.close();
       detector.flush();

@@ -191,11 +191,24 @@ async function serve(o: ServeOptions): Promise<void> {
   // Retention also holds through hours without traffic (the writer prunes when it rotates, which takes a request).
   const pruning = setInterval(prune, 10 * 60_000).unref();
   await new Promise<void>((resolve) => {
+    const now = (): void => {
+      process.stderr.write("moat serve: stopping now; requests still in flight are cut\n");
+      gw.abort();
+    };
     const stop = (): void => {
       clearInterval(pruning);
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
-      void gw.close().then(() => {
+      // A second signal cuts the drain short.
+      process.once("SIGINT", now);
+      process.once("SIGTERM", now);
+      let inFlight = 0;
+      for (const n of gw.ctx.inflight.values()) inFlight += n;
+      if (inFlight > 0 && config.shutdownGraceMs > 0)
+        process.stderr.write(`moat serve: stopping: no new connections; waiting up to ${config.shutdownGraceMs / 1000} s for ${inFlight} request(s) in flight (signal again to stop now)\n`);
+      void gw.close(config.shutdownGraceMs).then(() => {
+        process.off("SIGINT", now);
+        process.off("SIGTERM", now);
         log.close();
         store.close();
         decisions?.close();
