@@ -144,3 +144,10 @@ test("the admin API shares the client listener unless admin.listen gives it one,
   assert.deepEqual(resolveGatewayConfig(own, "/x", env).adminListen, { host: "127.0.0.1", port: 8788 });
   assert.throws(() => resolveGatewayConfig({ ...minimal, admin: { tokenEnv: "MOAT_ADMIN_TOKEN", listen: { host: "10.0.0.5" } } }, "/x", env), (e: unknown) => e instanceof ConfigError && /config\.admin\.listen\.port/.test(e.message));
 });
+
+test("the admin API's own listener may not take the client listener's port", () => {
+  const at = (host: string, listen: { host: string; port: number }) => ({ ...minimal, listen, admin: { tokenEnv: "MOAT_ADMIN_TOKEN", listen: { host, port: 8787 } } });
+  for (const [host, listen] of [["127.0.0.1", { host: "127.0.0.1", port: 8787 }], ["10.0.0.5", { host: "0.0.0.0", port: 8787 }], ["::", { host: "127.0.0.1", port: 8787 }]] as const)
+    assert.throws(() => resolveGatewayConfig(at(host, listen), "/x", env), (e: unknown) => e instanceof ConfigError && /config\.admin\.listen: .*client listener/.test(e.message), `${host} vs ${listen.host}`);
+  assert.equal(resolveGatewayConfig(at("10.0.0.5", { host: "127.0.0.1", port: 8787 }), "/x", env).adminListen?.host, "10.0.0.5", "two addresses may share a port number");
+});

@@ -136,7 +136,7 @@ export const GatewayConfigSchema = z
          * On SIGTERM/SIGINT: how long requests in flight (streams included) may take to finish before they are cut.
          * New connections are refused meanwhile. Give the process manager a longer grace period than this.
          */
-        shutdownGraceMs: z.number().int().min(0).default(30_000),
+        shutdownGraceMs: z.number().int().min(0).default(20_000),
         /**
          * Bytes of request bodies held in memory at once, all accounts together, and per account (see
          * body-budget.ts). Past either, a request gets a 503 before more of its body is read.
@@ -254,6 +254,12 @@ export function readConfigFile(file: string): unknown {
   return parseConfigText(text, file);
 }
 
+/** Whether two listen hosts would take the same port from each other (equal, or one of them every address). */
+export function listenersOverlap(a: string, b: string): boolean {
+  const any = (h: string): boolean => h === "0.0.0.0" || h === "::" || h === "[::]";
+  return a === b || any(a) || any(b);
+}
+
 /** Default key id: a short hash of the key, so logs can tell keys apart without ever holding one. */
 export function keyIdOf(key: string): string {
   return `key_${createHash("sha256").update(key).digest("hex").slice(0, 12)}`;
@@ -303,6 +309,9 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
   }
   const trustedProxies = new TrustedProxies(c.trustedProxies);
   for (const p of trustedProxies.problems) problems.push(`config.trustedProxies: ${p}`);
+  const al = c.admin.listen;
+  if (al !== undefined && al.port !== 0 && al.port === c.listen.port && listenersOverlap(al.host, c.listen.host))
+    problems.push(`config.admin.listen: ${al.host}:${al.port} is where moat's client listener is (config.listen); give the admin API another port`);
   if (keys.size === 0 && problems.length === 0) problems.push("config.keys: no moat API keys configured; add `keys` or `keysFile` so clients can authenticate");
   if (problems.length > 0) throw new ConfigError(problems.join("\n"));
   return {

@@ -8,17 +8,24 @@ import http from "node:http";
 import net from "node:net";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ScriptedDetection, startHarness, type Harness } from "./testing/harness.ts";
 
 const KEY = "moat-sk-shutdown-1";
 
 /** An OpenAI-shaped upstream whose stream sends one event, then waits for `release()` to send the rest. */
-async function slowUpstream(): Promise<{ url: string; release: () => void; close: () => Promise<void> }> {
+async function slowUpstream(): Promise<{ url: string; release: () => void; arrived: (n: number) => Promise<void>; close: () => Promise<void> }> {
   let release = (): void => undefined;
+  let count = 0;
+  const waiting: { n: number; resolve: () => void }[] = [];
   const gate = new Promise<void>((resolve) => (release = resolve));
   const ev = (content: string) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
   const server = http.createServer((req, res) => {
     req.resume();
+    count++;
+    for (const w of waiting) if (count >= w.n) w.resolve();
     res.writeHead(200, { "content-type": "text/event-stream" });
     res.write(ev("first "));
     void gate.then(() => res.end(ev("second") + "data: [DONE]\n\n"));
@@ -28,7 +35,13 @@ async function slowUpstream(): Promise<{ url: string; release: () => void; close
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     release: () => release(),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** Resolves once `n` requests have reached this upstream. */
+    arrived: (n: number) => (count >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ n, resolve }))),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -105,4 +118,60 @@ test("abort() during a drain cuts what is still in flight, and the cut exchange 
     const r = await done;
     assert.equal(r.complete, false);
     assert.doesNotMatch(r.text, /second/);
+  }));
+
+test("a drain does not cut an answer still being written to a slow client (a degraded JSON answer goes out in one piece)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "moat-shutdown-"));
+  const policy = join(dir, "policy.yaml");
+  writeFileSync(policy, "rules:\n  - name: degrade\n    when: { verdict: [extraction] }\n    action: { type: degrade, maxTokens: 2048 }\n");
+  const BODY = JSON.stringify({ choices: [{ index: 0, message: { role: "assistant", content: "x".repeat(8 * 1024 * 1024) }, finish_reason: "stop" }] });
+  const up = http.createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(BODY) });
+    res.end(BODY);
+  });
+  up.listen(0, "127.0.0.1");
+  await once(up, "listening");
+  const det = new ScriptedDetection();
+  det.set("acct_a", { verdict: "extraction", score: 0.8 });
+  const h = await startHarness({ detection: det, policyFile: policy, keys: { [KEY]: { account_id: "acct_a" } }, extra: { upstreams: { openai: { url: `http://127.0.0.1:${(up.address() as AddressInfo).port}`, apiKey: "sk" } } } });
+  try {
+    const req = http.request(`${h.gw.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" } });
+    req.end(JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }));
+    // The degraded answer's head comes with its body: moat has handed all of it to the socket by now.
+    const [res] = (await once(req, "response")) as [http.IncomingMessage];
+    res.pause();
+    const closing = h.gw.close(60_000);
+    let got = 0;
+    res.on("data", (c: Buffer) => (got += c.length));
+    const complete = await new Promise<boolean>((resolve) => {
+      res.on("end", () => resolve(true));
+      res.on("close", () => resolve(res.complete));
+      res.resume();
+    });
+    assert.equal(complete, true);
+    assert.equal(got, Number(res.headers["content-length"]));
+    await closing;
+  } finally {
+    h.gw.abort();
+    await h.gw.close();
+    await h.stub.close();
+    await new Promise<void>((resolve) => up.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a pipelined exchange queued behind a stream is logged when the connection is cut, before close() returns", () =>
+  withGateway(async (h, up) => {
+    const body = JSON.stringify({ model: "m", stream: true, messages: [{ role: "user", content: "hi" }] });
+    const one = `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${KEY}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const s = net.connect(h.gw.port, "127.0.0.1");
+    s.on("error", () => undefined);
+    s.write(one + one);
+    await up.arrived(2);
+    const closing = h.gw.close(60_000);
+    h.gw.abort();
+    await closing;
+    assert.equal(h.log.length, 2, "both exchanges are logged when close() returns");
+    s.destroy();
   }));

@@ -6,7 +6,7 @@
  * in-memory ones.
  */
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import type { StateStore } from "../stores/state-store.ts";
 import type { AccountRecord } from "../core/model/traffic.ts";
@@ -195,9 +195,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   };
   // requestTimeout bounds receiving a request (a client trickling a 32 MiB body holds its memory meanwhile);
   // the answer's own time is bounded by the upstream timeouts and the stalled-reader timeout (proxy.ts).
+  // 503 while stopping: a load balancer's health check on a connection still open takes moat out of rotation.
   const healthz = (res: http.ServerResponse): void => {
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end('{"status":"ok"}');
+    res.writeHead(draining ? 503 : 200, { "content-type": "application/json" });
+    res.end(draining ? '{"status":"stopping"}' : '{"status":"ok"}');
   };
   const onAdmin = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     if (ctx.awaitingContinue.has(req)) res.writeContinue();
@@ -209,6 +210,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const adminHere = config.adminListen === null;
   // Set by `close(graceMs)`: requests still arriving on open connections are served, and the connection then closes.
   let draining = false;
+  let closing: Promise<void> | null = null;
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     if (draining) res.shouldKeepAlive = false;
     try {
@@ -294,6 +296,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           }
         });
   if (adminServer !== null) adminServer.maxConnections = ADMIN_MAX_CONNECTIONS;
+  // Open connections, for a graceful stop (see `endWhenAnswered`).
+  const sockets = new Set<net.Socket>();
+  for (const srv of [server, adminServer])
+    srv?.on("connection", (sock: net.Socket) => {
+      sockets.add(sock);
+      sock.once("close", () => sockets.delete(sock));
+    });
   const listen = (srv: http.Server, port: number, host: string, what: string): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       srv.once("error", (e: NodeJS.ErrnoException) => reject(Object.assign(e, { listener: what })));
@@ -320,42 +329,64 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     maxConnections: server.maxConnections,
     adminUrl: adminServer !== null && config.adminListen !== null ? urlOf(config.adminListen.host, (adminServer.address() as AddressInfo).port) : null,
     abort: () => cutDrain(),
-    close: async (graceMs = 0) => {
-      clearInterval(timer);
-      metrics.stopWatching();
-      draining = true;
-      // Both listeners stop accepting; idle keep-alive connections close now, busy ones when their answer ends
-      // (checked every 100 ms: an answer ending on a keep-alive connection leaves it idle, not closed), and
-      // whatever is still open after `graceMs` is cut.
-      const closed = Promise.all([server, adminServer].map((srv) => (srv === null ? Promise.resolve() : new Promise<void>((resolve) => srv.close(() => resolve())))));
-      if (graceMs > 0) {
-        const idle = (): void => {
-          server.closeIdleConnections();
-          adminServer?.closeIdleConnections();
-        };
-        idle();
-        const sweep = setInterval(idle, 100);
-        let deadline: NodeJS.Timeout | undefined;
-        await Promise.race([
-          closed,
-          new Promise<void>((resolve) => {
-            deadline = setTimeout(resolve, graceMs);
-            cutDrain = resolve;
-          }),
-        ]);
-        clearInterval(sweep);
-        clearTimeout(deadline);
-      }
-      server.closeAllConnections();
-      adminServer?.closeAllConnections();
-      await closed;
-      // An answer cut just now logs its exchange from its own "close" event, which may come after the listener's:
-      // wait for those (at most 2 s) so that the owner does not close the traffic log under them.
-      for (let i = 0; i < 200 && ctx.inflight.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      upstreams.anthropic?.close();
-      upstreams.openai?.close();
-      detector.flush();
-      snapshot();
-    },
+    // A second call gets the first one's promise (its drain is not cut short).
+    close: (graceMs = 0) => (closing ??= stop(graceMs)),
   };
+
+  async function stop(graceMs: number): Promise<void> {
+    clearInterval(timer);
+    metrics.stopWatching();
+    draining = true;
+    // Both listeners stop accepting (net's close: http's would also close the connections it deems idle, which
+    // includes one whose answer is still being written to a slow client). Each connection then ends once it
+    // has nothing left to send: at once when idle, after its answer otherwise (checked every 100 ms, for
+    // answers that end later), and whatever is still open after `graceMs` is cut.
+    const closed = Promise.all([server, adminServer].map((srv) => (srv === null ? Promise.resolve() : new Promise<void>((resolve) => net.Server.prototype.close.call(srv, () => resolve())))));
+    if (graceMs > 0) {
+      const idle = (): void => {
+        for (const sock of sockets) endWhenAnswered(sock);
+      };
+      idle();
+      const sweep = setInterval(idle, 100);
+      let deadline: NodeJS.Timeout | undefined;
+      await Promise.race([
+        closed,
+        new Promise<void>((resolve) => {
+          deadline = setTimeout(resolve, graceMs);
+          cutDrain = resolve;
+        }),
+      ]);
+      clearInterval(sweep);
+      clearTimeout(deadline);
+    }
+    server.closeAllConnections();
+    adminServer?.closeAllConnections();
+    await closed;
+    // http's own close too, for its timers (the listeners are already closed).
+    server.close();
+    adminServer?.close();
+    // An answer cut just now logs its exchange from its own "close" event, which may come after the listener's:
+    // wait for those (at most 2 s) so that the owner does not close the traffic log under them.
+    for (let i = 0; i < 200 && ctx.inflight.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    upstreams.anthropic?.close();
+    upstreams.openai?.close();
+    detector.flush();
+    snapshot();
+  }
 }
+
+/** During a drain: ends a connection once it has nothing left to send (Node closes it itself after an answer that says `connection: close`). */
+function endWhenAnswered(sock: net.Socket): void {
+  const res = (sock as { _httpMessage?: http.ServerResponse | null })._httpMessage;
+  if (res === null || res === undefined) {
+    // Idle: end() sends what is still queued (the end of an answer already handed over), then closes.
+    sock.end();
+    return;
+  }
+  if (!res.headersSent) res.shouldKeepAlive = false;
+  else if (!endAfterAnswer.has(res)) {
+    endAfterAnswer.add(res);
+    res.once("finish", () => sock.end());
+  }
+}
+const endAfterAnswer = new WeakSet<http.ServerResponse>();

@@ -5,6 +5,7 @@
  * own error format (block, challenge, throttle) or forward (capped when degraded) and relay the response
  * (reasoning withheld when degraded). Every exchange is written to the traffic log once its response ends.
  */
+import type { Socket } from "node:net";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isUtf8 } from "node:buffer";
 import type { TrafficEvent } from "../core/model/traffic.ts";
@@ -343,6 +344,10 @@ function forward(
   relay.call = upstream.send(req.method ?? "GET", url, req.headers, hasBody ? body : null, relay);
   res.on("close", relay.onClientClose);
   res.on("drain", relay.onDrain);
+  // A pipelined request queued behind another never gets its response's "close" when the connection goes: the
+  // socket's tells the relay (removed when the exchange ends, so keep-alive sockets do not collect listeners).
+  relay.socket = req.socket;
+  req.socket.once("close", relay.onClientClose);
 }
 
 /**
@@ -352,6 +357,7 @@ function forward(
  */
 class Relay implements UpstreamHandler {
   call: UpstreamCall | null = null;
+  socket: Socket | null = null;
   private status = 502;
   private tap: ResponseTap | null = null;
   private finished = false;
@@ -510,6 +516,7 @@ class Relay implements UpstreamHandler {
     this.clearStall();
     if (this.finished) return;
     this.finished = true;
+    this.socket?.off("close", this.onClientClose);
     this.done(status, usage);
   }
 }

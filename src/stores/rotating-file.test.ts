@@ -1,6 +1,6 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { RotatingFile } from "./rotating-file.ts";
@@ -65,5 +65,42 @@ test("a relative path rotates and prunes like an absolute one", () => {
   assert.deepEqual(read([...f.rotated(), f.path]), lines.slice(0, 3));
   now += 2 * H;
   assert.equal(f.prune(), 3);
+  f.close();
+});
+
+test("a rotation whose new file cannot be opened puts the name back, and a live file deleted by hand is begun again", () => {
+  mkdirSync(join(root, "d"));
+  const path = join(root, "d", "decisions.jsonl");
+  let now = Date.parse("2026-11-23T03:00:00.000Z");
+  const f = RotatingFile.open(path, { maxBytes: 100, retainMs: H, now: () => now });
+  f.append(lines[0] as string);
+  // Out of descriptors: the rename works, the open of the new file does not.
+  const held: number[] = [];
+  try {
+    for (;;) held.push(openSync("/dev/null", "r"));
+  } catch {
+    // every descriptor is taken
+  }
+  try {
+    now += 1;
+    f.append(lines[1] as string);
+  } finally {
+    for (const fd of held) closeSync(fd);
+  }
+  assert.deepEqual(f.rotated(), [], "the name was put back");
+  assert.deepEqual(read([path]), lines.slice(0, 2), "the line went into the file under its name");
+  // Rotation works again once descriptors are free.
+  for (const l of lines.slice(2, 5)) {
+    now += 1;
+    f.append(l);
+  }
+  assert.deepEqual(read([...f.rotated(), path]), lines.slice(0, 5));
+  // Someone deletes the live file: the next rotation begins a new one instead of writing into the deleted inode for good.
+  rmSync(path);
+  now += 1;
+  f.append(lines[5] as string);
+  now += 1;
+  f.append(lines[6] as string);
+  assert.deepEqual(read([path]), [lines[6]]);
   f.close();
 });

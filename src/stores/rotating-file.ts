@@ -121,17 +121,30 @@ export class RotatingFile {
     // Another file with that stamp (two rotations in one millisecond): the stamp moves on by a millisecond.
     const taken = new Set(this.rotated());
     for (let t = this.#lastWrite + 1; taken.has(target); t++) target = `${this.path}.${stampOf(t)}`;
+    let renamed = true;
     try {
       renameSync(this.path, target);
-    } catch {
-      this.#size = 0;
-      return;
+    } catch (e: unknown) {
+      // The live file is gone (deleted by hand): begin a new one below. Anything else: keep writing here.
+      if ((e as { code?: unknown }).code !== "ENOENT") {
+        this.#size = 0;
+        return;
+      }
+      renamed = false;
     }
     let fd: number;
     try {
       fd = openSync(this.path, "a", 0o600);
     } catch {
-      // The open descriptor still points at the renamed file: lines go on there until a later rotation works.
+      // Put the name back (lines go on into the open file, under the name rotation and retention expect) and
+      // try again after another maxBytes.
+      if (renamed) {
+        try {
+          renameSync(target, this.path);
+        } catch {
+          // both names taken or gone: the next rotation's ENOENT branch opens a new file
+        }
+      }
       this.#size = 0;
       return;
     }

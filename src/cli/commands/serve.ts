@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { accessSync, constants, lstatSync, mkdirSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../user-error.ts";
-import { ConfigError, loadGatewayConfig, type GatewayConfig } from "../../gateway/config.ts";
+import { ConfigError, listenersOverlap, loadGatewayConfig, type GatewayConfig } from "../../gateway/config.ts";
 import { DEFAULT_POLICY_YAML } from "../../gateway/default-policy.ts";
 import { loadPolicy, startGateway } from "../../gateway/gateway.ts";
 import { PolicyError } from "../../gateway/policy.ts";
@@ -90,6 +90,9 @@ function withFlags(c: GatewayConfig, o: ServeOptions): GatewayConfig {
   if (o.port !== undefined) {
     const p = Number(o.port);
     if (!Number.isInteger(p) || p < 0 || p > 65535) throw new UserError("SERVE_BAD_PORT", `--port must be an integer 0-65535, got ${JSON.stringify(o.port)}`);
+    const al = out.adminListen;
+    if (al !== null && p !== 0 && al.port === p && listenersOverlap(al.host, out.host))
+      throw new UserError("SERVE_BAD_PORT", `--port ${p} is the admin API's port (config.admin.listen); give the client listener another one`);
     out = Object.assign({}, out, { port: p });
   }
   return out;
@@ -191,7 +194,10 @@ async function serve(o: ServeOptions): Promise<void> {
   // Retention also holds through hours without traffic (the writer prunes when it rotates, which takes a request).
   const pruning = setInterval(prune, 10 * 60_000).unref();
   await new Promise<void>((resolve) => {
+    let cut = false;
     const now = (): void => {
+      if (cut) return;
+      cut = true;
       process.stderr.write("moat serve: stopping now; requests still in flight are cut\n");
       gw.abort();
     };
@@ -199,9 +205,10 @@ async function serve(o: ServeOptions): Promise<void> {
       clearInterval(pruning);
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
-      // A second signal cuts the drain short.
-      process.once("SIGINT", now);
-      process.once("SIGTERM", now);
+      // A second signal cuts the drain short (and later ones are ignored: Node's default would kill the process
+      // before the log is closed and the counters saved).
+      process.on("SIGINT", now);
+      process.on("SIGTERM", now);
       let inFlight = 0;
       for (const n of gw.ctx.inflight.values()) inFlight += n;
       if (inFlight > 0 && config.shutdownGraceMs > 0)
