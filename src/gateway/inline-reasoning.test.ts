@@ -27,7 +27,10 @@ test("think-tags: a leading <think> block and the whitespace after it are withhe
 });
 
 test("think-tags: a tag that is not at the start, or text that only looks like one, passes untouched", () => {
-  for (const text of ["Use <think> tags to mark reasoning.", "<thin ice>", "<b>bold</b>", "x<think>y</think>", "<Think>caps</Think>", ""]) sameEverywhere("think-tags", text, text);
+  for (const text of ["Use <think> tags to mark reasoning.", "<thin ice>", "<b>bold</b>", "x<think>y</think>", ""]) sameEverywhere("think-tags", text, text);
+  // Tags in another case are tags too.
+  sameEverywhere("think-tags", "<Think>caps</THINK>\nAnswer", "Answer");
+  sameEverywhere("think-tags", "<think>İstanbul İİ</Think>Şehir", "Şehir");
 });
 
 test("think-tags: reasoning that never closes (cut by max_tokens) is withheld whole, and a closing tag must match its opening", () => {

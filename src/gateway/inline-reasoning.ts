@@ -26,6 +26,10 @@ const OPENING: readonly (readonly [open: string, close: string])[] = [
   ["<thinking>", "</thinking>"],
   ["<reasoning>", "</reasoning>"],
 ];
+/** Each closing tag, found in any case. */
+const CLOSING: Readonly<Record<string, RegExp>> = Object.fromEntries(OPENING.map(([, close]) => [close, new RegExp(close.replace("/", "\\/"), "i")]));
+/** The longest opening tag. */
+const MAX_TAG = Math.max(...OPENING.map(([open]) => open.length));
 /** Leading whitespace held while waiting for a tag; past this much it is let through (the tag is still looked for after it). */
 const MAX_HELD = 256;
 
@@ -78,8 +82,10 @@ export class InlineReasoningFilter {
     const text = this.held + piece;
     const lead = text.length - text.trimStart().length;
     const rest = text.slice(lead);
+    // Tags are matched in any case (`<Think>`): only the first few characters are lowered.
+    const head = rest.slice(0, MAX_TAG).toLowerCase();
     for (const [open, close] of OPENING) {
-      if (rest.startsWith(open)) {
+      if (head.startsWith(open)) {
         this.close = close;
         this.state = State.Inside;
         this.held = "";
@@ -95,7 +101,7 @@ export class InlineReasoningFilter {
       this.held = "";
       return text;
     }
-    if (OPENING.some(([open]) => open.startsWith(rest))) {
+    if (OPENING.some(([open]) => open.startsWith(head))) {
       this.held = text;
       return "";
     }
@@ -106,7 +112,8 @@ export class InlineReasoningFilter {
 
   private inside(piece: string): string {
     const text = this.held + piece;
-    const at = text.indexOf(this.close);
+    // A case-blind search that keeps positions (lowering the text could change its length).
+    const at = text.search(CLOSING[this.close] as RegExp);
     if (at < 0) {
       // Keep only what may be the start of the closing tag, split across pieces.
       const keep = Math.min(text.length, this.close.length - 1);
