@@ -16,7 +16,7 @@ import { ScriptedDetection, startHarness, type Harness } from "./testing/harness
 const KEY = "moat-sk-shutdown-1";
 
 /** An OpenAI-shaped upstream whose stream sends one event, then waits for `release()` to send the rest. */
-async function slowUpstream(): Promise<{ url: string; release: () => void; arrived: (n: number) => Promise<void>; close: () => Promise<void> }> {
+async function slowUpstream(): Promise<{ url: string; release: () => void; arrived: (n: number) => Promise<void>; count: () => number; close: () => Promise<void> }> {
   let release = (): void => undefined;
   let count = 0;
   const waiting: { n: number; resolve: () => void }[] = [];
@@ -35,6 +35,7 @@ async function slowUpstream(): Promise<{ url: string; release: () => void; arriv
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     release: () => release(),
+    count: () => count,
     /** Resolves once `n` requests have reached this upstream. */
     arrived: (n: number) => (count >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ n, resolve }))),
     close: () =>
@@ -174,4 +175,53 @@ test("a pipelined exchange queued behind a stream is logged when the connection 
     await closing;
     assert.equal(h.log.length, 2, "both exchanges are logged when close() returns");
     s.destroy();
+  }));
+
+/** A raw connection that stays writable after moat ends it (as a client whose request crosses moat's close on the wire). */
+function rawClient(h: Harness): { s: net.Socket; text: () => string; ended: Promise<void> } {
+  const s = net.connect({ port: h.gw.port, host: "127.0.0.1", allowHalfOpen: true });
+  let buf = "";
+  s.setEncoding("utf8");
+  s.on("data", (c: string) => (buf += c));
+  s.on("error", () => undefined);
+  return { s, text: () => buf, ended: once(s, "end").then(() => undefined) };
+}
+
+const streamRequest = (keepAlive: boolean): string => {
+  const body = JSON.stringify({ model: "m", stream: true, messages: [{ role: "user", content: "hi" }] });
+  return `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${KEY}\r\ncontent-type: application/json\r\n${keepAlive ? "" : "connection: close\r\n"}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+};
+
+test("a pipelined stream already forwarded when the drain starts is answered whole, after the one before it", () =>
+  withGateway(async (h, up) => {
+    const c = rawClient(h);
+    c.s.write(streamRequest(true) + streamRequest(true));
+    await up.arrived(2);
+    const closing = h.gw.close(60_000);
+    up.release();
+    // moat ends the connection after the second answer.
+    await c.ended;
+    c.s.destroy();
+    assert.equal(c.text().match(/second/g)?.length, 2, "both answers arrived whole");
+    await closing;
+    assert.deepEqual(h.log.map((l) => l.status), [200, 200]);
+  }));
+
+test("a request that crosses moat's end of an idle connection during a drain is dropped unread, not forwarded", () =>
+  withGateway(async (h, up) => {
+    up.release();
+    const c = rawClient(h);
+    c.s.write(streamRequest(true));
+    await up.arrived(1);
+    // Its answer in full (the chunked body's last chunk), the connection left idle.
+    while (!c.text().endsWith("0\r\n\r\n")) await once(c.s, "data");
+    const closing = h.gw.close(60_000);
+    await c.ended;
+    c.s.write(streamRequest(true));
+    // moat closes the connection outright: the drain ends without waiting for this client to close its side.
+    await closing;
+    c.s.destroy();
+    assert.equal(up.count(), 1, "the second request never reached the provider");
+    assert.equal(h.log.length, 1);
+    assert.equal(c.text().match(/HTTP\/1\.1 200/g)?.length, 1);
   }));

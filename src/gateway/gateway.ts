@@ -212,7 +212,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   let draining = false;
   let closing: Promise<void> | null = null;
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    if (draining) res.shouldKeepAlive = false;
+    if (draining && refuseWhileDraining(req, res)) return;
     try {
       const url = req.url ?? "/";
       if (url === "/healthz") return healthz(res);
@@ -286,6 +286,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     config.adminListen === null
       ? null
       : http.createServer({ requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(60_000, config.requestTimeoutMs) }, (req, res) => {
+          if (draining && refuseWhileDraining(req, res)) return;
           try {
             if (req.url === "/healthz") return healthz(res);
             onAdmin(req, res);
@@ -375,18 +376,34 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   }
 }
 
+/**
+ * During a drain: a request that crossed moat's end of its connection on the wire is dropped unread (true):
+ * its answer could not be sent, so it must have no effect (the client sees a reset and may retry it safely).
+ * Any other request is served, and its connection closes after the answer.
+ */
+function refuseWhileDraining(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  if (req.socket.writableEnded) {
+    req.socket.destroy();
+    return true;
+  }
+  res.shouldKeepAlive = false;
+  return false;
+}
+
 /** During a drain: ends a connection once it has nothing left to send (Node closes it itself after an answer that says `connection: close`). */
 function endWhenAnswered(sock: net.Socket): void {
   const res = (sock as { _httpMessage?: http.ServerResponse | null })._httpMessage;
   if (res === null || res === undefined) {
-    // Idle: end() sends what is still queued (the end of an answer already handed over), then closes.
-    sock.end();
+    // Idle: what is still queued (the end of an answer already handed over) is sent, then the connection is
+    // closed outright (a client that keeps its side open does not hold the drain until its deadline).
+    sock.destroySoon();
     return;
   }
   if (!res.headersSent) res.shouldKeepAlive = false;
   else if (!endAfterAnswer.has(res)) {
     endAfterAnswer.add(res);
-    res.once("finish", () => sock.end());
+    // Looked at again then: a pipelined request's answer may be next on this connection.
+    res.once("finish", () => endWhenAnswered(sock));
   }
 }
 const endAfterAnswer = new WeakSet<http.ServerResponse>();

@@ -341,13 +341,14 @@ function forward(
 ): void {
   const hasBody = body.length > 0 || (req.method !== "GET" && req.method !== "HEAD");
   const relay = new Relay(ctx, res, family, caps, requestId, done);
+  // A pipelined request queued behind another never gets its response's "close" when the connection goes: the
+  // socket's tells the relay (removed when the exchange ends, so keep-alive sockets do not collect listeners).
+  // Attached before the call: undici may report a refused call synchronously, and the exchange then ends at once.
+  relay.socket = req.socket;
+  req.socket.once("close", relay.onClientClose);
   relay.call = upstream.send(req.method ?? "GET", url, req.headers, hasBody ? body : null, relay);
   res.on("close", relay.onClientClose);
   res.on("drain", relay.onDrain);
-  // A pipelined request queued behind another never gets its response's "close" when the connection goes: the
-  // socket's tells the relay (removed when the exchange ends, so keep-alive sockets do not collect listeners).
-  relay.socket = req.socket;
-  req.socket.once("close", relay.onClientClose);
 }
 
 /**
