@@ -9,6 +9,7 @@
  */
 import { closeSync, fstatSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { compactUtc, parseCompactUtc } from "./compact-time.ts";
 
 export interface RotatingFileOptions {
   /** Rotate before a line would take the file past this size. */
@@ -19,11 +20,11 @@ export interface RotatingFileOptions {
   readonly now?: () => number;
 }
 
-/** `<name>.20261123T031500123Z` (ms precision). */
-const STAMP_RE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z$/;
+/** Rotated files are `<name>.20261123T031500123Z` (ms precision: see compact-time.ts). */
+const stampOf = (t: number): string => compactUtc(t, true);
+const STAMP_LENGTH = stampOf(0).length;
 const DAY_MS = 86_400_000;
 
-const stampOf = (t: number): string => new Date(t).toISOString().replace(/[-:.]/g, "");
 
 export class RotatingFile {
   readonly path: string;
@@ -79,7 +80,7 @@ export class RotatingFile {
       return [];
     }
     return names
-      .filter((n) => n.startsWith(`${base}.`) && STAMP_RE.test(n.slice(base.length + 1)))
+      .filter((n) => n.startsWith(`${base}.`) && n.length === base.length + 1 + STAMP_LENGTH && !Number.isNaN(parseCompactUtc(n.slice(base.length + 1))))
       .sort()
       .map((n) => join(dir, n));
   }
@@ -92,10 +93,7 @@ export class RotatingFile {
     if (this.#size > 0 && this.#lastWrite <= before) this.rotate(false);
     let removed = 0;
     for (const p of this.rotated()) {
-      const m = STAMP_RE.exec(p.slice(this.path.length + 1));
-      if (m === null) continue;
-      const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), Number(m[7]));
-      if (t > before) continue;
+      if (parseCompactUtc(p.slice(this.path.length + 1)) > before) continue;
       try {
         unlinkSync(p);
         removed++;

@@ -19,6 +19,7 @@
 import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { TrafficEvent } from "../core/model/traffic.ts";
+import { compactUtc, parseCompactUtc } from "./compact-time.ts";
 
 /** Options of `TrafficLogWriter.open`. */
 export interface TrafficLogOptions {
@@ -228,7 +229,7 @@ export function pruneTrafficLog(dir: string, before: number, keep: string | null
   const failed: string[] = [];
   for (const f of files) {
     const path = join(dir, f.name);
-    const created = Date.parse(`${f.stamp.slice(0, 4)}-${f.stamp.slice(4, 6)}-${f.stamp.slice(6, 8)}T${f.stamp.slice(9, 11)}:${f.stamp.slice(11, 13)}:${f.stamp.slice(13, 15)}Z`);
+    const created = parseCompactUtc(f.stamp);
     if (Number.isNaN(created) || path === keep) continue;
     const hourEnd = (Math.floor(created / HOUR_MS) + 1) * HOUR_MS;
     if (hourEnd > before) continue;
@@ -259,8 +260,7 @@ export function listTrafficLogFiles(dir: string): string[] {
 
 /** The file name for creation time `t` (epoch ms) and sequence `seq`. */
 export function trafficLogFileName(t: number, seq: number): string {
-  const stamp = new Date(t).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
-  return `traffic-${stamp}-${String(seq).padStart(6, "0")}.jsonl`;
+  return `traffic-${compactUtc(t, false)}-${String(seq).padStart(6, "0")}.jsonl`;
 }
 
 function parsedFiles(dir: string): Array<{ name: string; stamp: string; seq: number }> {
