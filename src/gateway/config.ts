@@ -22,6 +22,7 @@ import { z } from "zod";
 import { parse as parseYaml } from "yaml";
 import { formatIssues } from "./zod-issues.ts";
 import { MAX_GATEWAY_BODY_BYTES } from "../ingest/line-splitter.ts";
+import { DEFAULT_TRAFFIC_LOG_MAX_BYTES } from "../stores/traffic-log.ts";
 import { DEFAULT_PASS_THROUGH, PASS_THROUGH_ENTRY, PassThroughRules, TrustedProxies } from "./request-info.ts";
 import { INLINE_REASONING_MODES, type InlineReasoningMode } from "./inline-reasoning.ts";
 
@@ -57,6 +58,12 @@ const Upstream = z
     message: "give the origin without /v1 (moat forwards the client's path, which already starts with /v1)",
     path: ["url"],
   });
+
+/** A log file's rotation size and retention (hours after its last line; 0 keeps everything). */
+const LogFileOptions = z.strictObject({
+  maxBytes: z.number().int().min(4096).default(DEFAULT_TRAFFIC_LOG_MAX_BYTES),
+  retainHours: z.number().int().min(0).default(DEFAULT_TRAFFIC_RETAIN_HOURS),
+});
 
 const KeyEntry = z.strictObject({
   account_id: z.string().min(1),
@@ -153,26 +160,16 @@ export const GatewayConfigSchema = z
       })
       // Absent: parsed as `{}`, so the fields' own defaults (and the checks above) apply; not a second copy of them.
       .prefault({}),
-    trafficLog: z
-      .strictObject({
-        maxBytes: z.number().int().min(4096).default(256 * 1024 * 1024),
-        /**
-         * Hours a traffic-log file is kept after its hour ends (the files hold prompts): 30 days by default. The
-         * engine is rebuilt at start from what is kept. 0 keeps every file (another system manages retention).
-         */
-        retainHours: z.number().int().min(0).default(DEFAULT_TRAFFIC_RETAIN_HOURS),
-      })
-      .prefault({}),
     /**
-     * Also append every decision to `<dataDir>/decisions.jsonl`: `true`, or its rotation size and how long rotated
-     * files are kept (`decisions.jsonl.<UTC time>`; retainHours 0 keeps them all).
+     * The traffic log's rotation and retention. Its files hold prompts; the engine is rebuilt at start from what
+     * is kept. retainHours 0 keeps every file (another system manages retention).
      */
-    decisionLog: z
-      .union([
-        z.boolean(),
-        z.strictObject({ maxBytes: z.number().int().min(4096).default(256 * 1024 * 1024), retainHours: z.number().int().min(0).default(DEFAULT_TRAFFIC_RETAIN_HOURS) }),
-      ])
-      .default(false),
+    trafficLog: LogFileOptions.prefault({}),
+    /**
+     * Also append every decision to `<dataDir>/decisions.jsonl`: `true` (the same defaults as the traffic log), or
+     * its rotation size and how long rotated files are kept (`decisions.jsonl.<UTC time>`; retainHours 0 keeps them all).
+     */
+    decisionLog: z.union([z.boolean(), LogFileOptions]).default(false),
     /** Engine config overrides (src/core/engine/config.ts), passed through. */
     engine: z.record(z.string(), z.unknown()).optional(),
   });
@@ -253,6 +250,9 @@ export function readConfigFile(file: string): unknown {
   }
   return parseConfigText(text, file);
 }
+
+const retention = (hours: number): number | null => (hours === 0 ? null : hours);
+const decisionLogOf = (o: z.output<typeof LogFileOptions>): { maxBytes: number; retainHours: number | null } => ({ maxBytes: o.maxBytes, retainHours: retention(o.retainHours) });
 
 /** Whether two listen hosts would take the same port from each other (equal, or one of them every address). */
 export function listenersOverlap(a: string, b: string): boolean {
@@ -337,13 +337,8 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
     maxBufferedBytes: c.limits.maxBufferedBytes,
     maxBufferedBytesPerAccount: c.limits.maxBufferedBytesPerAccount,
     trafficLogMaxBytes: c.trafficLog.maxBytes,
-    trafficLogRetainHours: c.trafficLog.retainHours === 0 ? null : c.trafficLog.retainHours,
-    decisionLog:
-      c.decisionLog === false
-        ? null
-        : c.decisionLog === true
-          ? { maxBytes: 256 * 1024 * 1024, retainHours: DEFAULT_TRAFFIC_RETAIN_HOURS }
-          : { maxBytes: c.decisionLog.maxBytes, retainHours: c.decisionLog.retainHours === 0 ? null : c.decisionLog.retainHours },
+    trafficLogRetainHours: retention(c.trafficLog.retainHours),
+    decisionLog: c.decisionLog === false ? null : decisionLogOf(c.decisionLog === true ? LogFileOptions.parse({}) : c.decisionLog),
     engine: c.engine,
   };
 }
