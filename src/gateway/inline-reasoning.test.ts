@@ -1,6 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { InlineReasoningFilter, withholdInline, type InlineReasoningMode } from "./inline-reasoning.ts";
+import { InlineReasoningFilter, type InlineReasoningMode } from "./inline-reasoning.ts";
+
+/** A whole text through a fresh filter: what the client may see of it. */
+function withholdInline(mode: InlineReasoningMode, text: string): string {
+  if (mode === "off") return text;
+  const f = new InlineReasoningFilter(mode);
+  return f.push(text) + f.end();
+}
 
 /** The text through one filter, cut into pieces of `size` characters (a stream's deltas). */
 function inPieces(mode: Exclude<InlineReasoningMode, "off">, text: string, size: number): string {

@@ -133,13 +133,6 @@ export class InlineReasoningFilter {
   }
 }
 
-/** A whole text through a fresh filter: what the client may see of it. */
-export function withholdInline(mode: InlineReasoningMode, text: string): string {
-  if (mode === "off") return text;
-  const f = new InlineReasoningFilter(mode);
-  return f.push(text) + f.end();
-}
-
 /** Filters keyed by position (choice index, content block index), created on first use. */
 export class InlineReasoningFilters {
   private readonly byKey = new Map<number, InlineReasoningFilter>();
