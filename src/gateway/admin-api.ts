@@ -241,7 +241,7 @@ export function renderMetrics(ctx: GatewayContext): string {
     moat_up: { help: "1 while the gateway runs.", value: 1 },
     moat_enforce_mode: { help: "1 in enforce mode, 0 in shadow mode.", value: ctx.config.mode === "enforce" ? 1 : 0 },
     moat_uptime_seconds: { help: "Seconds since start.", value: Math.round((ctx.now() - ctx.startedAt) / 1000) },
-    moat_accounts_seen: { help: "Accounts the engine has seen.", value: accounts },
+    moat_accounts_seen: { help: "Accounts the engine holds: those it has seen, less those forgotten as idle (moat_engine_accounts_forgotten_total).", value: accounts },
     moat_campaigns: { help: "Campaigns the engine currently reports.", value: ctx.detection.campaigns().length },
     moat_throttle_buckets: { help: "Live token buckets.", value: ctx.detector.buckets.size },
     moat_engine_lag_seconds: { help: "p99 of the time from request arrival to decision (recent samples).", value: ctx.metrics.decideSeconds.quantile(0.99) },

@@ -136,4 +136,11 @@ test("an entry is dropped once the engine clock leaves its campaign-run cell, or
   clock = 1000;
   assert.equal(cache.get("x"), undefined, "a campaign run may have happened");
   assert.equal(new AssessmentCache(null, 1000).get("x"), undefined);
+  // Entries of accounts that do not come back go with the cell too: the cache holds only this cell's accounts.
+  for (let i = 0; i < 100; i++) cache.fromObserve(a(`u${i}`, i % 2 === 0 ? "c2" : null));
+  assert.equal(cache.size, 100);
+  clock = 2000;
+  cache.fromObserve(a("w", null));
+  assert.equal(cache.size, 1);
+  assert.equal(cache.get("u1"), undefined);
 });

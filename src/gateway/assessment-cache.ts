@@ -8,7 +8,8 @@
  * memberships, (c) its account record changes (`upsertAccount`: the gateway calls `forget`), or (d) the
  * reason text of a campaign member changes because another account joined its campaign (`forgetCampaign`).
  * Campaign runs happen only when the engine's event-time clock crosses a multiple of `clusterEveryMs`,
- * so every entry carries the grid cell of the clock it was taken at and is stale once the clock leaves it.
+ * so every entry is stale once the clock leaves the grid cell it was taken in: then all of them go at once, which
+ * also keeps the cache to the accounts active in the current cell.
  * The replayed-campaign test checks that every cached answer equals what `assess` returns at that moment.
  *
  * The engine leaves reasons out of the assessment it returns after an exchange when the account is benign
@@ -21,7 +22,6 @@ import type { Assessment } from "../core/engine/types.ts";
 /** Updated in place on each exchange: one object per account, not one per exchange (it would outlive young-generation GCs). */
 interface Entry {
   a: Assessment;
-  cell: number;
   partial: boolean;
 }
 
@@ -36,6 +36,8 @@ export class AssessmentCache {
   private readonly entries = new Map<string, Entry>();
   /** Cached accounts per campaign they were cached in (for `forgetCampaign`). */
   private readonly byCampaign = new Map<string, Set<string>>();
+  /** The grid cell of the engine's clock the entries were taken in. */
+  private cell = Number.NaN;
 
   /**
    * @param clock the engine's event-time clock (`Engine.now`), or null to disable the cache
@@ -55,20 +57,20 @@ export class AssessmentCache {
     return this.entries.size;
   }
 
-  private cell(): number {
-    return this.clock === null ? 0 : Math.floor(this.clock() / this.runEveryMs);
+  /** Empties the cache when the engine's clock has left the grid cell its entries were taken in. */
+  private sync(clock: () => number): void {
+    const cell = Math.floor(clock() / this.runEveryMs);
+    if (cell === this.cell) return;
+    this.entries.clear();
+    this.byCampaign.clear();
+    this.cell = cell;
   }
 
   /** The account's assessment if nothing that could change it has happened since it was stored. */
   get(accountId: string): CachedAssessment | undefined {
     if (this.clock === null) return undefined;
-    const e = this.entries.get(accountId);
-    if (e === undefined) return undefined;
-    if (e.cell !== this.cell()) {
-      this.forget(accountId);
-      return undefined;
-    }
-    return e;
+    this.sync(this.clock);
+    return this.entries.get(accountId);
   }
 
   /** Stores what the engine returned right after one of the account's exchanges (reasons may be left out). */
@@ -99,15 +101,15 @@ export class AssessmentCache {
 
   private put(a: Assessment, partial: boolean): void {
     if (this.clock === null) return;
+    this.sync(this.clock);
     const e = this.entries.get(a.accountId);
     if (e !== undefined && e.a.campaignId === a.campaignId) {
       e.a = a;
-      e.cell = this.cell();
       e.partial = partial;
       return;
     }
     this.forget(a.accountId);
-    this.entries.set(a.accountId, { a, cell: this.cell(), partial });
+    this.entries.set(a.accountId, { a, partial });
     if (a.campaignId !== null) {
       let ids = this.byCampaign.get(a.campaignId);
       if (ids === undefined) this.byCampaign.set(a.campaignId, (ids = new Set()));

@@ -145,6 +145,12 @@ export const GatewayConfigSchema = z
          */
         shutdownGraceMs: z.number().int().min(0).default(20_000),
         /**
+         * The engine forgets an account after this many hours without traffic, unless it was ever flagged or is in a
+         * campaign or a coordinated group, so memory follows active accounts. Default: the traffic log's retention
+         * (what a restart would rebuild from); 0 never forgets.
+         */
+        forgetIdleAccountsAfterHours: z.number().int().min(0).optional(),
+        /**
          * Bytes of request bodies held in memory at once, all accounts together, and per account (see
          * body-budget.ts). Past either, a request gets a 503 before more of its body is read.
          */
@@ -212,6 +218,8 @@ export interface GatewayConfig {
   /** null: derived from the open-file limit at start (see connection-cap.ts). */
   readonly maxConnections: number | null;
   readonly shutdownGraceMs: number;
+  /** After how long without traffic the engine forgets an account it holds for nothing (ms); null never. */
+  readonly forgetIdleAccountsMs: number | null;
   readonly maxBufferedBytes: number;
   readonly maxBufferedBytesPerAccount: number;
   readonly trafficLogMaxBytes: number;
@@ -252,6 +260,7 @@ export function readConfigFile(file: string): unknown {
 }
 
 const retention = (hours: number): number | null => (hours === 0 ? null : hours);
+const idleMs = (hours: number): number | null => (hours === 0 ? null : hours * 3_600_000);
 const decisionLogOf = (o: z.output<typeof LogFileOptions>): { maxBytes: number; retainHours: number | null } => ({ maxBytes: o.maxBytes, retainHours: retention(o.retainHours) });
 
 /** Whether two listen hosts would take the same port from each other (equal, or one of them every address). */
@@ -334,6 +343,7 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
     maxConcurrentPerAccount: c.limits.maxConcurrentPerAccount,
     maxConnections: c.limits.maxConnections ?? null,
     shutdownGraceMs: c.limits.shutdownGraceMs,
+    forgetIdleAccountsMs: idleMs(c.limits.forgetIdleAccountsAfterHours ?? c.trafficLog.retainHours),
     maxBufferedBytes: c.limits.maxBufferedBytes,
     maxBufferedBytesPerAccount: c.limits.maxBufferedBytesPerAccount,
     trafficLogMaxBytes: c.trafficLog.maxBytes,

@@ -29,4 +29,10 @@ export interface DetectionPort {
    */
   analyse?(ev: TimedEvent): RequestFeatures;
   observeAnalysed?(f: RequestFeatures): Assessment;
+  /**
+   * Forgets accounts last seen before `before` (event time) that detection holds on to for nothing, and returns
+   * their ids (`Engine.forgetIdle`). The gateway calls it periodically so memory follows active accounts; `budget`
+   * bounds the accounts one call looks at (the next goes on from there).
+   */
+  forgetIdle?(before: number, budget?: number): readonly string[];
 }

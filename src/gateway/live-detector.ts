@@ -122,7 +122,25 @@ export class LiveDetector {
     this.cache.forget(accountId);
   }
 
-  /** Latest assessment of every account seen (replayed or live). */
+  /**
+   * Forgets accounts the engine last saw more than `idleMs` ago (event time) and holds on to for nothing
+   * (`Engine.forgetIdle`), with their cached and latest assessments. Exchanges still queued are fed first, so an
+   * account that just came back is not forgotten. `budget` bounds the accounts looked at (see `Engine.forgetIdle`).
+   * Returns the ids (the gateway hands their records back).
+   */
+  forgetIdle(idleMs: number, budget?: number): readonly string[] {
+    const { detection } = this.deps;
+    if (!detection.forgetIdle || !detection.now) return [];
+    this.feed.flush();
+    const ids = detection.forgetIdle(detection.now() - idleMs, budget);
+    for (const id of ids) {
+      this.cache.forget(id);
+      this.latest.delete(id);
+    }
+    return ids;
+  }
+
+  /** Latest assessment of every account the engine holds (replayed or live). */
   assessments(): IterableIterator<Assessment> {
     return this.latest.values();
   }

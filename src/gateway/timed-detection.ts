@@ -22,14 +22,16 @@ class TimedDetection implements DetectionPort {
   readonly advance?: (t: number) => void;
   readonly analyse?: (ev: TimedEvent) => RequestFeatures;
   readonly observeAnalysed?: (f: RequestFeatures) => Assessment;
+  readonly forgetIdle?: (before: number, budget?: number) => readonly string[];
 
   constructor(
     private readonly inner: LiveDetection,
     private readonly count: () => number,
     private readonly pauses: Pauses,
   ) {
-    const { now, advance } = inner;
+    const { now, advance, forgetIdle } = inner;
     if (now) this.now = now.bind(inner);
+    if (forgetIdle) this.forgetIdle = forgetIdle.bind(inner);
     if (advance) {
       const step = advance.bind(inner);
       this.advance = (t: number): void => this.timed(step, t);

@@ -146,12 +146,18 @@ const IP_KEYS = IP_N + 1; // the first distinct IP hashes (linking keys), as man
 
 /**
  * Hands out slices of large shared Uint32Arrays for account stores: a typed array of its own costs an account
- * ~190 bytes of wrapper objects on top of its slots. A chunk lives while any of its accounts does.
+ * ~190 bytes of wrapper objects on top of its slots. A chunk lives while any of its accounts does; the slots of
+ * accounts the engine forgot are handed to new ones.
  */
 export class StoreArena {
-  private current = new Uint32Array(0);
-  private currentF64 = new Float64Array(0);
+  private current: Uint32Array = new Uint32Array(0);
+  private currentF64: Float64Array = new Float64Array(0);
   private used = 0;
+  /** The chunk of the last `take`: the current one, or the chunk of a reused slot. */
+  private last: Uint32Array = this.current;
+  private lastF64: Float64Array = this.currentF64;
+  /** Slots given back (`release`), reused first: forgotten accounts' slots serve new ones. */
+  private readonly free: Array<{ chunk: Uint32Array; f64: Float64Array; base: number; size: number }> = [];
 
   constructor(private readonly chunkSlots = 1 << 13) {}
 
@@ -159,24 +165,44 @@ export class StoreArena {
   take(slots: number): number {
     // Even sizes keep every base even, so an account's leading slot pairs are aligned doubles.
     const even = slots + (slots & 1);
+    const f = this.free[this.free.length - 1];
+    if (f !== undefined && f.size === even) {
+      this.free.pop();
+      f.chunk.fill(0, f.base, f.base + even);
+      this.last = f.chunk;
+      this.lastF64 = f.f64;
+      return f.base;
+    }
     if (this.used + even > this.current.length) {
       this.current = new Uint32Array(Math.max(this.chunkSlots, even));
       this.currentF64 = new Float64Array(this.current.buffer);
       this.used = 0;
     }
+    this.last = this.current;
+    this.lastF64 = this.currentF64;
     const base = this.used;
     this.used += even;
     return base;
   }
 
+  /** Gives back `slots` slots at `base` of `chunk` (taken from this arena, or an account's own store) for reuse. */
+  release(chunk: Uint32Array, f64: Float64Array, base: number, slots: number): void {
+    this.free.push({ chunk, f64, base, size: slots + (slots & 1) });
+  }
+
+  /** Slots given back and not yet reused (for tests). */
+  get freeSlots(): number {
+    return this.free.length;
+  }
+
   /** The chunk the last `take` reserved from. */
   chunk(): Uint32Array {
-    return this.current;
+    return this.last;
   }
 
   /** The same chunk read as doubles (index = u32 index / 2). */
   chunkF64(): Float64Array {
-    return this.currentF64;
+    return this.lastF64;
   }
 }
 
@@ -407,5 +433,10 @@ export class AccountState {
 
   addKeyCount(i: number): void {
     this.store[this.base + KEYCOUNTS + i]!++;
+  }
+
+  /** Hands this account's slots to `arena` for a new account (the engine forgot it: it must not be used again). */
+  releaseTo(arena: StoreArena): void {
+    arena.release(this.store, this.f64, this.base, IP_KEYS + this.store[this.base + IP_CAP]!);
   }
 }

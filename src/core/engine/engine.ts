@@ -59,6 +59,9 @@ export class Engine {
   private firstEventAt: number | null = null;
   private lateEvents = 0;
   private runsDone = 0;
+  private forgotten = 0;
+  /** Where the last `forgetIdle` stopped (null: the next one starts from the first account). */
+  private sweep: IterableIterator<AccountState> | null = null;
   private readonly strings = new Map<string, string>();
   /** Where account stores are carved from (one 32 KB typed array per ~50 accounts). */
   private readonly arena = new StoreArena();
@@ -160,6 +163,48 @@ export class Engine {
     this.runsDone++;
   }
 
+  /**
+   * Forgets accounts whose last exchange came before `before` (event time) and that detection holds on to for
+   * nothing: never flagged, in no campaign, in no coordinated group. Their state, group memberships and slots
+   * go; one that comes back starts afresh, as it would after a restart that replayed only the traffic log's
+   * retention. Sign-up facts go too: the driver hands back the records it keeps (`upsertAccount`). Returns the
+   * ids forgotten. A long-running driver calls this so memory follows active accounts (the gateway does; a scan
+   * never does, so its reports do not depend on it).
+   *
+   * `budget` bounds the accounts looked at in one call (a call blocks its thread: ~0.2 µs per account): the next
+   * call goes on where this one stopped, and a call that reaches the end of the accounts stops there. Without a
+   * budget, a call looks at every account.
+   */
+  forgetIdle(before: number, budget = Number.POSITIVE_INFINITY): string[] {
+    const gone: AccountState[] = [];
+    // Map iterators stay valid while entries are added and deleted: the sweep resumes across calls.
+    if (budget === Number.POSITIVE_INFINITY) this.sweep = null;
+    const it = (this.sweep ??= this.accounts.values());
+    for (let looked = 0; looked < budget; looked++) {
+      const r = it.next();
+      if (r.done === true) {
+        this.sweep = null;
+        break;
+      }
+      const a = r.value;
+      if (a.lastT >= before || a.flaggedAt !== null || a.campaignId !== null) continue;
+      let held = false;
+      for (const l of a.links) if (l.linked) held = true;
+      if (!held) gone.push(a);
+    }
+    if (gone.length === 0) return [];
+    this.groups.forget(gone);
+    const ids = new Array<string>(gone.length);
+    for (let i = 0; i < gone.length; i++) {
+      const a = gone[i]!;
+      this.accounts.delete(a.id);
+      a.releaseTo(this.arena);
+      ids[i] = a.id;
+    }
+    this.forgotten += gone.length;
+    return ids;
+  }
+
   /** Campaign-detection runs so far (a driver can time the call that made one: see the gateway's metrics). */
   runs(): number {
     return this.runsDone;
@@ -182,8 +227,8 @@ export class Engine {
     return this.accounts.keys();
   }
 
-  stats(): { events: number; accounts: number; groups: number; campaigns: number; lateEvents: number; runs: number } {
-    return { events: this.eventsSeen, accounts: this.accounts.size, groups: this.groups.size(), campaigns: this.finder.count(), lateEvents: this.lateEvents, runs: this.runsDone };
+  stats(): { events: number; accounts: number; groups: number; campaigns: number; lateEvents: number; runs: number; forgotten: number } {
+    return { events: this.eventsSeen, accounts: this.accounts.size, groups: this.groups.size(), campaigns: this.finder.count(), lateEvents: this.lateEvents, runs: this.runsDone, forgotten: this.forgotten };
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * The index of linking keys: key -> group of accounts that share it. Accounts join keys as their traffic
- * shows them (never the future: a key is joined at the exchange that reveals it) and never leave, so a
- * group is a growing set. Per-kind caps keep an account's memberships bounded.
+ * shows them (never the future: a key is joined at the exchange that reveals it) and leave only when the
+ * engine forgets them (idle, and in nothing detection holds on to: see `Engine.forgetIdle`). Per-kind caps
+ * keep an account's memberships bounded.
  */
 import type { Reason } from "../model/report.ts";
 import type { AccountState, LinkRef } from "../account/account-state.ts";
@@ -125,6 +126,27 @@ export class SingleKeys {
     return this.count;
   }
 
+  /**
+   * Rewrites every holder index through `remap` (old index -> new, or -1 to drop the entry), in a table sized for
+   * what is kept (it may shrink).
+   */
+  remap(remap: Int32Array): void {
+    const keys = this.keys;
+    const vals = this.vals;
+    let kept = 0;
+    for (let i = 0; i < vals.length; i++) if (vals[i] !== 0 && remap[vals[i]! - 1]! >= 0) kept++;
+    let cap = 1024;
+    while (kept * 10 > cap * 7) cap *= 2;
+    this.keys = new Float64Array(cap);
+    this.vals = new Int32Array(cap);
+    this.count = 0;
+    for (let i = 0; i < vals.length; i++) {
+      if (vals[i] === 0) continue;
+      const to = remap[vals[i]! - 1]!;
+      if (to >= 0) this.set(keys[i]!, to);
+    }
+  }
+
   private grow(): void {
     const keys = this.keys;
     const vals = this.vals;
@@ -143,8 +165,12 @@ export class GroupIndex {
    * one person's card, IP, sign-up minute), so a group object is only made when a second account joins.
    */
   private readonly singles = new SingleKeys();
-  /** Accounts that hold a single key, by the index the table stores (an account's `keyHolderIndex`). */
-  private readonly holders: AccountState[] = [];
+  /**
+   * Accounts that hold a single key, by the index the table stores (an account's `keyHolderIndex`); null where
+   * the holder was forgotten (its entries in the table then count as absent, until `compactHolders` drops them).
+   */
+  private holders: Array<AccountState | null> = [];
+  private forgottenHolders = 0;
   private readonly touched = new Set<AccountState>();
 
   constructor(private readonly config: EngineConfig) {}
@@ -185,6 +211,54 @@ export class GroupIndex {
     if (f.ipPrefix && a.keyCount(PFX) < MAX_PFX) this.add(a, PFX, keyHash(PFX, f.ipPrefix), f.ipPrefix);
   }
 
+  /**
+   * Takes forgotten accounts out of every group they joined (a group left empty is dropped) and out of the
+   * table of single keys. The engine forgets only accounts in no coordinated group (`linked`), so no campaign
+   * loses a member here; an uncoordinated group that shrank is judged again when it is next due.
+   */
+  forget(gone: readonly AccountState[]): void {
+    for (const a of gone) {
+      this.touched.delete(a);
+      for (const l of a.links) {
+        const g = l as Group;
+        const i = g.members.indexOf(a);
+        if (i >= 0) g.members.splice(i, 1);
+        g.dirty = true;
+        if (g.members.length === 0) this.groups.delete(keyHashOf(g.key));
+      }
+      if (a.keyHolderIndex >= 0) {
+        this.holders[a.keyHolderIndex] = null;
+        this.forgottenHolders++;
+        a.keyHolderIndex = -1;
+      }
+    }
+    // Entries of forgotten holders are dropped once they are half the table: the rebuild's cost is spread over
+    // at least as many forgotten accounts as it keeps.
+    if (this.forgottenHolders * 2 > this.holders.length) this.compactHolders();
+  }
+
+  /** Single keys held (for tests). */
+  singleKeys(): number {
+    return this.singles.size();
+  }
+
+  private compactHolders(): void {
+    const remap = new Int32Array(this.holders.length);
+    const live: AccountState[] = [];
+    for (let i = 0; i < this.holders.length; i++) {
+      const h = this.holders[i]!;
+      if (h === null) remap[i] = -1;
+      else {
+        remap[i] = live.length;
+        h.keyHolderIndex = live.length;
+        live.push(h);
+      }
+    }
+    this.singles.remap(remap);
+    this.holders = live;
+    this.forgottenHolders = 0;
+  }
+
   /** Marks the groups of accounts that changed since the last run, and returns the groups due for evaluation. */
   due(now: number): Group[] {
     for (const a of this.touched) for (const l of a.links) (l as Group).dirty = true;
@@ -214,10 +288,10 @@ export class GroupIndex {
       if (a.links.includes(g)) return;
     } else {
       const at = this.singles.get(hk);
-      const holder = at < 0 ? undefined : this.holders[at]!;
+      const holder = at < 0 ? null : this.holders[at]!;
       if (holder === a) return;
       a.addKeyCount(kind);
-      if (holder === undefined) {
+      if (holder === null) {
         if (a.keyHolderIndex < 0) {
           a.keyHolderIndex = this.holders.length;
           this.holders.push(a);
