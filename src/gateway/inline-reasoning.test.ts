@@ -40,6 +40,13 @@ test("think-tags: a tag that is not at the start, or text that only looks like o
   sameEverywhere("think-tags", "<think>İstanbul İİ</Think>Şehir", "Şehir");
 });
 
+test("think-tags: an opening tag with attributes is a tag, up to a bound; a longer name is not", () => {
+  sameEverywhere("think-tags", '<think budget="512">\nplan</think>\nAnswer', "Answer");
+  sameEverywhere("think-tags", "<THINKING mode=fast>a</thinking>b", "b");
+  sameEverywhere("think-tags", "<reasoning\n>r</reasoning>c", "c");
+  for (const text of ["<thinkpad> is a laptop", "<think/>answer", `<think ${"x".repeat(200)}>hidden?</think>shown`]) sameEverywhere("think-tags", text, text);
+});
+
 test("think-tags: reasoning that never closes (cut by max_tokens) is withheld whole, and a closing tag must match its opening", () => {
   sameEverywhere("think-tags", "<think>I must work this out step by step and", "");
   sameEverywhere("think-tags", "<thinking>a</think>still reasoning", "");

@@ -7,8 +7,9 @@
  *
  * Modes (per upstream, `upstreams.<api>.inlineReasoning`):
  * - `think-tags` (the default): text that opens, after optional whitespace, with `<think>`, `<thinking>` or
- *   `<reasoning>` is reasoning up to the matching closing tag (all of it when the tag never closes, as when
- *   `max_tokens` cut the thinking short). A tag anywhere else is left alone: an answer may talk about tags.
+ *   `<reasoning>` (in any case, with attributes or not: `<think budget="512">`) is reasoning up to the matching
+ *   closing tag (all of it when the tag never closes, as when `max_tokens` cut the thinking short). A tag
+ *   anywhere else is left alone: an answer may talk about tags.
  * - `prefilled`: everything before the first `</think>` is reasoning (an opening tag included, if any), and a
  *   whole answer without one is withheld: what vLLM's DeepSeek-R1 parser does for templates that pre-fill it.
  * - `off`: text is never touched.
@@ -21,15 +22,41 @@
 export type InlineReasoningMode = "think-tags" | "prefilled" | "off";
 export const INLINE_REASONING_MODES: readonly InlineReasoningMode[] = ["think-tags", "prefilled", "off"];
 
+/** An opening tag's start (`<think`, then `>` or attributes) and its closing tag. */
 const OPENING: readonly (readonly [open: string, close: string])[] = [
-  ["<think>", "</think>"],
-  ["<thinking>", "</thinking>"],
-  ["<reasoning>", "</reasoning>"],
+  ["<think", "</think>"],
+  ["<thinking", "</thinking>"],
+  ["<reasoning", "</reasoning>"],
 ];
 /** Each closing tag, found in any case. */
 const CLOSING: Readonly<Record<string, RegExp>> = Object.fromEntries(OPENING.map(([, close]) => [close, new RegExp(close.replace("/", "\\/"), "i")]));
-/** The longest opening tag. */
-const MAX_TAG = Math.max(...OPENING.map(([open]) => open.length));
+/** An opening tag with attributes longer than this is not taken for one (and nothing more is held waiting for its `>`). */
+const MAX_TAG = 128;
+
+/**
+ * Reads an opening tag at the start of `text`: its length and closing tag; "more" when `text` may still become one
+ * (a prefix of a tag name, or attributes whose `>` has not come yet); null when it is not one.
+ */
+function openingTag(text: string): { length: number; close: string } | "more" | null {
+  const head = text.slice(0, MAX_TAG).toLowerCase();
+  let more = false;
+  for (const [open, close] of OPENING) {
+    if (!head.startsWith(open)) {
+      if (open.startsWith(head)) more = true;
+      continue;
+    }
+    const next = head.charCodeAt(open.length);
+    if (Number.isNaN(next)) more = true;
+    else if (next === 62 /* > */) return { length: open.length + 1, close };
+    else if (next === 32 || next === 9 || next === 10 || next === 13) {
+      // Attributes: the tag ends at the first `>`.
+      const end = head.indexOf(">", open.length);
+      if (end >= 0) return { length: end + 1, close };
+      if (head.length < MAX_TAG) more = true;
+    }
+  }
+  return more ? "more" : null;
+}
 /** Leading whitespace held while waiting for a tag; past this much it is let through (the tag is still looked for after it). */
 const MAX_HELD = 256;
 
@@ -82,15 +109,13 @@ export class InlineReasoningFilter {
     const text = this.held + piece;
     const lead = text.length - text.trimStart().length;
     const rest = text.slice(lead);
-    // Tags are matched in any case (`<Think>`): only the first few characters are lowered.
-    const head = rest.slice(0, MAX_TAG).toLowerCase();
-    for (const [open, close] of OPENING) {
-      if (head.startsWith(open)) {
-        this.close = close;
-        this.state = State.Inside;
-        this.held = "";
-        return this.inside(rest.slice(open.length));
-      }
+    // Tags are matched in any case (`<Think>`): only the first characters are lowered.
+    const tag = rest === "" ? "more" : openingTag(rest);
+    if (tag !== null && tag !== "more") {
+      this.close = tag.close;
+      this.state = State.Inside;
+      this.held = "";
+      return this.inside(rest.slice(tag.length));
     }
     if (rest === "") {
       // Only whitespace so far: held up to a bound, then let through, still looking for a tag after it.
@@ -101,7 +126,7 @@ export class InlineReasoningFilter {
       this.held = "";
       return text;
     }
-    if (OPENING.some(([open]) => open.startsWith(head))) {
+    if (tag === "more") {
       this.held = text;
       return "";
     }
