@@ -83,6 +83,12 @@ export class AssessmentCache {
     this.put(a, false);
   }
 
+  /** Drops everything (a campaign run stepped across turns ended: entries cached during it predate its result). */
+  clear(): void {
+    this.entries.clear();
+    this.byCampaign.clear();
+  }
+
   /** Drops one account (its record changed). */
   forget(accountId: string): void {
     const e = this.entries.get(accountId);

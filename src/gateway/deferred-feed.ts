@@ -5,10 +5,13 @@
  * after the event loop has handled every request that was ready, so engine work is batched between
  * requests instead of sitting in front of each one.
  *
- * `flush()` drains synchronously: the live path calls it before a synchronous observe (a new account)
- * so the engine still sees every exchange in arrival order; the gateway calls it before a campaign run
- * and at shutdown. An engine error on one exchange is counted (`moat_engine_errors_total`) and the rest
- * of the batch goes on; the exchange is still in the traffic log, so a restart's replay has it.
+ * A campaign run is stepped across turns (sliced-runs.ts): `mayFeed` says whether an exchange may enter the
+ * engine now; when it may not (a run is under way, or the exchange starts one), the drain stops there and
+ * goes on when the run ends (`resume`). `feedReady()` drains synchronously as far as that allows: the live
+ * path calls it before a synchronous observe (a new account), so the engine still sees every exchange in
+ * arrival order. `flush()` feeds everything at once, a run included (shutdown, tests). An engine error on
+ * one exchange is counted (`moat_engine_errors_total`) and the rest of the batch goes on; the exchange is
+ * still in the traffic log, so a restart's replay has it.
  */
 import type { TimedEvent } from "../core/model/traffic.ts";
 import type { Assessment } from "../core/engine/types.ts";
@@ -31,6 +34,10 @@ export interface DeferredFeedDeps {
   readonly metrics: Metrics;
   /** Sees each assessment the engine returns for a fed exchange. */
   readonly onAssessment: (a: Assessment, t: number) => void;
+  /** Whether the exchange at `t` may enter the engine now (`backlog`: exchanges waiting); absent: always. */
+  readonly mayFeed?: (t: number, backlog: number) => boolean;
+  /** Before `flush()` feeds everything: finish what would stop it (a run under way). */
+  readonly beforeFlush?: () => void;
 }
 
 /** See the module comment. */
@@ -41,7 +48,7 @@ export class DeferredFeed {
   private scheduled = false;
   private readonly onImmediate = (): void => {
     this.scheduled = false;
-    this.drain(TURN_BUDGET_MS);
+    this.drain(TURN_BUDGET_MS, true);
   };
 
   constructor(private readonly deps: DeferredFeedDeps) {}
@@ -61,27 +68,46 @@ export class DeferredFeed {
     }
   }
 
-  /** Feeds everything queued now, synchronously. */
+  /** Feeds everything queued now, synchronously, campaign runs included. */
   flush(): void {
-    if (this.queue.length > 0) this.drain(Number.POSITIVE_INFINITY);
+    this.deps.beforeFlush?.();
+    if (this.queue.length > 0) this.drain(Number.POSITIVE_INFINITY, false);
   }
 
-  /** Feeds queued exchanges, oldest first, for about `budgetMs` (and at least down to the high-water mark). */
-  private drain(budgetMs: number): void {
+  /** Feeds what may be fed now, synchronously (stops where a campaign run is under way or due). */
+  feedReady(): void {
+    if (this.queue.length > 0) this.drain(Number.POSITIVE_INFINITY, true);
+  }
+
+  /** A campaign run ended: queued exchanges may be fed again. */
+  resume(): void {
+    if (this.queue.length > 0 && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.onImmediate);
+    }
+  }
+
+  /**
+   * Feeds queued exchanges, oldest first, for about `budgetMs` (and at least down to the high-water mark);
+   * `gated`: only while `mayFeed` allows (a turn, `feedReady`), else everything (`flush`).
+   */
+  private drain(budgetMs: number, gated: boolean): void {
     const batch = this.queue;
     const at = this.queuedAt;
     const len = batch.length;
     if (len === 0) return;
     const must = len - HIGH_WATER;
     const { detection, metrics, onAssessment } = this.deps;
+    const mayFeed = gated ? this.deps.mayFeed : undefined;
     const { analyse, observeAnalysed } = detection;
     const t0 = performance.now();
     let t1 = t0;
     let n = 0;
+    let held = false;
     if (analyse !== undefined && observeAnalysed !== undefined) {
       // A chunk is analysed, then folded in order (the engine still sees every exchange in arrival order).
       const features: (RequestFeatures | null)[] = [];
-      while (n < len) {
+      while (n < len && !held) {
         const end = Math.min(len, n + CHUNK);
         features.length = 0;
         for (let k = n; k < end; k++) {
@@ -92,7 +118,13 @@ export class DeferredFeed {
             metrics.inc("moat_engine_errors_total");
           }
         }
-        for (let k = n; k < end; k++) {
+        let k = n;
+        for (; k < end; k++) {
+          // A run under way or due: the rest waits for it (analysed again then: a chunk at most).
+          if (mayFeed !== undefined && !mayFeed((batch[k] as TimedEvent).t, len - k)) {
+            held = true;
+            break;
+          }
           const f = features[k - n];
           if (f === null || f === undefined) continue;
           try {
@@ -101,13 +133,17 @@ export class DeferredFeed {
             metrics.inc("moat_engine_errors_total");
           }
         }
-        n = end;
+        n = k;
         t1 = performance.now();
         if (n >= must && t1 - t0 >= budgetMs) break;
       }
     } else {
       while (n < len) {
         const ev = batch[n] as TimedEvent;
+        if (mayFeed !== undefined && !mayFeed(ev.t, len - n)) {
+          held = true;
+          break;
+        }
         n++;
         try {
           onAssessment(detection.observe(ev), ev.t);
@@ -127,9 +163,12 @@ export class DeferredFeed {
       this.queue = batch.slice(n);
       this.queuedAt = at.slice(n);
     }
-    metrics.deferredSeconds.add((t1 - t0) / n / 1000);
-    metrics.feedLagSeconds.add((t1 - (at[0] ?? t1)) / 1000);
-    if (this.queue.length > 0 && !this.scheduled) {
+    if (n > 0) {
+      metrics.deferredSeconds.add((t1 - t0) / n / 1000);
+      metrics.feedLagSeconds.add((t1 - (at[0] ?? t1)) / 1000);
+    }
+    // Held by a run: `resume` schedules the rest when it ends.
+    if (this.queue.length > 0 && !this.scheduled && !held) {
       this.scheduled = true;
       setImmediate(this.onImmediate);
     }

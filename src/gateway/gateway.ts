@@ -119,7 +119,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const { config, store } = opts;
   const now = opts.now ?? Date.now;
   const metrics = new Metrics();
-  const detection = timeCampaignRuns(opts.detection, metrics.campaignRuns);
+  const detection = timeCampaignRuns(opts.detection, metrics.campaignRuns, metrics.campaignRunBlocks);
   metrics.restore(store.get(COUNTERS_NS, "all"));
   const accounts = new Map<string, AccountRecord>();
   for (const rec of opts.accounts ?? []) accounts.set(rec.account_id, rec);
@@ -284,9 +284,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const timer = setInterval(() => {
     snapshot();
     try {
-      // Queued exchanges first: a campaign run must see every exchange before its time.
-      detector.flush();
-      detection.advance?.(now());
+      // Queued exchanges first: a campaign run must see every exchange before its time (and is stepped, not run at once).
+      detector.tick(now());
     } catch {
       metrics.inc("moat_engine_errors_total");
     }

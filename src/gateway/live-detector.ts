@@ -18,13 +18,14 @@ import type { StateStore } from "../stores/state-store.ts";
 import type { AccountRecord, TimedEvent } from "../core/model/traffic.ts";
 import type { Assessment } from "../core/engine/types.ts";
 import type { Reason, Verdict } from "../core/model/report.ts";
-import type { DetectionPort } from "./detection-port.ts";
 import type { Decision, DecisionSource } from "./decision.ts";
 import type { Metrics } from "./metrics.ts";
 import type { OverrideBook } from "./overrides.ts";
 import type { CompiledPolicy } from "./policy.ts";
 import { TokenBuckets } from "./token-buckets.ts";
 import { DeferredFeed } from "./deferred-feed.ts";
+import { SlicedRuns } from "./sliced-runs.ts";
+import type { LiveDetection } from "./timed-detection.ts";
 import { AssessmentCache } from "./assessment-cache.ts";
 import { decide, decisionHead, emptyAssessment, type DecideInputs } from "./decide.ts";
 
@@ -52,7 +53,8 @@ export interface StoredDecision {
 
 
 export interface LiveDetectorDeps {
-  readonly detection: DetectionPort;
+  /** The engine; with `runDue`/`runSteps`, its campaign runs are stepped across event-loop turns (sliced-runs.ts). */
+  readonly detection: LiveDetection;
   readonly store: StateStore;
   readonly metrics: Metrics;
   readonly overrides: OverrideBook;
@@ -91,12 +93,18 @@ export class LiveDetector {
   private readonly feed: DeferredFeed;
   private readonly syncBelow: number;
   private readonly cache: AssessmentCache;
+  private readonly runs: SlicedRuns;
 
   constructor(private readonly deps: LiveDetectorDeps) {
     const { overrides, accounts, mode, verificationUrl, policy } = deps;
     this.decideInputs = { overrides, accounts, policy, mode, verificationUrl, buckets: this.buckets };
     this.syncBelow = deps.syncObserveBelow ?? DEFAULT_SYNC_OBSERVE_BELOW;
     this.cache = new AssessmentCache(deps.engineClock?.now ?? null, deps.engineClock?.runEveryMs ?? 1);
+    // A stepped run changes campaigns at its last step: what was cached meanwhile (from the state before it) goes.
+    this.runs = new SlicedRuns(deps.detection, deps.metrics, () => {
+      this.cache.clear();
+      this.feed.resume();
+    });
     this.feed = new DeferredFeed({
       detection: deps.detection,
       metrics: deps.metrics,
@@ -105,6 +113,8 @@ export class LiveDetector {
         this.trackCampaign(a, t);
         this.cache.fromObserve(a);
       },
+      mayFeed: (t, backlog) => this.runs.ready(t, backlog),
+      beforeFlush: () => this.runs.finish(),
     });
     for (const [k, v] of deps.store.list<StoredDecision>(DECISIONS_NS)) this.standing.set(k, v);
     for (const [k] of deps.store.list(CAMPAIGN_MEMBERS_NS)) this.members.add(k);
@@ -131,7 +141,9 @@ export class LiveDetector {
   forgetIdle(idleMs: number, budget?: number): readonly string[] {
     const { detection } = this.deps;
     if (!detection.forgetIdle || !detection.now) return [];
-    this.feed.flush();
+    // Not during a campaign run, nor with exchanges waiting for one: tried again on the next call.
+    this.feed.feedReady();
+    if (this.runs.running || this.feed.size > 0) return [];
     const ids = detection.forgetIdle(detection.now() - idleMs, budget);
     for (const id of ids) {
       this.cache.forget(id);
@@ -181,9 +193,9 @@ export class LiveDetector {
       }
       this.cache.fromAssess(a);
     }
-    if (a.exchanges < this.syncBelow) {
-      // Earlier exchanges still queued go first: the engine sees every exchange in arrival order.
-      this.feed.flush();
+    // Earlier exchanges still queued go first: the engine sees every exchange in arrival order. While a campaign
+    // run is under way (or this exchange would start one), a new account is decided from what is known and queued.
+    if (a.exchanges < this.syncBelow && this.feedNow(ev.t)) {
       const t0 = performance.now();
       try {
         a = detection.observe(ev);
@@ -218,9 +230,23 @@ export class LiveDetector {
     }
   }
 
-  /** Feeds every deferred exchange to the engine now (before a campaign run, at shutdown). */
+  /** Feeds every deferred exchange to the engine now, a campaign run under way or due included (shutdown, tests). */
   flush(): void {
     this.feed.flush();
+  }
+
+  /** Feeds what is queued, and says whether an exchange at `t` may now enter the engine (no campaign run under way or due). */
+  private feedNow(t: number): boolean {
+    this.feed.feedReady();
+    return this.feed.size === 0 && this.runs.ready(t);
+  }
+
+  /**
+   * The periodic tick without traffic: feeds what may be fed and moves the engine's clock to `t` (wall time), so
+   * campaign runs still happen on their grid; a run due then is stepped across turns.
+   */
+  tick(t: number): void {
+    if (this.feedNow(t)) this.deps.detection.advance?.(t);
   }
 
   /** Exchanges decided but not yet fed to the engine. */

@@ -114,7 +114,10 @@ export class Metrics {
   readonly gcMinor = new Pauses();
   readonly gcMajor = new Pauses();
   /** Campaign-detection runs in the live engine: each blocks the event loop while it lasts (see timed-detection.ts). */
+  /** Engine time of each campaign run (all of its steps). */
   readonly campaignRuns = new Pauses();
+  /** The longest the event loop was held by each run: all of it when it ran at once, its longest step otherwise. */
+  readonly campaignRunBlocks = new Pauses();
   private gcObserver: PerformanceObserver | null = null;
 
   /** Starts sampling event-loop delay (10 ms resolution) and recording GC pauses; `stopWatching` ends both. */
@@ -233,11 +236,22 @@ export class Metrics {
         `${gcName}_count{kind="${kind}"} ${g.count}`,
       );
     }
-    const runs = this.campaignRuns;
-    if (runs.count > 0) {
-      const name = "moat_campaign_run_seconds";
+    const runMetrics: Array<[string, Pauses, string]> = [
+      [
+        "moat_campaign_run_seconds",
+        this.campaignRuns,
+        "Engine time of each campaign-detection run of the live engine since start (one per engine clock grid point with traffic), all of its steps.",
+      ],
+      [
+        "moat_campaign_run_block_seconds",
+        this.campaignRunBlocks,
+        "The longest each campaign run held the event loop (every request in flight waits meanwhile): a run is stepped about 1 ms per turn; one that runs at once (start-up replay, shutdown, a long backlog) holds it throughout.",
+      ],
+    ];
+    for (const [name, runs, help] of runMetrics) {
+      if (runs.count === 0) continue;
       lines.push(
-        `# HELP ${name} Campaign-detection runs in the live engine since start (one per engine clock grid point with traffic). A run blocks the event loop: every request in flight waits for it.`,
+        `# HELP ${name} ${help}`,
         `# TYPE ${name} summary`,
         `${name}{quantile="0.5"} ${runs.recent.quantile(0.5)}`,
         `${name}{quantile="0.99"} ${runs.recent.quantile(0.99)}`,

@@ -1,10 +1,12 @@
 /**
- * Times the live engine's campaign-detection runs. A run happens inside whichever call first moves the
- * engine's event clock past a grid point (`clusterEveryMs`): an observe on the request path or in a deferred
- * batch, or the periodic `advance`. It blocks the event loop while it lasts, so every request in flight waits
- * for it, and its cost grows with the accounts and groups the engine holds (replaying the realistic preset,
- * ~11k accounts: runs took 4 ms at the median and up to 49–95 ms). This wrapper notices a run (the engine's run
- * count changed during the call) and records how long that call took, for `moat_campaign_run_seconds`.
+ * Times the live engine's campaign-detection runs made inside a call. A run happens inside whichever call first
+ * moves the engine's event clock past a grid point (`clusterEveryMs`) unless the gateway steps it across
+ * event-loop turns first (sliced-runs.ts, which times those, and finishes one at once when asked): here that is
+ * the start-up replay, and a run that falls due while everything queued is fed at once (before an admin call, at
+ * shutdown). Such a run blocks the event loop while it lasts, so every
+ * request in flight waits for it, and its cost grows with the accounts and groups the engine holds. This wrapper
+ * notices a run (the engine's run count changed during the call) and records how long that call took, for
+ * `moat_campaign_run_seconds` and `moat_campaign_run_block_seconds`.
  *
  * A port without `runs()` (a test fake) is returned as it is.
  */
@@ -13,9 +15,10 @@ import type { AccountRecord, TimedEvent } from "../core/model/traffic.ts";
 import type { RequestFeatures } from "../core/features/request-features.ts";
 import type { DetectionPort } from "./detection-port.ts";
 import type { Pauses } from "./metrics.ts";
+import type { SteppedRuns } from "./sliced-runs.ts";
 
-/** What the gateway drives: the port, plus the periodic `advance` and the run count when the engine has them. */
-export type LiveDetection = DetectionPort & { advance?(t: number): void; runs?(): number };
+/** What the gateway drives: the port, plus the periodic `advance`, the run count and stepped runs when the engine has them. */
+export type LiveDetection = DetectionPort & SteppedRuns & { advance?(t: number): void; runs?(): number };
 
 class TimedDetection implements DetectionPort {
   readonly now?: () => number;
@@ -23,15 +26,23 @@ class TimedDetection implements DetectionPort {
   readonly analyse?: (ev: TimedEvent) => RequestFeatures;
   readonly observeAnalysed?: (f: RequestFeatures) => Assessment;
   readonly forgetIdle?: (before: number, budget?: number) => readonly string[];
+  readonly runDue?: (t: number) => boolean;
+  readonly runSteps?: (t: number) => Generator<void, void, void>;
 
   constructor(
     private readonly inner: LiveDetection,
     private readonly count: () => number,
     private readonly pauses: Pauses,
+    private readonly blocks: Pauses | undefined,
   ) {
-    const { now, advance, forgetIdle } = inner;
+    const { now, advance, forgetIdle, runDue, runSteps } = inner;
     if (now) this.now = now.bind(inner);
     if (forgetIdle) this.forgetIdle = forgetIdle.bind(inner);
+    // Stepped runs are timed by their driver (sliced-runs.ts).
+    if (runDue && runSteps) {
+      this.runDue = runDue.bind(inner);
+      this.runSteps = runSteps.bind(inner);
+    }
     if (advance) {
       const step = advance.bind(inner);
       this.advance = (t: number): void => this.timed(step, t);
@@ -56,7 +67,11 @@ class TimedDetection implements DetectionPort {
     const r = this.count();
     const t0 = performance.now();
     const out = f(arg);
-    if (this.count() !== r) this.pauses.add((performance.now() - t0) / 1000);
+    if (this.count() !== r) {
+      const s = (performance.now() - t0) / 1000;
+      this.pauses.add(s);
+      this.blocks?.add(s);
+    }
     return out;
   }
 
@@ -77,9 +92,12 @@ class TimedDetection implements DetectionPort {
   }
 }
 
-/** `inner` with its campaign runs timed into `pauses` (or `inner` itself when it cannot count runs). */
-export function timeCampaignRuns(inner: LiveDetection, pauses: Pauses): LiveDetection {
+/**
+ * `inner` with the campaign runs made inside its calls timed into `pauses` (and `blocks`: such a run holds the
+ * event loop throughout), or `inner` itself when it cannot count runs.
+ */
+export function timeCampaignRuns(inner: LiveDetection, pauses: Pauses, blocks?: Pauses): LiveDetection {
   const runs = inner.runs;
   if (!runs) return inner;
-  return new TimedDetection(inner, runs.bind(inner), pauses);
+  return new TimedDetection(inner, runs.bind(inner), pauses, blocks);
 }

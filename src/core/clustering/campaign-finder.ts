@@ -61,10 +61,27 @@ export class CampaignFinder {
     return n;
   }
 
-  /** One detection run at event time `at`. Returns the accounts whose campaign standing may have changed. */
+  /** One detection run at event time `at`, at once. Returns the accounts whose campaign standing may have changed. */
   run(at: number, groups: GroupIndex, activeAccounts: number): AccountState[] {
+    const steps = this.runSteps(at, groups, activeAccounts);
+    for (;;) {
+      const r = steps.next();
+      if (r.done === true) return r.value;
+    }
+  }
+
+  /**
+   * The same run, in steps of a few groups or components each (a driver can spread it over event-loop turns):
+   * it ends with what `run` returns. Until the last step nothing the engine's readers see (campaign records,
+   * accounts' memberships) changes: the steps judge groups (read only by runs and the fast path) and plan the
+   * campaigns, and the last one applies the plan. Between steps the caller must not feed the engine.
+   */
+  *runSteps(at: number, groups: GroupIndex, activeAccounts: number): Generator<void, AccountState[], void> {
     let linkedChanged = false;
-    for (const g of groups.due(at)) {
+    let work = 0;
+    for (const g of yield* groups.due(at)) {
+      // A step per group: judging a large one takes up to a few milliseconds.
+      yield;
       const grew = g.members.length !== g.evaluatedSize;
       const peak = this.sweepPeaks.get(g) ?? 0;
       const v = scoreGroup(g, sampleMembers(g.members), g.members.length, activeAccounts, peak);
@@ -107,6 +124,7 @@ export class CampaignFinder {
     // two operators using one mail generator, signing up the same half hour or renting from one cloud stay two.
     const contentGroups: Group[] = [];
     for (const g of this.linked) {
+      if ((++work & 7) === 0) yield;
       if (!CONTROL_KINDS.has(g.kind)) {
         if (g.kind === "tpl") contentGroups.push(g);
         continue;
@@ -132,6 +150,7 @@ export class CampaignFinder {
     const homed = new Set<AccountState>();
     const shared: Group[] = [];
     for (const g of contentGroups) {
+      if ((++work & 7) === 0) yield;
       let attached = 0;
       for (const a of g.members) if (held.has(a)) attached++;
       if (2 * attached >= g.members.length) {
@@ -152,6 +171,7 @@ export class CampaignFinder {
     // A template mostly used by one control campaign joins its other users to it, unless it would bridge two
     // campaigns, and except accounts that already belong to a content-only operation of their own.
     for (const g of shared) {
+      if ((++work & 7) === 0) yield;
       const bigRoots = new Set<number>();
       for (const a of g.members) if (held.has(a)) bigRoots.add(uf.find(ids.get(a)!));
       if (bigRoots.size >= 2) continue;
@@ -182,17 +202,22 @@ export class CampaignFinder {
       else compGroups.set(r, [g]);
     }
 
-    const touched: AccountState[] = [];
-    const previous = new Set<AccountState>();
-    for (const c of this.campaigns.values()) if (c.active) c.active = false;
+    // Plan each campaign (the costly part: fit, score), then apply the plan in one step.
+    const plans: Array<{ id: string; fit: AccountState[]; ev: ReturnType<typeof scoreCampaign>; linkedGroups: Group[] }> = [];
+    const unclaimed: Group[] = [];
     const claimed = new Set<string>();
     for (const [root, members] of comps) {
+      yield;
       const linkedGroups = compGroups.get(root) ?? [];
       // A campaign held together by content alone (no shared card, address, network or client set-up).
       const contentOnly = linkedGroups.every((g) => !CONTROL_KINDS.has(g.kind));
-      const fit = members.filter((a) => this.fits(a, contentOnly));
+      const fit: AccountState[] = [];
+      for (let i = 0; i < members.length; i++) {
+        if ((i & 255) === 255) yield;
+        if (this.fits(members[i]!, contentOnly)) fit.push(members[i]!);
+      }
       if (fit.length < this.config.minCampaignAccounts) {
-        for (const g of linkedGroups) g.campaignId = null;
+        for (const g of linkedGroups) unclaimed.push(g);
         continue;
       }
       const id = this.pickId(fit, claimed);
@@ -201,6 +226,14 @@ export class CampaignFinder {
         fit,
         linkedGroups.map((g) => ({ key: g.key, score: g.score, reasons: g.reasons, size: g.members.length })),
       );
+      plans.push({ id, fit, ev, linkedGroups });
+    }
+
+    const touched: AccountState[] = [];
+    const previous = new Set<AccountState>();
+    for (const c of this.campaigns.values()) if (c.active) c.active = false;
+    for (const g of unclaimed) g.campaignId = null;
+    for (const { id, fit, ev, linkedGroups } of plans) {
       let rec = this.campaigns.get(id);
       if (!rec) {
         rec = { id, members: [], score: 0, reasons: [], targets: ev.targets, indicators: {}, firstSeen: at, detectedAt: null, active: true, attachedByFastPath: new Set() };

@@ -60,6 +60,8 @@ export class Engine {
   private lateEvents = 0;
   private runsDone = 0;
   private forgotten = 0;
+  /** A campaign run is under way in steps (`runSteps`): nothing may be forgotten meanwhile. */
+  private running = false;
   /** Where the last `forgetIdle` stopped (null: the next one starts from the first account). */
   private sweep: IterableIterator<AccountState> | null = null;
   private readonly strings = new Map<string, string>();
@@ -149,18 +151,41 @@ export class Engine {
    */
   advance(t: number): void {
     if (t < this.clock) return;
-    this.clock = t;
-    if (this.nextRun === Number.NEGATIVE_INFINITY) {
-      this.nextRun = (Math.floor(t / this.config.clusterEveryMs) + 1) * this.config.clusterEveryMs;
+    if (this.runDue(t)) {
+      const steps = this.runSteps(t);
+      while (steps.next().done !== true);
       return;
     }
-    if (t < this.nextRun) return;
+    this.clock = t;
+    if (this.nextRun === Number.NEGATIVE_INFINITY) this.nextRun = (Math.floor(t / this.config.clusterEveryMs) + 1) * this.config.clusterEveryMs;
+  }
+
+  /** Whether moving the clock to `t` (an exchange at `t`, or `advance(t)`) runs campaign detection first. */
+  runDue(t: number): boolean {
+    return t >= this.clock && this.nextRun !== Number.NEGATIVE_INFINITY && t >= this.nextRun;
+  }
+
+  /**
+   * The campaign run that moving the clock to `t` makes (when `runDue(t)`), in steps: a driver that must not
+   * block for a whole run (the gateway) steps it across event-loop turns, then feeds the exchange at `t`, which
+   * finds the run done. Between steps it must not feed the engine (observe, advance, forgetIdle); reads (`assess`,
+   * `campaigns`) see the state before the run until its last step. The result is the same as a run inside
+   * `observe`.
+   */
+  *runSteps(t: number): Generator<void, void, void> {
+    if (!this.runDue(t)) return;
     // The run happens at the first event on or after a grid point, and its results carry that event's
     // time: the state holds exactly the events before it, so a log cut at any T reproduces every run <= T.
+    this.clock = t;
     this.nextRun = (Math.floor(t / this.config.clusterEveryMs) + 1) * this.config.clusterEveryMs;
-    const touched = this.finder.run(t, this.groups, this.accounts.size);
-    for (const a of touched) this.record(a, t);
-    this.runsDone++;
+    this.running = true;
+    try {
+      const touched = yield* this.finder.runSteps(t, this.groups, this.accounts.size);
+      for (const a of touched) this.record(a, t);
+      this.runsDone++;
+    } finally {
+      this.running = false;
+    }
   }
 
   /**
@@ -176,6 +201,7 @@ export class Engine {
    * budget, a call looks at every account.
    */
   forgetIdle(before: number, budget = Number.POSITIVE_INFINITY): string[] {
+    if (this.running) return [];
     const gone: AccountState[] = [];
     // Map iterators stay valid while entries are added and deleted: the sweep resumes across calls.
     if (budget === Number.POSITIVE_INFINITY) this.sweep = null;

@@ -259,13 +259,21 @@ export class GroupIndex {
     this.forgottenHolders = 0;
   }
 
-  /** Marks the groups of accounts that changed since the last run, and returns the groups due for evaluation. */
-  due(now: number): Group[] {
-    for (const a of this.touched) for (const l of a.links) (l as Group).dirty = true;
+  /**
+   * Marks the groups of accounts that changed since the last run, and returns the groups due for evaluation; in
+   * steps of 1,024 accounts or groups (a campaign run is stepped: see `CampaignFinder.runSteps`).
+   */
+  *due(now: number): Generator<void, Group[], void> {
+    let work = 0;
+    for (const a of this.touched) {
+      if ((++work & 1023) === 0) yield;
+      for (const l of a.links) (l as Group).dirty = true;
+    }
     this.touched.clear();
     const out: Group[] = [];
     const min = this.config.minCampaignAccounts;
     for (const g of this.groups.values()) {
+      if ((++work & 1023) === 0) yield;
       if (!g.dirty || g.members.length < min) continue;
       const n = g.members.length;
       const age = now - g.evaluatedAt;
