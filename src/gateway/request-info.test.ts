@@ -66,6 +66,12 @@ test("an IPv4-mapped CIDR entry means its IPv4 range, and an IPv6 range that hol
   const wide = new TrustedProxies(["::/0", "::ffff:0:0/90", "::ffff:10.0.0.0/64", "0.0.0.0/0", "::ffff:0:0/96", "::ffff:0.0.0.0/96", "0:0:0:0:0:ffff:0:0/96"]);
   assert.equal(wide.problems.length, 7, wide.problems.join("\n"));
   assert.equal(wide.has("8.8.8.8"), false);
+  // Ranges that hold every IPv4 address together are refused too; wide ones that leave a gap are not.
+  const halves = new TrustedProxies(["0.0.0.0/1", "10.0.0.0/8", "::ffff:128.0.0.0/97"]);
+  assert.equal(halves.problems.length, 1, halves.problems.join("\n"));
+  assert.match(halves.problems[0]!, /"0\.0\.0\.0\/1", "::ffff:128\.0\.0\.0\/97" together hold every IPv4 address/);
+  assert.deepEqual(new TrustedProxies(["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/3"]).problems, []);
+  assert.equal(new TrustedProxies(["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/3", "224.0.0.0/3"]).problems.length, 1);
 });
 
 test("paths a server further on could resolve into another path are recognised", () => {

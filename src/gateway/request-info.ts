@@ -119,6 +119,8 @@ export class TrustedProxies {
   readonly problems: string[] = [];
 
   constructor(readonly entries: readonly string[]) {
+    // IPv4 ranges as [first, last] address numbers, to check what they cover together.
+    const v4: Array<[number, number, string]> = [];
     for (const e of entries) {
       const slash = e.indexOf("/");
       const addr = slash < 0 ? e : e.slice(0, slash);
@@ -155,7 +157,16 @@ export class TrustedProxies {
         this.problems.push(`${JSON.stringify(e)} covers every IPv4 address (::ffff:0:0/96): anyone could set X-Forwarded-For; list the IPv4 ranges instead`);
         continue;
       }
+      if (v === 4) {
+        const first = (ipv4Number(a) & (~0 << (32 - prefix))) >>> 0;
+        v4.push([first, first + 2 ** (32 - prefix) - 1, e]);
+      }
       this.list.addSubnet(a, prefix, v === 4 ? "ipv4" : "ipv6");
+    }
+    // Ranges that each hold part of the internet can hold all of it together (0.0.0.0/1 and 128.0.0.0/1).
+    const wide = v4.filter(([first, last]) => last - first + 1 > 2 ** 24);
+    if (wide.length > 1 && coversAll(v4.map(([first, last]) => [first, last]))) {
+      this.problems.push(`${wide.map(([, , e]) => JSON.stringify(e)).join(", ")} together hold every IPv4 address: anyone could set X-Forwarded-For; list your load balancers' ranges`);
     }
     this.empty = entries.length === 0;
   }
@@ -174,6 +185,22 @@ export class TrustedProxies {
 }
 
 /** Whether the IPv6 range `addr/prefix` holds all of ::ffff:0:0/96, i.e. every IPv4 client as Node shows it. */
+function ipv4Number(addr: string): number {
+  const p = addr.split(".");
+  return ((Number(p[0]) << 24) | (Number(p[1]) << 16) | (Number(p[2]) << 8) | Number(p[3])) >>> 0;
+}
+
+/** Whether the ranges ([first, last] IPv4 numbers) together cover 0.0.0.0 to 255.255.255.255. */
+function coversAll(ranges: Array<[number, number]>): boolean {
+  ranges.sort((x, y) => x[0] - y[0]);
+  let next = 0;
+  for (const [first, last] of ranges) {
+    if (first > next) return false;
+    next = Math.max(next, last + 1);
+  }
+  return next > 0xffffffff;
+}
+
 function coversMappedIPv4(addr: string, prefix: number): boolean {
   const probe = new BlockList();
   probe.addSubnet(addr, prefix, "ipv6");
