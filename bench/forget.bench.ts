@@ -46,7 +46,7 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const T0 = Date.parse("2026-01-01T00:00:00Z");
 /** The gateway's slice: accounts looked at per call (one call every 10 s of wall time; here, every event-time hour). */
-const BUDGET = 20_000;
+const BUDGET = 5_000;
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

@@ -34,8 +34,13 @@ export interface DeferredFeedDeps {
   readonly metrics: Metrics;
   /** Sees each assessment the engine returns for a fed exchange. */
   readonly onAssessment: (a: Assessment, t: number) => void;
-  /** Whether the exchange at `t` may enter the engine now (`backlog`: exchanges waiting); absent: always. */
+  /**
+   * Whether the exchange at `t` may enter the engine now (`backlog`: exchanges waiting); absent: always. Asked
+   * only of exchanges that were analysed (one that fails analysis never enters the engine, nor starts a run).
+   */
   readonly mayFeed?: (t: number, backlog: number) => boolean;
+  /** A campaign run is under way that `backlog` waiting exchanges do not cut short (nothing is analysed meanwhile: it would wait). */
+  readonly busy?: (backlog: number) => boolean;
   /** Before `flush()` feeds everything: finish what would stop it (a run under way). */
   readonly beforeFlush?: () => void;
 }
@@ -99,6 +104,7 @@ export class DeferredFeed {
     const must = len - HIGH_WATER;
     const { detection, metrics, onAssessment } = this.deps;
     const mayFeed = gated ? this.deps.mayFeed : undefined;
+    const busy = gated ? this.deps.busy : undefined;
     const { analyse, observeAnalysed } = detection;
     const t0 = performance.now();
     let t1 = t0;
@@ -108,6 +114,10 @@ export class DeferredFeed {
       // A chunk is analysed, then folded in order (the engine still sees every exchange in arrival order).
       const features: (RequestFeatures | null)[] = [];
       while (n < len && !held) {
+        if (busy?.(len - n) === true) {
+          held = true;
+          break;
+        }
         const end = Math.min(len, n + CHUNK);
         features.length = 0;
         for (let k = n; k < end; k++) {
@@ -120,13 +130,13 @@ export class DeferredFeed {
         }
         let k = n;
         for (; k < end; k++) {
-          // A run under way or due: the rest waits for it (analysed again then: a chunk at most).
-          if (mayFeed !== undefined && !mayFeed((batch[k] as TimedEvent).t, len - k)) {
+          const f = features[k - n];
+          if (f === null || f === undefined) continue;
+          // A run due here: the rest waits for it (analysed again then, a chunk at most once per run).
+          if (mayFeed !== undefined && !mayFeed(f.t, len - k)) {
             held = true;
             break;
           }
-          const f = features[k - n];
-          if (f === null || f === undefined) continue;
           try {
             onAssessment(observeAnalysed.call(detection, f), f.t);
           } catch {

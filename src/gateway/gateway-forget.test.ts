@@ -40,12 +40,17 @@ test("idle accounts are forgotten with their assessments, get their records back
     h.gw.ctx.detector.flush();
     assert.equal(engine.assess("acct_old").exchanges, 3);
     assert.equal(h.gw.forgetIdleAccounts(), 0, "not idle yet");
+    assert.equal(h.gw.ctx.detector.standingDecision("acct_old")?.action, "allow");
+    assert.ok(h.store.get("decisions", "acct_old"));
 
     clock += 3 * HOUR;
     await ask("moat-key-new-000", "hello");
     const upsertsBefore = engine.upserts.length;
     assert.equal(h.gw.forgetIdleAccounts(), 1);
     assert.equal(engine.assess("acct_old").exchanges, 0, "the engine holds nothing of it");
+    // Nor does the gateway: its standing "allow" goes from memory and from the store.
+    assert.equal(h.gw.ctx.detector.standingDecision("acct_old"), undefined);
+    assert.equal(h.store.get("decisions", "acct_old"), undefined);
     // Its record (sign-up facts) went back to the engine for when it returns.
     assert.deepEqual(
       engine.upserts.slice(upsertsBefore).map((r) => [r.account_id, r.payment_fingerprint]),

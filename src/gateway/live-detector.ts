@@ -24,7 +24,7 @@ import type { OverrideBook } from "./overrides.ts";
 import type { CompiledPolicy } from "./policy.ts";
 import { TokenBuckets } from "./token-buckets.ts";
 import { DeferredFeed } from "./deferred-feed.ts";
-import { SlicedRuns } from "./sliced-runs.ts";
+import { MAX_BACKLOG, SlicedRuns } from "./sliced-runs.ts";
 import type { LiveDetection } from "./timed-detection.ts";
 import { AssessmentCache } from "./assessment-cache.ts";
 import { decide, decisionHead, emptyAssessment, type DecideInputs } from "./decide.ts";
@@ -76,6 +76,8 @@ export interface LiveDetectorDeps {
    * (see `AssessmentCache`). Without it every request calls `assess`.
    */
   readonly engineClock?: { readonly now: () => number; readonly runEveryMs: number };
+  /** Engine time a stepped campaign run takes per event-loop turn (default ~1 ms; 0: one step a turn, for tests). */
+  readonly runSliceMs?: number;
 }
 
 /** See `LiveDetectorDeps.syncObserveBelow`. */
@@ -101,10 +103,15 @@ export class LiveDetector {
     this.syncBelow = deps.syncObserveBelow ?? DEFAULT_SYNC_OBSERVE_BELOW;
     this.cache = new AssessmentCache(deps.engineClock?.now ?? null, deps.engineClock?.runEveryMs ?? 1);
     // A stepped run changes campaigns at its last step: what was cached meanwhile (from the state before it) goes.
-    this.runs = new SlicedRuns(deps.detection, deps.metrics, () => {
-      this.cache.clear();
-      this.feed.resume();
-    });
+    this.runs = new SlicedRuns(
+      deps.detection,
+      deps.metrics,
+      () => {
+        this.cache.clear();
+        this.feed.resume();
+      },
+      deps.runSliceMs,
+    );
     this.feed = new DeferredFeed({
       detection: deps.detection,
       metrics: deps.metrics,
@@ -114,6 +121,7 @@ export class LiveDetector {
         this.cache.fromObserve(a);
       },
       mayFeed: (t, backlog) => this.runs.ready(t, backlog),
+      busy: (backlog) => this.runs.running && backlog <= MAX_BACKLOG,
       beforeFlush: () => this.runs.finish(),
     });
     for (const [k, v] of deps.store.list<StoredDecision>(DECISIONS_NS)) this.standing.set(k, v);
@@ -148,6 +156,16 @@ export class LiveDetector {
     for (const id of ids) {
       this.cache.forget(id);
       this.latest.delete(id);
+      // Its standing decision goes too when it only says "allow" (every account's first decision is kept): one
+      // that says more (a throttle, a rule on it) stays, in memory and in the store.
+      if (this.standing.get(id)?.action === "allow") {
+        this.standing.delete(id);
+        try {
+          this.deps.store.delete(DECISIONS_NS, id);
+        } catch {
+          this.deps.metrics.inc("moat_store_errors_total");
+        }
+      }
     }
     return ids;
   }
@@ -193,16 +211,28 @@ export class LiveDetector {
       }
       this.cache.fromAssess(a);
     }
-    // Earlier exchanges still queued go first: the engine sees every exchange in arrival order. While a campaign
-    // run is under way (or this exchange would start one), a new account is decided from what is known and queued.
-    if (a.exchanges < this.syncBelow && this.feedNow(ev.t)) {
+    let now: Assessment | null = null;
+    if (a.exchanges < this.syncBelow) {
       const t0 = performance.now();
       try {
-        a = detection.observe(ev);
+        now = this.observeNow(ev);
       } catch (e: unknown) {
         return this.failOpen(ev.event.account_id, orgId, ev.event.endpoint ?? "", ev.t, e, requestId);
       }
-      metrics.observeSeconds.add((performance.now() - t0) / 1000);
+      if (now === null) {
+        // Held by a campaign run: decided from what the engine knows now (the queue fed as far as it could be),
+        // and queued below.
+        try {
+          a = detection.assess(id);
+          partial = false;
+        } catch (e: unknown) {
+          this.feed.push(ev);
+          return this.failOpen(id, orgId, ev.event.endpoint ?? "", ev.t, e, requestId);
+        }
+      } else metrics.observeSeconds.add((performance.now() - t0) / 1000);
+    }
+    if (now !== null) {
+      a = now;
       this.latest.set(a.accountId, a);
       this.trackCampaign(a, ev.t);
       this.cache.fromObserve(a);
@@ -239,6 +269,22 @@ export class LiveDetector {
   private feedNow(t: number): boolean {
     this.feed.feedReady();
     return this.feed.size === 0 && this.runs.ready(t);
+  }
+
+  /**
+   * Observes a new account's exchange before its decision, earlier exchanges first; null when a campaign run is
+   * under way or due (the caller queues the exchange then). Analysed first where the engine splits `observe`: one that
+   * fails analysis never enters the engine, so it must not start a run either (as in a replay). Throws what the
+   * engine throws.
+   */
+  private observeNow(ev: TimedEvent): Assessment | null {
+    const { detection } = this.deps;
+    const { analyse, observeAnalysed } = detection;
+    this.feed.feedReady();
+    if (this.feed.size > 0 || this.runs.running) return null;
+    if (analyse === undefined || observeAnalysed === undefined) return this.runs.ready(ev.t) ? detection.observe(ev) : null;
+    const f = analyse.call(detection, ev);
+    return this.runs.ready(f.t) ? observeAnalysed.call(detection, f) : null;
   }
 
   /**

@@ -34,7 +34,7 @@ const HELP: Readonly<Record<CounterName, string>> = {
   moat_enforced_total: "Requests rejected or degraded by an enforced decision, by action.",
   moat_fail_open_total: "Requests let through because detection failed.",
   moat_engine_errors_total: "Engine failures outside a request's decision (deferred feeding, background campaign runs).",
-  moat_engine_accounts_forgotten_total: "Accounts the engine forgot after limits.forgetIdleAccountsAfterHours without traffic (never flagged, in no campaign).",
+  moat_engine_accounts_forgotten_total: "Accounts the engine forgot after limits.forgetIdleAccountsAfterHours without traffic (never flagged, in no campaign or coordinated group).",
   moat_auth_failures_total: "Requests with a missing or unknown moat API key.",
   moat_bad_requests_total: "Requests refused as malformed, by reason.",
   moat_connections_dropped_total: "Client connections dropped on arrival because limits.maxConnections were open.",

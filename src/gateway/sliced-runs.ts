@@ -30,14 +30,15 @@ export class SlicedRuns {
   private scheduled = false;
   private readonly onImmediate = (): void => {
     this.scheduled = false;
-    this.step(SLICE_MS);
+    this.step(this.sliceMs);
   };
 
-  /** `onDone`: the run ended (exchanges may be fed again). */
+  /** `onDone`: the run ended (exchanges may be fed again). `sliceMs`: engine time per turn (0: one step a turn). */
   constructor(
     private readonly detection: SteppedRuns,
     private readonly metrics: Metrics,
     private readonly onDone: () => void,
+    private readonly sliceMs = SLICE_MS,
   ) {}
 
   /** A run is under way. */

@@ -217,15 +217,24 @@ export class GroupIndex {
    * loses a member here; an uncoordinated group that shrank is judged again when it is next due.
    */
   forget(gone: readonly AccountState[]): void {
+    // Each group is filtered once, whatever number of its members go (a popular template or client set-up holds
+    // most accounts: removing them one by one would cost its size per account).
+    const leaving = new Set(gone);
+    const shrinking = new Set<Group>();
+    for (const a of gone) for (const l of a.links) shrinking.add(l as Group);
+    for (const g of shrinking) {
+      const members = g.members;
+      let kept = 0;
+      for (let i = 0; i < members.length; i++) {
+        const m = members[i]!;
+        if (!leaving.has(m)) members[kept++] = m;
+      }
+      members.length = kept;
+      g.dirty = true;
+      if (kept === 0) this.groups.delete(keyHashOf(g.key));
+    }
     for (const a of gone) {
       this.touched.delete(a);
-      for (const l of a.links) {
-        const g = l as Group;
-        const i = g.members.indexOf(a);
-        if (i >= 0) g.members.splice(i, 1);
-        g.dirty = true;
-        if (g.members.length === 0) this.groups.delete(keyHashOf(g.key));
-      }
       if (a.keyHolderIndex >= 0) {
         this.holders[a.keyHolderIndex] = null;
         this.forgottenHolders++;
