@@ -170,6 +170,11 @@ export class LiveDetector {
     return ids;
   }
 
+  /** Accounts with a latest assessment (what `assessments()` lists), without walking them. */
+  get accountsHeld(): number {
+    return this.latest.size;
+  }
+
   /** Latest assessment of every account the engine holds (replayed or live). */
   assessments(): IterableIterator<Assessment> {
     return this.latest.values();
