@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import { Engine } from "../src/core/engine/engine.ts";
 import { MemoryEnricher } from "../src/core/ports/memory-enricher.ts";
 import type { TimedEvent, TrafficEvent } from "../src/core/model/traffic.ts";
+import { rng } from "../src/core/testing/mini-traffic.ts";
 
 // Heap measurements need global.gc: re-run this same script under --expose-gc when it is missing.
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -47,17 +48,6 @@ const HOUR = 3_600_000;
 const T0 = Date.parse("2026-01-01T00:00:00Z");
 /** The gateway's slice: accounts looked at per call (one call every 10 s of wall time; here, every event-time hour). */
 const BUDGET = 5_000;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOPICS = ["a birthday message", "dinner ideas", "a cover letter", "my garden", "a trip to Lisbon", "a bug in my script", "a poem about rain", "tax forms", "a workout plan", "a book club"];
 const ASKS = ["Can you help me with", "Give me three ideas for", "What should I know about", "Write a short note on", "Any tips on"];
