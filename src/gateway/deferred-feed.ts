@@ -125,13 +125,16 @@ export class DeferredFeed {
             features.push(analyse.call(detection, batch[k] as TimedEvent));
           } catch {
             features.push(null);
-            metrics.inc("moat_engine_errors_total");
           }
         }
         let k = n;
         for (; k < end; k++) {
           const f = features[k - n];
-          if (f === null || f === undefined) continue;
+          if (f === null || f === undefined) {
+            // Counted when passed over, not when analysed: a chunk cut short by a run is analysed again later.
+            metrics.inc("moat_engine_errors_total");
+            continue;
+          }
           // A run due here: the rest waits for it (analysed again then, a chunk at most once per run).
           if (mayFeed !== undefined && !mayFeed(f.t, len - k)) {
             held = true;

@@ -45,6 +45,12 @@ test("think-tags: an opening tag with attributes is a tag, up to a bound; a long
   sameEverywhere("think-tags", "<THINKING mode=fast>a</thinking>b", "b");
   sameEverywhere("think-tags", "<reasoning\n>r</reasoning>c", "c");
   for (const text of ["<thinkpad> is a laptop", "<think/>answer", `<think ${"x".repeat(200)}>hidden?</think>shown`]) sameEverywhere("think-tags", text, text);
+  // A `>` inside a quoted value does not end the tag; words that are not name=value pairs make it no tag.
+  sameEverywhere("think-tags", `<think a="x>y" b='2' c=3>secret</think>answer`, "answer");
+  for (const text of ["<think about it> a > b, so a wins", "<thinking is hard> really"]) sameEverywhere("think-tags", text, text);
+  // Characters whose lower case is longer (İ) do not shift where the tag ends, however the stream is cut.
+  sameEverywhere("think-tags", `<think a="${"İ".repeat(70)}">secret</think>answer`, "answer");
+  sameEverywhere("think-tags", '<think a="İ"></think>answer', "answer");
 });
 
 test("think-tags: reasoning that never closes (cut by max_tokens) is withheld whole, and a closing tag must match its opening", () => {

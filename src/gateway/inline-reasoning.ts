@@ -7,9 +7,9 @@
  *
  * Modes (per upstream, `upstreams.<api>.inlineReasoning`):
  * - `think-tags` (the default): text that opens, after optional whitespace, with `<think>`, `<thinking>` or
- *   `<reasoning>` (in any case, with attributes or not: `<think budget="512">`) is reasoning up to the matching
- *   closing tag (all of it when the tag never closes, as when `max_tokens` cut the thinking short). A tag
- *   anywhere else is left alone: an answer may talk about tags.
+ *   `<reasoning>` (in any case, with `name=value` attributes or not, up to 128 characters: `<think budget="512">`)
+ *   is reasoning up to the matching closing tag (all of it when the tag never closes, as when `max_tokens` cut
+ *   the thinking short). A tag anywhere else is left alone: an answer may talk about tags.
  * - `prefilled`: everything before the first `</think>` is reasoning (an opening tag included, if any), and a
  *   whole answer without one is withheld: what vLLM's DeepSeek-R1 parser does for templates that pre-fill it.
  * - `off`: text is never touched.
@@ -32,28 +32,52 @@ const OPENING: readonly (readonly [open: string, close: string])[] = [
 const CLOSING: Readonly<Record<string, RegExp>> = Object.fromEntries(OPENING.map(([, close]) => [close, new RegExp(close.replace("/", "\\/"), "i")]));
 /** An opening tag with attributes longer than this is not taken for one (and nothing more is held waiting for its `>`). */
 const MAX_TAG = 128;
+/** What may stand between a tag's name and its `>`: `name=value` attributes (quoted or not), then whitespace. */
+const ATTRIBUTES = /^(?:\s+[A-Za-z_:][-\w:.]*\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))*\s*$/;
+
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
 
 /**
  * Reads an opening tag at the start of `text`: its length and closing tag; "more" when `text` may still become one
- * (a prefix of a tag name, or attributes whose `>` has not come yet); null when it is not one.
+ * (a prefix of a tag name, or attributes whose `>` has not come yet); null when it is not one. Names are matched
+ * ASCII-blind to case, in place: lowering the text could change its length (`İ`) and so the tag's.
  */
 function openingTag(text: string): { length: number; close: string } | "more" | null {
-  const head = text.slice(0, MAX_TAG).toLowerCase();
+  const n = Math.min(text.length, MAX_TAG);
   let more = false;
   for (const [open, close] of OPENING) {
-    if (!head.startsWith(open)) {
-      if (open.startsWith(head)) more = true;
+    let i = 0;
+    // `| 0x20` lowers an ASCII letter; the name's letters are lower case, its `<` is compared as it is.
+    while (i < open.length && i < n && (i === 0 ? text.charCodeAt(0) : text.charCodeAt(i) | 0x20) === open.charCodeAt(i)) i++;
+    if (i < open.length) {
+      if (i === text.length) more = true;
       continue;
     }
-    const next = head.charCodeAt(open.length);
-    if (Number.isNaN(next)) more = true;
-    else if (next === 62 /* > */) return { length: open.length + 1, close };
-    else if (next === 32 || next === 9 || next === 10 || next === 13) {
-      // Attributes: the tag ends at the first `>`.
-      const end = head.indexOf(">", open.length);
-      if (end >= 0) return { length: end + 1, close };
-      if (head.length < MAX_TAG) more = true;
+    if (text.length === open.length) {
+      more = true;
+      continue;
     }
+    const next = text.charCodeAt(open.length);
+    if (next === 62 /* > */) return { length: open.length + 1, close };
+    if (!isSpace(next)) continue;
+    // Attributes: the tag ends at the first `>` outside quotes, and what comes before it must be attributes.
+    let quote = 0;
+    let end = -1;
+    for (let j = open.length; j < n; j++) {
+      const c = text.charCodeAt(j);
+      if (quote !== 0) {
+        if (c === quote) quote = 0;
+      } else if (c === 34 || c === 39) quote = c;
+      else if (c === 62) {
+        end = j;
+        break;
+      }
+    }
+    if (end < 0) {
+      if (text.length < MAX_TAG) more = true;
+      continue;
+    }
+    if (ATTRIBUTES.test(text.slice(open.length, end))) return { length: end + 1, close };
   }
   return more ? "more" : null;
 }

@@ -218,6 +218,8 @@ export class LiveDetector {
     }
     let now: Assessment | null = null;
     if (a.exchanges < this.syncBelow) {
+      // Earlier exchanges still queued go first (timed as deferred feeding, not as this observe).
+      this.feed.feedReady();
       const t0 = performance.now();
       try {
         now = this.observeNow(ev);
@@ -277,15 +279,14 @@ export class LiveDetector {
   }
 
   /**
-   * Observes a new account's exchange before its decision, earlier exchanges first; null when a campaign run is
-   * under way or due (the caller queues the exchange then). Analysed first where the engine splits `observe`: one that
+   * Observes a new account's exchange before its decision, once the queue is fed (`feedReady`); null when
+   * exchanges still wait or a campaign run is under way or due (the caller queues the exchange then). Analysed first where the engine splits `observe`: one that
    * fails analysis never enters the engine, so it must not start a run either (as in a replay). Throws what the
    * engine throws.
    */
   private observeNow(ev: TimedEvent): Assessment | null {
     const { detection } = this.deps;
     const { analyse, observeAnalysed } = detection;
-    this.feed.feedReady();
     if (this.feed.size > 0 || this.runs.running) return null;
     if (analyse === undefined || observeAnalysed === undefined) return this.runs.ready(ev.t) ? detection.observe(ev) : null;
     const f = analyse.call(detection, ev);

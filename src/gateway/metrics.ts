@@ -245,7 +245,7 @@ export class Metrics {
       [
         "moat_campaign_run_block_seconds",
         this.campaignRunBlocks,
-        "The longest each campaign run held the event loop (every request in flight waits meanwhile): a run is stepped about 1 ms per turn; one that runs at once (start-up replay, shutdown, a long backlog) holds it throughout.",
+        "The longest each campaign run held the event loop (every request in flight waits meanwhile): a run is stepped about 1 ms per turn; one that runs at once (a flush before an admin call, shutdown, a long backlog) holds it throughout. Start-up replay runs are not counted.",
       ],
     ];
     for (const [name, runs, help] of runMetrics) {

@@ -66,12 +66,19 @@ test("an IPv4-mapped CIDR entry means its IPv4 range, and an IPv6 range that hol
   const wide = new TrustedProxies(["::/0", "::ffff:0:0/90", "::ffff:10.0.0.0/64", "0.0.0.0/0", "::ffff:0:0/96", "::ffff:0.0.0.0/96", "0:0:0:0:0:ffff:0:0/96"]);
   assert.equal(wide.problems.length, 7, wide.problems.join("\n"));
   assert.equal(wide.has("8.8.8.8"), false);
-  // Ranges that hold every IPv4 address together are refused too; wide ones that leave a gap are not.
+  // A quarter of IPv4 or more, alone or together, is refused too, in any spelling of the mapped space.
   const halves = new TrustedProxies(["0.0.0.0/1", "10.0.0.0/8", "::ffff:128.0.0.0/97"]);
   assert.equal(halves.problems.length, 1, halves.problems.join("\n"));
-  assert.match(halves.problems[0]!, /"0\.0\.0\.0\/1", "::ffff:128\.0\.0\.0\/97" together hold every IPv4 address/);
-  assert.deepEqual(new TrustedProxies(["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/3"]).problems, []);
-  assert.equal(new TrustedProxies(["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/3", "224.0.0.0/3"]).problems.length, 1);
+  assert.match(halves.problems[0]!, /"0\.0\.0\.0\/1", "::ffff:128\.0\.0\.0\/97" hold 4,294,967,296 IPv4 addresses together/);
+  for (const wide of [
+    ["::ffff:0:0/97", "::ffff:8000:0/97"],
+    ["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/3"],
+    ["0.0.0.0/2"],
+    Array.from({ length: 64 }, (_, i) => `${i * 4}.0.0.0/6`),
+  ])
+    assert.equal(new TrustedProxies(wide).problems.length, 1, wide.join(" "));
+  // What load balancers really use passes: private ranges, carrier NAT, a cloud's health-check ranges, addresses.
+  assert.deepEqual(new TrustedProxies(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "35.191.0.0/16", "130.211.0.0/22", "203.0.113.7", "::ffff:198.51.100.0/120", "fd00::/8"]).problems, []);
 });
 
 test("paths a server further on could resolve into another path are recognised", () => {

@@ -143,6 +143,8 @@ export class TrustedProxies {
       }
       if (prefix === -1) {
         this.list.addAddress(a, v === 4 ? "ipv4" : "ipv6");
+        const r = ipv4Range(a, v, v === 4 ? 32 : 128);
+        if (r !== null) v4.push([r[0], r[1], e]);
         continue;
       }
       if (prefix < 0 || prefix > (v === 4 ? 32 : 128)) {
@@ -157,16 +159,18 @@ export class TrustedProxies {
         this.problems.push(`${JSON.stringify(e)} covers every IPv4 address (::ffff:0:0/96): anyone could set X-Forwarded-For; list the IPv4 ranges instead`);
         continue;
       }
-      if (v === 4) {
-        const first = (ipv4Number(a) & (~0 << (32 - prefix))) >>> 0;
-        v4.push([first, first + 2 ** (32 - prefix) - 1, e]);
-      }
+      const r = ipv4Range(a, v, prefix);
+      if (r !== null) v4.push([r[0], r[1], e]);
       this.list.addSubnet(a, prefix, v === 4 ? "ipv4" : "ipv6");
     }
-    // Ranges that each hold part of the internet can hold all of it together (0.0.0.0/1 and 128.0.0.0/1).
-    const wide = v4.filter(([first, last]) => last - first + 1 > 2 ** 24);
-    if (wide.length > 1 && coversAll(v4.map(([first, last]) => [first, last]))) {
-      this.problems.push(`${wide.map(([, , e]) => JSON.stringify(e)).join(", ")} together hold every IPv4 address: anyone could set X-Forwarded-For; list your load balancers' ranges`);
+    // Load balancers never need a quarter of the IPv4 internet: ranges that hold that much, alone or together
+    // (0.0.0.0/1 and 128.0.0.0/1; all but the multicast space), let most clients forge X-Forwarded-For.
+    const held = heldAddresses(v4.map(([first, last]) => [first, last]));
+    if (held >= 2 ** 30) {
+      const wide = v4.filter(([first, last]) => last - first + 1 > 2 ** 24).map(([, , e]) => JSON.stringify(e));
+      this.problems.push(
+        `${wide.length > 0 ? wide.join(", ") : "these entries"} hold ${held.toLocaleString("en-US")} IPv4 addresses together (a quarter of all or more): most clients could set X-Forwarded-For; list your load balancers' ranges`,
+      );
     }
     this.empty = entries.length === 0;
   }
@@ -190,15 +194,54 @@ function ipv4Number(addr: string): number {
   return ((Number(p[0]) << 24) | (Number(p[1]) << 16) | (Number(p[2]) << 8) | Number(p[3])) >>> 0;
 }
 
-/** Whether the ranges ([first, last] IPv4 numbers) together cover 0.0.0.0 to 255.255.255.255. */
-function coversAll(ranges: Array<[number, number]>): boolean {
+/** How many distinct addresses the ranges ([first, last] IPv4 numbers) hold together. */
+function heldAddresses(ranges: Array<[number, number]>): number {
   ranges.sort((x, y) => x[0] - y[0]);
+  let held = 0;
   let next = 0;
   for (const [first, last] of ranges) {
-    if (first > next) return false;
+    const from = Math.max(first, next);
+    if (last >= from) held += last - from + 1;
     next = Math.max(next, last + 1);
   }
-  return next > 0xffffffff;
+  return held;
+}
+
+/** An IPv6 address as a 128-bit number (the address was validated by `isIP`). */
+function ipv6Number(addr: string): bigint {
+  let a = addr.split("%")[0] ?? addr;
+  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(a);
+  if (dotted?.[1] !== undefined && dotted[2] !== undefined) {
+    const v = ipv4Number(dotted[2]);
+    a = `${dotted[1]}${(v >>> 16).toString(16)}:${(v & 0xffff).toString(16)}`;
+  }
+  const [head = "", tail] = a.split("::");
+  const h = head === "" ? [] : head.split(":");
+  const t = tail === undefined || tail === "" ? [] : tail.split(":");
+  const groups = tail === undefined ? h : [...h, ...new Array<string>(8 - h.length - t.length).fill("0"), ...t];
+  let v = 0n;
+  for (const g of groups) v = (v << 16n) | BigInt(parseInt(g, 16));
+  return v;
+}
+
+/**
+ * The IPv4 addresses an entry holds as [first, last], or null when it holds none: an IPv4 range, or an IPv6 one
+ * inside the mapped space (::ffff:0:0/96, in any spelling: Node's BlockList matches IPv4 peers against it).
+ */
+function ipv4Range(addr: string, version: number, prefix: number): [number, number] | null {
+  let base: number;
+  let bits: number;
+  if (version === 4) {
+    base = ipv4Number(addr);
+    bits = prefix;
+  } else {
+    const v = ipv6Number(addr);
+    if (prefix < 96 || v >> 32n !== 0xffffn) return null;
+    base = Number(v & 0xffffffffn);
+    bits = prefix - 96;
+  }
+  const first = (bits === 0 ? 0 : base & (~0 << (32 - bits))) >>> 0;
+  return [first, first + 2 ** (32 - bits) - 1];
 }
 
 function coversMappedIPv4(addr: string, prefix: number): boolean {

@@ -1,12 +1,12 @@
 /**
  * Times the live engine's campaign-detection runs made inside a call. A run happens inside whichever call first
  * moves the engine's event clock past a grid point (`clusterEveryMs`) unless the gateway steps it across
- * event-loop turns first (sliced-runs.ts, which times those, and finishes one at once when asked): here that is
- * the start-up replay, and a run that falls due while everything queued is fed at once (before an admin call, at
- * shutdown). Such a run blocks the event loop while it lasts, so every
- * request in flight waits for it, and its cost grows with the accounts and groups the engine holds. This wrapper
- * notices a run (the engine's run count changed during the call) and records how long that call took, for
- * `moat_campaign_run_seconds` and `moat_campaign_run_block_seconds`.
+ * event-loop turns first (sliced-runs.ts, which times those, and finishes one at once when asked): here that is a
+ * run that falls due while everything queued is fed at once (before an admin call, at shutdown). Such a run
+ * blocks the event loop while it lasts, so every request in flight waits for it, and its cost grows with the
+ * accounts and groups the engine holds. This wrapper notices a run (the engine's run count changed during the
+ * call) and records how long that call took, for `moat_campaign_run_seconds` and `moat_campaign_run_block_seconds`.
+ * The start-up replay feeds the engine itself, before moat listens: its runs are not counted.
  *
  * A port without `runs()` (a test fake) is returned as it is.
  */

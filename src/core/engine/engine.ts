@@ -38,6 +38,8 @@ export interface EngineOptions {
  * exchanges, or a quiet account of the operation): the campaign is the evidence.
  */
 const CAMPAIGN_LIFT = 1;
+/** `forgetIdle`: accounts found forgettable before a pass ends that are forgotten at once (bounds one call's work). */
+const FORGET_BATCH = 10_000;
 
 /** An account's score: noisy-or of its own score and its campaign's evidence (0: no campaign). */
 function lifted(own: number, campaignEvidence: number): number {
@@ -64,6 +66,8 @@ export class Engine {
   private running = false;
   /** Where the last `forgetIdle` stopped (null: the next one starts from the first account). */
   private sweep: IterableIterator<AccountState> | null = null;
+  /** Accounts the sweep found forgettable, forgotten at the end of its pass (or once FORGET_BATCH are waiting). */
+  private candidates: AccountState[] = [];
   private readonly strings = new Map<string, string>();
   /** Where account stores are carved from (one 32 KB typed array per ~50 accounts). */
   private readonly arena = new StoreArena();
@@ -196,28 +200,35 @@ export class Engine {
    * ids forgotten. A long-running driver calls this so memory follows active accounts (the gateway does; a scan
    * never does, so its reports do not depend on it).
    *
-   * `budget` bounds the accounts looked at in one call (a call blocks its thread: ~0.2 µs per account): the next
-   * call goes on where this one stopped, and a call that reaches the end of the accounts stops there. Without a
-   * budget, a call looks at every account.
+   * `budget` bounds the accounts looked at in one call (~0.2 µs an account): the next call goes on where this one
+   * stopped, and a call that reaches the end of the accounts stops there. What a pass found is forgotten when it
+   * ends (or once FORGET_BATCH accounts wait), in one call: that call also filters every group they leave.
+   * Without a budget, a call looks at every account and forgets what it found.
    */
   forgetIdle(before: number, budget = Number.POSITIVE_INFINITY): string[] {
     if (this.running) return [];
-    const gone: AccountState[] = [];
+    if (budget === Number.POSITIVE_INFINITY) {
+      this.sweep = null;
+      this.candidates = [];
+    }
     // Map iterators stay valid while entries are added and deleted: the sweep resumes across calls.
-    if (budget === Number.POSITIVE_INFINITY) this.sweep = null;
     const it = (this.sweep ??= this.accounts.values());
+    let passDone = false;
     for (let looked = 0; looked < budget; looked++) {
       const r = it.next();
       if (r.done === true) {
         this.sweep = null;
+        passDone = true;
         break;
       }
-      const a = r.value;
-      if (a.lastT >= before || a.flaggedAt !== null || a.campaignId !== null) continue;
-      let held = false;
-      for (const l of a.links) if (l.linked) held = true;
-      if (!held) gone.push(a);
+      if (this.forgettable(r.value, before)) this.candidates.push(r.value);
     }
+    // Forgetting filters every group the accounts leave, whatever their number (a popular client set-up's group
+    // may hold most accounts): done once per pass, or per FORGET_BATCH accounts, not once per call.
+    if (!passDone && this.candidates.length < FORGET_BATCH) return [];
+    // Checked again: an account may have come back, or been flagged, since it was looked at.
+    const gone = this.candidates.filter((a) => this.accounts.get(a.id) === a && this.forgettable(a, before));
+    this.candidates = [];
     if (gone.length === 0) return [];
     this.groups.forget(gone);
     const ids = new Array<string>(gone.length);
@@ -229,6 +240,13 @@ export class Engine {
     }
     this.forgotten += gone.length;
     return ids;
+  }
+
+  /** Idle since before `before`, and held by nothing detection found: never flagged, in no campaign, in no coordinated group. */
+  private forgettable(a: AccountState, before: number): boolean {
+    if (a.lastT >= before || a.flaggedAt !== null || a.campaignId !== null) return false;
+    for (const l of a.links) if (l.linked) return false;
+    return true;
   }
 
   /** Campaign-detection runs so far (a driver can time the call that made one: see the gateway's metrics). */

@@ -182,7 +182,7 @@ test("a new account on a forgotten account's slots starts from zero", () => {
   assert.equal(busy.assess("old").exchanges, 0);
 });
 
-test("with a budget, each call looks at that many accounts and the next goes on from there", () => {
+test("with a budget, each call looks at that many accounts, the next goes on from there, and a pass forgets what it found at its end", () => {
   const engine = new Engine({ enricher: enricher() });
   for (let i = 0; i < 10; i++) engine.observe(event(T0 + i * 1000, `u${i}`, `203.0.113.${i + 1}`, `note number ${i * 31}`));
   const before = T0 + HOUR;
@@ -192,7 +192,7 @@ test("with a budget, each call looks at that many accounts and the next goes on 
   calls.push(engine.forgetIdle(before, 3), engine.forgetIdle(before, 3), engine.forgetIdle(before, 3));
   assert.deepEqual(
     calls.map((c) => c.length),
-    [3, 3, 3, 1, 0],
+    [0, 0, 0, 10, 0],
   );
   assert.deepEqual(calls.flat().sort(), Array.from({ length: 10 }, (_, i) => `u${i}`).sort());
   assert.equal(engine.stats().accounts, 1);
@@ -200,4 +200,15 @@ test("with a budget, each call looks at that many accounts and the next goes on 
   engine.observe(event(T0 + 3 * HOUR, "v", "203.0.113.98", "another note"));
   engine.forgetIdle(before, 1);
   assert.deepEqual(engine.forgetIdle(T0 + 10 * HOUR).sort(), ["late", "v"]);
+});
+
+test("an account found idle that comes back before the pass ends is not forgotten", () => {
+  const engine = new Engine({ enricher: enricher() });
+  for (let i = 0; i < 4; i++) engine.observe(event(T0 + i * 1000, `u${i}`, `203.0.113.${i + 1}`, `note number ${i * 31}`));
+  const before = T0 + HOUR;
+  assert.deepEqual(engine.forgetIdle(before, 2), []);
+  // u0 was found idle in the first slice; it comes back before the pass ends.
+  engine.observe(event(T0 + 2 * HOUR, "u0", "203.0.113.1", "back again"));
+  assert.deepEqual(engine.forgetIdle(before, 5).sort(), ["u1", "u2", "u3"]);
+  assert.equal(engine.assess("u0").exchanges, 2);
 });
