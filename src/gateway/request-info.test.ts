@@ -69,7 +69,7 @@ test("an IPv4-mapped CIDR entry means its IPv4 range, and an IPv6 range that hol
   // A quarter of IPv4 or more, alone or together, is refused too, in any spelling of the mapped space.
   const halves = new TrustedProxies(["0.0.0.0/1", "10.0.0.0/8", "::ffff:128.0.0.0/97"]);
   assert.equal(halves.problems.length, 1, halves.problems.join("\n"));
-  assert.match(halves.problems[0]!, /"0\.0\.0\.0\/1", "::ffff:128\.0\.0\.0\/97" hold 4,294,967,296 IPv4 addresses together/);
+  assert.match(halves.problems[0]!, /"0\.0\.0\.0\/1", "::ffff:128\.0\.0\.0\/97" with the other entries hold 4,294,967,296 IPv4 addresses together/);
   for (const wide of [
     ["::ffff:0:0/97", "::ffff:8000:0/97"],
     ["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/3"],

@@ -168,8 +168,10 @@ export class TrustedProxies {
     const held = heldAddresses(v4.map(([first, last]) => [first, last]));
     if (held >= 2 ** 30) {
       const wide = v4.filter(([first, last]) => last - first + 1 > 2 ** 24).map(([, , e]) => JSON.stringify(e));
+      const others = v4.length > wide.length ? " with the other entries" : "";
+      const who = wide.length === 0 ? "these entries hold" : wide.length === 1 && others === "" ? `${wide[0]} holds` : `${wide.join(", ")}${others} hold`;
       this.problems.push(
-        `${wide.length > 0 ? wide.join(", ") : "these entries"} hold ${held.toLocaleString("en-US")} IPv4 addresses together (a quarter of all or more): most clients could set X-Forwarded-For; list your load balancers' ranges`,
+        `${who} ${held.toLocaleString("en-US")} IPv4 addresses${v4.length > 1 ? " together" : ""} (a quarter of all or more): most clients could set X-Forwarded-For; list your load balancers' ranges`,
       );
     }
     this.empty = entries.length === 0;
