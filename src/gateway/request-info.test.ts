@@ -77,6 +77,13 @@ test("an IPv4-mapped CIDR entry means its IPv4 range, and an IPv6 range that hol
     Array.from({ length: 64 }, (_, i) => `${i * 4}.0.0.0/6`),
   ])
     assert.equal(new TrustedProxies(wide).problems.length, 1, wide.join(" "));
+  // The same for IPv6: a quarter of the global unicast space, alone or together.
+  for (const wide of [["2000::/3"], ["2000::/5", "2800::/5"], ["2000::/4", "3000::/4"]]) {
+    const t6 = new TrustedProxies(wide);
+    assert.equal(t6.problems.length, 1, wide.join(" "));
+    assert.match(t6.problems[0]!, /global IPv6 space/);
+  }
+  assert.deepEqual(new TrustedProxies(["2000::/6", "2001:db8::/32", "fd00::/8"]).problems, []);
   // What load balancers really use passes: private ranges, carrier NAT, a cloud's health-check ranges, addresses.
   assert.deepEqual(new TrustedProxies(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "35.191.0.0/16", "130.211.0.0/22", "203.0.113.7", "::ffff:198.51.100.0/120", "fd00::/8"]).problems, []);
 });

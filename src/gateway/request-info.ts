@@ -121,6 +121,8 @@ export class TrustedProxies {
   constructor(readonly entries: readonly string[]) {
     // IPv4 ranges as [first, last] address numbers, to check what they cover together.
     const v4: Array<[number, number, string]> = [];
+    // IPv6 ranges likewise, as 128-bit numbers.
+    const v6: Array<[bigint, bigint, string]> = [];
     for (const e of entries) {
       const slash = e.indexOf("/");
       const addr = slash < 0 ? e : e.slice(0, slash);
@@ -161,6 +163,11 @@ export class TrustedProxies {
       }
       const r = ipv4Range(a, v, prefix);
       if (r !== null) v4.push([r[0], r[1], e]);
+      if (v === 6) {
+        const size = 1n << BigInt(128 - prefix);
+        const first = (ipv6Number(a) / size) * size;
+        v6.push([first, first + size - 1n, e]);
+      }
       this.list.addSubnet(a, prefix, v === 4 ? "ipv4" : "ipv6");
     }
     // Load balancers never need a quarter of the IPv4 internet: ranges that hold that much, alone or together
@@ -173,6 +180,12 @@ export class TrustedProxies {
       this.problems.push(
         `${who} ${held.toLocaleString("en-US")} IPv4 addresses${v4.length > 1 ? " together" : ""} (a quarter of all or more): most clients could set X-Forwarded-For; list your load balancers' ranges`,
       );
+    }
+    // And never a quarter of the global IPv6 unicast space (2000::/3, so 2^123 addresses): fd00::/8 is 2^120.
+    const held6 = heldRange(v6.map(([first, last]) => [first, last]));
+    if (held6 >= 1n << 123n) {
+      const list = v6.filter(([first, last]) => last - first >= 1n << 112n).map(([, , e]) => JSON.stringify(e));
+      this.problems.push(`${list.join(", ")} ${list.length === 1 ? "holds" : "hold"} a quarter of the global IPv6 space or more${list.length > 1 ? " together" : ""}: most clients could set X-Forwarded-For; list your load balancers' ranges`);
     }
     this.empty = entries.length === 0;
   }
@@ -205,6 +218,19 @@ function heldAddresses(ranges: Array<[number, number]>): number {
     const from = Math.max(first, next);
     if (last >= from) held += last - from + 1;
     next = Math.max(next, last + 1);
+  }
+  return held;
+}
+
+/** How many distinct addresses the ranges ([first, last] 128-bit numbers) hold together. */
+function heldRange(ranges: Array<[bigint, bigint]>): bigint {
+  ranges.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  let held = 0n;
+  let next = 0n;
+  for (const [first, last] of ranges) {
+    const from = first > next ? first : next;
+    if (last >= from) held += last - from + 1n;
+    if (last + 1n > next) next = last + 1n;
   }
   return held;
 }
