@@ -207,6 +207,8 @@ export class Engine {
    */
   forgetIdle(before: number, budget = Number.POSITIVE_INFINITY): string[] {
     if (this.running) return [];
+    // Forgotten accounts' single keys go a slice at a time (~0.3 ms), never in one rebuild of the table.
+    this.groups.cleanSome(65_536);
     if (budget === Number.POSITIVE_INFINITY) {
       this.sweep = null;
       this.candidates = [];

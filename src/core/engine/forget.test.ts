@@ -135,7 +135,7 @@ test("a key a forgotten account held alone is taken by the next account, and a g
   assert.equal(groups.size(), 0);
 });
 
-test("the table of single keys is rebuilt once forgotten holders pass half of it, and the rest keep their keys", () => {
+test("forgotten holders' single keys are deleted by cleaning passes, and the rest keep their keys", () => {
   const config = resolveEngineConfig({});
   const groups = new GroupIndex(config);
   const arena = new StoreArena();
@@ -149,7 +149,7 @@ test("the table of single keys is rebuilt once forgotten holders pass half of it
     accounts.push(a);
   }
   const before = groups.singleKeys();
-  // 30 of 40 forgotten: past half, so their entries are dropped.
+  // 30 of 40 forgotten: a cleaning pass over this small table deletes their entries at once.
   groups.forget(accounts.slice(0, 30));
   const after = groups.singleKeys();
   assert.ok(after < before, `${after} of ${before}`);

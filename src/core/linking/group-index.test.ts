@@ -33,3 +33,25 @@ test("the single-holder key table answers like a Map through inserts, overwrites
   assert.equal(table.size(), ref.size);
   for (const k of keys) assert.equal(table.get(k), ref.get(k) ?? -1);
 });
+
+test("a cleaning pass deletes the entries of dead holders, also when the table grows in the middle of it", () => {
+  const table = new SingleKeys();
+  const key = (i: number): number => ((i * 2654435761) % 2 ** 40) + 1;
+  for (let i = 0; i < 600; i++) table.set(key(i), i % 100);
+  const dead = (h: number): boolean => h < 50;
+  assert.equal(table.clean(dead, 100), false);
+  assert.equal(table.cleaning, true);
+  // Growing moves every entry: the pass starts again (and says so).
+  for (let i = 600; i < 1400; i++) table.set(key(i), 100 + (i % 100));
+  assert.equal(table.restarts, 1);
+  assert.equal(table.cleaning, false);
+  let calls = 0;
+  while (!table.clean(dead, 100)) calls++;
+  assert.ok(calls > 10, `${calls} calls`);
+  assert.equal(table.passes, 1);
+  for (let i = 0; i < 1400; i++) {
+    const holder = i < 600 ? i % 100 : 100 + (i % 100);
+    assert.equal(table.get(key(i)), dead(holder) ? -1 : holder, `key ${i}`);
+  }
+  assert.equal(table.size(), 1400 - 300);
+});

@@ -127,29 +127,45 @@ export class SingleKeys {
   }
 
   /**
-   * Rewrites every holder index through `remap` (old index -> new, or -1 to drop the entry), in a table sized for
-   * what is kept (it may shrink).
+   * Cleaning passes: `clean` walks the slots from 0 and deletes the entries whose holder `dead` names, a bounded
+   * number of slots per call. `passes` counts finished passes and `restarts` the passes a `grow` cut short (it
+   * moves every entry, so the walk starts again): a holder dead before a pass began has no entry left once it ends.
    */
-  remap(remap: Int32Array): void {
-    const keys = this.keys;
-    const vals = this.vals;
-    let kept = 0;
-    for (let i = 0; i < vals.length; i++) if (vals[i] !== 0 && remap[vals[i]! - 1]! >= 0) kept++;
-    let cap = 1024;
-    while (kept * 10 > cap * 7) cap *= 2;
-    this.keys = new Float64Array(cap);
-    this.vals = new Int32Array(cap);
-    this.count = 0;
-    for (let i = 0; i < vals.length; i++) {
-      if (vals[i] === 0) continue;
-      const to = remap[vals[i]! - 1]!;
-      if (to >= 0) this.set(keys[i]!, to);
+  passes = 0;
+  restarts = 0;
+  private cursor = 0;
+
+  /** A cleaning pass is under way (it has walked part of the table). */
+  get cleaning(): boolean {
+    return this.cursor > 0;
+  }
+
+  /**
+   * Walks up to `slots` slots of the current pass, deleting entries whose holder is `dead`. A deletion pulls
+   * later entries of the probe run back into the hole (backward shift), so the same slot is looked at again.
+   * Entries only move into holes at or after the walk, or within its start when a run wraps around the end
+   * (those were looked at already): nothing it has not seen moves behind it. Returns whether the pass ended.
+   */
+  clean(dead: (holder: number) => boolean, slots: number): boolean {
+    const end = Math.min(this.keys.length, this.cursor + slots);
+    let i = this.cursor;
+    while (i < end) {
+      const v = this.vals[i]!;
+      if (v !== 0 && dead(v - 1)) this.delete(this.keys[i]!);
+      else i++;
     }
+    this.cursor = i;
+    if (i < this.keys.length) return false;
+    this.cursor = 0;
+    this.passes++;
+    return true;
   }
 
   private grow(): void {
     const keys = this.keys;
     const vals = this.vals;
+    if (this.cursor > 0) this.restarts++;
+    this.cursor = 0;
     this.keys = new Float64Array(keys.length * 2);
     this.vals = new Int32Array(keys.length * 2);
     this.count = 0;
@@ -167,10 +183,17 @@ export class GroupIndex {
   private readonly singles = new SingleKeys();
   /**
    * Accounts that hold a single key, by the index the table stores (an account's `keyHolderIndex`); null where
-   * the holder was forgotten (its entries in the table then count as absent, until `compactHolders` drops them).
+   * the holder was forgotten: its entries then count as absent until a cleaning pass deletes them (`cleanSome`),
+   * and its index is given to a new holder only after that.
    */
-  private holders: Array<AccountState | null> = [];
-  private forgottenHolders = 0;
+  private readonly holders: Array<AccountState | null> = [];
+  /** Indices free for new holders: their forgotten holder's entries are all gone. */
+  private readonly freeHolders: number[] = [];
+  /** Forgotten holders' indices, by whether they died before the current cleaning pass began or during it. */
+  private deadBefore: number[] = [];
+  private deadDuring: number[] = [];
+  /** `singles.restarts` when last looked at (a `grow` restarts the pass). */
+  private restartsSeen = 0;
   private readonly touched = new Set<AccountState>();
 
   constructor(private readonly config: EngineConfig) {}
@@ -237,35 +260,36 @@ export class GroupIndex {
       this.touched.delete(a);
       if (a.keyHolderIndex >= 0) {
         this.holders[a.keyHolderIndex] = null;
-        this.forgottenHolders++;
+        (this.singles.cleaning ? this.deadDuring : this.deadBefore).push(a.keyHolderIndex);
         a.keyHolderIndex = -1;
       }
     }
-    // Entries of forgotten holders are dropped once they are half the table: the rebuild's cost is spread over
-    // at least as many forgotten accounts as it keeps.
-    if (this.forgottenHolders * 2 > this.holders.length) this.compactHolders();
+    this.cleanSome(4096 + 64 * gone.length);
+  }
+
+  /**
+   * Deletes forgotten holders' entries from the table of single keys, walking at most `slots` of its slots (a few
+   * ns each): the engine calls it on each `forgetIdle`, so a pass over the table is spread over many calls and
+   * nothing rebuilds it at once. When a pass ends, the indices of holders forgotten before it began are free.
+   */
+  cleanSome(slots: number): void {
+    if (this.deadBefore.length === 0 && this.deadDuring.length === 0) return;
+    if (this.singles.restarts !== this.restartsSeen) {
+      // A grow moved every entry: the pass starts again, and everyone forgotten so far was before it.
+      this.restartsSeen = this.singles.restarts;
+      for (const i of this.deadDuring) this.deadBefore.push(i);
+      this.deadDuring = [];
+    }
+    const holders = this.holders;
+    if (!this.singles.clean((h) => holders[h] === null, slots)) return;
+    for (const i of this.deadBefore) this.freeHolders.push(i);
+    this.deadBefore = this.deadDuring;
+    this.deadDuring = [];
   }
 
   /** Single keys held (for tests). */
   singleKeys(): number {
     return this.singles.size();
-  }
-
-  private compactHolders(): void {
-    const remap = new Int32Array(this.holders.length);
-    const live: AccountState[] = [];
-    for (let i = 0; i < this.holders.length; i++) {
-      const h = this.holders[i]!;
-      if (h === null) remap[i] = -1;
-      else {
-        remap[i] = live.length;
-        h.keyHolderIndex = live.length;
-        live.push(h);
-      }
-    }
-    this.singles.remap(remap);
-    this.holders = live;
-    this.forgottenHolders = 0;
   }
 
   /**
@@ -310,8 +334,8 @@ export class GroupIndex {
       a.addKeyCount(kind);
       if (holder === null) {
         if (a.keyHolderIndex < 0) {
-          a.keyHolderIndex = this.holders.length;
-          this.holders.push(a);
+          a.keyHolderIndex = this.freeHolders.pop() ?? this.holders.length;
+          this.holders[a.keyHolderIndex] = a;
         }
         this.singles.set(hk, a.keyHolderIndex);
         return;
