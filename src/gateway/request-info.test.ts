@@ -81,9 +81,16 @@ test("an IPv4-mapped CIDR entry means its IPv4 range, and an IPv6 range that hol
   for (const wide of [["2000::/3"], ["2000::/5", "2800::/5"], ["2000::/4", "3000::/4"]]) {
     const t6 = new TrustedProxies(wide);
     assert.equal(t6.problems.length, 1, wide.join(" "));
-    assert.match(t6.problems[0]!, /global IPv6 space/);
+    assert.match(t6.problems[0]!, /2\^123 IPv6 addresses or more/);
   }
   assert.deepEqual(new TrustedProxies(["2000::/6", "2001:db8::/32", "fd00::/8"]).problems, []);
+  // Many narrow ranges that add up are named as a whole; an entry with a zone is refused, never thrown.
+  const many = new TrustedProxies(Array.from({ length: 2048 }, (_, i) => `${(0x2000 + i).toString(16)}::/16`));
+  assert.equal(many.problems.length, 1);
+  assert.match(many.problems[0]!, /^these entries hold 2\^123 IPv6 addresses or more together/);
+  const zoned = new TrustedProxies(["55e0:a6b2:5190:4b8e:a8d1:837:243.217.186.152%1", "fe80::1%eth0"]);
+  assert.equal(zoned.problems.length, 2);
+  assert.match(zoned.problems[0]!, /has a zone/);
   // What load balancers really use passes: private ranges, carrier NAT, a cloud's health-check ranges, addresses.
   assert.deepEqual(new TrustedProxies(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "35.191.0.0/16", "130.211.0.0/22", "203.0.113.7", "::ffff:198.51.100.0/120", "fd00::/8"]).problems, []);
 });

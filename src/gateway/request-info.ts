@@ -132,6 +132,11 @@ export class TrustedProxies {
         this.problems.push(`${JSON.stringify(e)} is not an IP address or CIDR range (e.g. 10.0.0.7 or 10.0.0.0/8)`);
         continue;
       }
+      // A zone (fe80::1%eth0) names an interface, not an address a peer has (and Node misreads some with one).
+      if (a.includes("%")) {
+        this.problems.push(`${JSON.stringify(e)} has a zone (%…): list the address or range without it`);
+        continue;
+      }
       const bits = slash < 0 ? null : e.slice(slash + 1);
       let prefix = bits === null ? -1 : /^\d{1,3}$/.test(bits) ? Number(bits) : -2;
       // An IPv4-mapped entry (::ffff:10.0.0.0/8, the form Node shows peers in) means the IPv4 range; read as
@@ -185,7 +190,10 @@ export class TrustedProxies {
     const held6 = heldRange(v6.map(([first, last]) => [first, last]));
     if (held6 >= 1n << 123n) {
       const list = v6.filter(([first, last]) => last - first >= 1n << 112n).map(([, , e]) => JSON.stringify(e));
-      this.problems.push(`${list.join(", ")} ${list.length === 1 ? "holds" : "hold"} a quarter of the global IPv6 space or more${list.length > 1 ? " together" : ""}: most clients could set X-Forwarded-For; list your load balancers' ranges`);
+      const who = list.length === 0 ? "these entries hold" : list.length === 1 && v6.length === 1 ? `${list[0]} holds` : `${list.join(", ")}${v6.length > list.length ? " with the other entries" : ""} hold`;
+      this.problems.push(
+        `${who} 2^123 IPv6 addresses or more${v6.length > 1 ? " together" : ""} (as many as a quarter of the global unicast space, 2000::/3): most clients could set X-Forwarded-For; list your load balancers' ranges`,
+      );
     }
     this.empty = entries.length === 0;
   }

@@ -55,3 +55,19 @@ test("a cleaning pass deletes the entries of dead holders, also when the table g
   }
   assert.equal(table.size(), 1400 - 300);
 });
+
+test("an entry a deletion outside the pass pulls from ahead of it to behind it is still cleaned", () => {
+  const table = new SingleKeys();
+  // Two keys with the same home slot (10 in a 1,024-slot table): L in slot 10, D in slot 11.
+  const L = 10;
+  const D = 10 + 1024 * 7;
+  table.set(L, 0);
+  table.set(D, 1);
+  const dead = (h: number): boolean => h === 1;
+  assert.equal(table.clean(dead, 11), false, "the walk stops after slot 10");
+  // L becomes a group's key: deleting it shifts D back into slot 10, behind where the walk stopped.
+  table.delete(L);
+  assert.equal(table.clean(dead, 1 << 20), true);
+  assert.equal(table.get(D), -1, "the dead holder's entry is gone once the pass ends");
+  assert.equal(table.size(), 0);
+});

@@ -102,11 +102,18 @@ export class SingleKeys {
   delete(k: number): void {
     const mask = this.keys.length - 1;
     let i = (k >>> 0) & mask;
-    while (this.keys[i] !== k) {
+    for (;;) {
       if (this.vals[i] === 0) return;
+      if (this.keys[i] === k) break;
       i = (i + 1) & mask;
     }
-    if (this.vals[i] === 0) return;
+    this.deleteAt(i);
+  }
+
+  /** Deletes the entry in slot `i` (which holds one). */
+  private deleteAt(slot: number): void {
+    const mask = this.keys.length - 1;
+    let i = slot;
     // Backward shift: pull later entries of the probe run into the hole, so lookups never stop early.
     for (let j = (i + 1) & mask; this.vals[j] !== 0; j = (j + 1) & mask) {
       const home = (this.keys[j]! >>> 0) & mask;
@@ -114,6 +121,8 @@ export class SingleKeys {
       if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
         this.keys[i] = this.keys[j]!;
         this.vals[i] = this.vals[j]!;
+        // An entry the cleaning pass has not looked at yet, moved behind where it stopped: it goes back there.
+        if (i < this.cursor && j >= this.cursor) this.cursor = i;
         i = j;
       }
     }
@@ -143,15 +152,16 @@ export class SingleKeys {
   /**
    * Walks up to `slots` slots of the current pass, deleting entries whose holder is `dead`. A deletion pulls
    * later entries of the probe run back into the hole (backward shift), so the same slot is looked at again.
-   * Entries only move into holes at or after the walk, or within its start when a run wraps around the end
-   * (those were looked at already): nothing it has not seen moves behind it. Returns whether the pass ended.
+   * Its own deletions only move entries into holes at or after the walk, or within its start when a run wraps
+   * around the end (those were looked at already); a deletion from outside (`delete`, between calls) that moves
+   * an entry from ahead of the walk to behind it moves the walk back. Returns whether the pass ended.
    */
   clean(dead: (holder: number) => boolean, slots: number): boolean {
     const end = Math.min(this.keys.length, this.cursor + slots);
     let i = this.cursor;
     while (i < end) {
       const v = this.vals[i]!;
-      if (v !== 0 && dead(v - 1)) this.delete(this.keys[i]!);
+      if (v !== 0 && dead(v - 1)) this.deleteAt(i);
       else i++;
     }
     this.cursor = i;
