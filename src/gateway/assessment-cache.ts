@@ -61,8 +61,7 @@ export class AssessmentCache {
   private sync(clock: () => number): void {
     const cell = Math.floor(clock() / this.runEveryMs);
     if (cell === this.cell) return;
-    this.entries.clear();
-    this.byCampaign.clear();
+    this.clear();
     this.cell = cell;
   }
 

@@ -133,7 +133,7 @@ export class InlineReasoningFilter {
     const text = this.held + piece;
     const lead = text.length - text.trimStart().length;
     const rest = text.slice(lead);
-    // Tags are matched in any case (`<Think>`): only the first characters are lowered.
+    // Tags are matched in any case (`<Think>`), in place (see `openingTag`).
     const tag = rest === "" ? "more" : openingTag(rest);
     if (tag !== null && tag !== "more") {
       this.close = tag.close;

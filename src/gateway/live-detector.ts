@@ -272,17 +272,11 @@ export class LiveDetector {
     this.feed.flush();
   }
 
-  /** Feeds what is queued, and says whether an exchange at `t` may now enter the engine (no campaign run under way or due). */
-  private feedNow(t: number): boolean {
-    this.feed.feedReady();
-    return this.feed.size === 0 && this.runs.ready(t);
-  }
-
   /**
    * Observes a new account's exchange before its decision, once the queue is fed (`feedReady`); null when
-   * exchanges still wait or a campaign run is under way or due (the caller queues the exchange then). Analysed first where the engine splits `observe`: one that
-   * fails analysis never enters the engine, so it must not start a run either (as in a replay). Throws what the
-   * engine throws.
+   * exchanges still wait or a campaign run is under way or due (the caller queues the exchange then). Analysed
+   * first where the engine splits `observe`: one that fails analysis never enters the engine, so it must not
+   * start a run either (as in a replay). Throws what the engine throws.
    */
   private observeNow(ev: TimedEvent): Assessment | null {
     const { detection } = this.deps;
@@ -298,7 +292,8 @@ export class LiveDetector {
    * campaign runs still happen on their grid; a run due then is stepped across turns.
    */
   tick(t: number): void {
-    if (this.feedNow(t)) this.deps.detection.advance?.(t);
+    this.feed.feedReady();
+    if (this.feed.size === 0 && this.runs.ready(t)) this.deps.detection.advance?.(t);
   }
 
   /** Exchanges decided but not yet fed to the engine. */

@@ -113,8 +113,7 @@ export class Metrics {
   /** Garbage-collection pauses since `watchEventLoop`, young generation (scavenges) apart from the rest (mark-compact, incremental steps…). */
   readonly gcMinor = new Pauses();
   readonly gcMajor = new Pauses();
-  /** Campaign-detection runs in the live engine: each blocks the event loop while it lasts (see timed-detection.ts). */
-  /** Engine time of each campaign run (all of its steps). */
+  /** Engine time of each campaign run of the live engine (all of its steps; see sliced-runs.ts, timed-detection.ts). */
   readonly campaignRuns = new Pauses();
   /** The longest the event loop was held by each run: all of it when it ran at once, its longest step otherwise. */
   readonly campaignRunBlocks = new Pauses();

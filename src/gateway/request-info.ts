@@ -5,6 +5,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { BlockList, isIP } from "node:net";
 import type { ApiFamily } from "./api-errors.ts";
+import { parseIpv4, parseIpv6 } from "../core/ports/memory-enricher.ts";
 
 /** Paths whose POSTs are model exchanges: fed to the engine, logged, and subject to every action. */
 export const EXCHANGE_PATHS: Readonly<Record<string, ApiFamily>> = {
@@ -177,7 +178,7 @@ export class TrustedProxies {
     }
     // Load balancers never need a quarter of the IPv4 internet: ranges that hold that much, alone or together
     // (0.0.0.0/1 and 128.0.0.0/1; all but the multicast space), let most clients forge X-Forwarded-For.
-    const held = heldAddresses(v4.map(([first, last]) => [first, last]));
+    const held = Number(heldTogether(v4.map(([first, last]) => [BigInt(first), BigInt(last)])));
     if (held >= 2 ** 30) {
       const wide = v4.filter(([first, last]) => last - first + 1 > 2 ** 24).map(([, , e]) => JSON.stringify(e));
       const others = v4.length > wide.length ? " with the other entries" : "";
@@ -187,7 +188,7 @@ export class TrustedProxies {
       );
     }
     // And never a quarter of the global IPv6 unicast space (2000::/3, so 2^123 addresses): fd00::/8 is 2^120.
-    const held6 = heldRange(v6.map(([first, last]) => [first, last]));
+    const held6 = heldTogether(v6.map(([first, last]) => [first, last]));
     if (held6 >= 1n << 123n) {
       const list = v6.filter(([first, last]) => last - first >= 1n << 112n).map(([, , e]) => JSON.stringify(e));
       const who = list.length === 0 ? "these entries hold" : list.length === 1 && v6.length === 1 ? `${list[0]} holds` : `${list.join(", ")}${v6.length > list.length ? " with the other entries" : ""} hold`;
@@ -211,27 +212,8 @@ export class TrustedProxies {
   }
 }
 
-/** Whether the IPv6 range `addr/prefix` holds all of ::ffff:0:0/96, i.e. every IPv4 client as Node shows it. */
-function ipv4Number(addr: string): number {
-  const p = addr.split(".");
-  return ((Number(p[0]) << 24) | (Number(p[1]) << 16) | (Number(p[2]) << 8) | Number(p[3])) >>> 0;
-}
-
-/** How many distinct addresses the ranges ([first, last] IPv4 numbers) hold together. */
-function heldAddresses(ranges: Array<[number, number]>): number {
-  ranges.sort((x, y) => x[0] - y[0]);
-  let held = 0;
-  let next = 0;
-  for (const [first, last] of ranges) {
-    const from = Math.max(first, next);
-    if (last >= from) held += last - from + 1;
-    next = Math.max(next, last + 1);
-  }
-  return held;
-}
-
-/** How many distinct addresses the ranges ([first, last] 128-bit numbers) hold together. */
-function heldRange(ranges: Array<[bigint, bigint]>): bigint {
+/** How many distinct addresses the ranges ([first, last], as 128-bit numbers for either version) hold together. */
+function heldTogether(ranges: Array<[bigint, bigint]>): bigint {
   ranges.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   let held = 0n;
   let next = 0n;
@@ -243,21 +225,10 @@ function heldRange(ranges: Array<[bigint, bigint]>): bigint {
   return held;
 }
 
-/** An IPv6 address as a 128-bit number (the address was validated by `isIP`). */
+/** An IPv6 address (validated by `isIP`, no zone) as a 128-bit number. */
 function ipv6Number(addr: string): bigint {
-  let a = addr.split("%")[0] ?? addr;
-  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(a);
-  if (dotted?.[1] !== undefined && dotted[2] !== undefined) {
-    const v = ipv4Number(dotted[2]);
-    a = `${dotted[1]}${(v >>> 16).toString(16)}:${(v & 0xffff).toString(16)}`;
-  }
-  const [head = "", tail] = a.split("::");
-  const h = head === "" ? [] : head.split(":");
-  const t = tail === undefined || tail === "" ? [] : tail.split(":");
-  const groups = tail === undefined ? h : [...h, ...new Array<string>(8 - h.length - t.length).fill("0"), ...t];
-  let v = 0n;
-  for (const g of groups) v = (v << 16n) | BigInt(parseInt(g, 16));
-  return v;
+  const w = parseIpv6(addr) ?? [0, 0, 0, 0];
+  return (BigInt(w[0]) << 96n) | (BigInt(w[1]) << 64n) | (BigInt(w[2]) << 32n) | BigInt(w[3]);
 }
 
 /**
@@ -268,7 +239,7 @@ function ipv4Range(addr: string, version: number, prefix: number): [number, numb
   let base: number;
   let bits: number;
   if (version === 4) {
-    base = ipv4Number(addr);
+    base = parseIpv4(addr) ?? 0;
     bits = prefix;
   } else {
     const v = ipv6Number(addr);
@@ -280,6 +251,7 @@ function ipv4Range(addr: string, version: number, prefix: number): [number, numb
   return [first, first + 2 ** (32 - bits) - 1];
 }
 
+/** Whether the IPv6 range `addr/prefix` holds all of ::ffff:0:0/96, i.e. every IPv4 client as Node shows it. */
 function coversMappedIPv4(addr: string, prefix: number): boolean {
   const probe = new BlockList();
   probe.addSubnet(addr, prefix, "ipv6");

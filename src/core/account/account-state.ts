@@ -190,11 +190,6 @@ export class StoreArena {
     this.free.push({ chunk, f64, base, size: slots + (slots & 1) });
   }
 
-  /** Slots given back and not yet reused (for tests). */
-  get freeSlots(): number {
-    return this.free.length;
-  }
-
   /** The chunk the last `take` reserved from. */
   chunk(): Uint32Array {
     return this.last;

@@ -61,18 +61,10 @@ export class CampaignFinder {
     return n;
   }
 
-  /** One detection run at event time `at`, at once. Returns the accounts whose campaign standing may have changed. */
-  run(at: number, groups: GroupIndex, activeAccounts: number): AccountState[] {
-    const steps = this.runSteps(at, groups, activeAccounts);
-    for (;;) {
-      const r = steps.next();
-      if (r.done === true) return r.value;
-    }
-  }
-
   /**
-   * The same run, in steps of a few groups or components each (a driver can spread it over event-loop turns):
-   * it ends with what `run` returns. Until the last step nothing the engine's readers see (campaign records,
+   * One detection run at event time `at`, in steps of a few groups or components each (a driver can spread it
+   * over event-loop turns; the engine's `advance` takes them all at once). It ends with the accounts whose
+   * campaign standing may have changed. Until the last step nothing the engine's readers see (campaign records,
    * accounts' memberships) changes: the steps judge groups (read only by runs and the fast path) and plan the
    * campaigns, and the last one applies the plan. Between steps the caller must not feed the engine.
    */
