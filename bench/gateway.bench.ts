@@ -26,6 +26,7 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { agenticBody } from "./agentic-body.ts";
 
 const here = new URL(".", import.meta.url).pathname;
 const root = join(here, "..");
@@ -66,7 +67,7 @@ async function runBareRole(upstream: string): Promise<void> {
 
 async function runStubRole(profile: string): Promise<void> {
   const { startUpstreamStub, LLM_LIKE } = await import("../src/gateway/testing/upstream-stub.ts");
-  const stub = await startUpstreamStub(profile === "llm" ? { light: true, timing: LLM_LIKE } : { light: true });
+  const stub = await startUpstreamStub(profile === "instant" ? { light: true } : { light: true, timing: LLM_LIKE });
   process.stdout.write(`STUB ${stub.url}\n`);
 }
 
@@ -98,11 +99,32 @@ const PROMPTS = [
   "Draft a polite reply declining the invitation",
 ];
 
+/** Steps of one agent task in the agentic profile: its bodies grow from ~15 KB (step 0) to ~43 KB (step 11). */
+const AGENT_STEPS = 12;
+
+/** A short chat request (the zero-latency and LLM-like profiles). */
+function chatBody(i: number, seed: number, stream: boolean): string {
+  return JSON.stringify({
+    model: "gpt-bench",
+    max_completion_tokens: 512,
+    temperature: 0.7,
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+    messages: [
+      { role: "system", content: "You are a helpful assistant." },
+      // The seed is in the text: each round (and the warm-up) sends prompts the engine has not analysed yet, as
+      // live traffic mostly does. Before session 7 every round sent the same texts, and rounds after the first
+      // were served from the engine's content cache; the gateway's content memo (session 11) would do the same.
+      { role: "user", content: `${PROMPTS[i % PROMPTS.length]} (request ${i} of batch ${seed}, ref ${(i * 2654435761) % 100000})` },
+    ],
+  });
+}
+
 /**
  * Sends `n` requests at `concurrency` to `url`; returns per-request latency (to the last byte of the answer)
- * and wall time. `streamShare` 0.5: every other request asks for a stream.
+ * and wall time. `streamShare` 0.5: every other request asks for a stream. `agentic`: request i is step
+ * i % AGENT_STEPS of an agent task (`agenticBody`), each task on one account, new tasks in every round.
  */
-async function load(url: string, n: number, concurrency: number, accounts: number, seed: number, streamShare = 0): Promise<Round> {
+async function load(url: string, n: number, concurrency: number, accounts: number, seed: number, streamShare = 0, agentic = false): Promise<Round> {
   const u = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const lat = new Float64Array(n);
@@ -110,21 +132,10 @@ async function load(url: string, n: number, concurrency: number, accounts: numbe
   let next = 0;
   const one = (i: number): Promise<void> =>
     new Promise((resolve, reject) => {
-      const acct = (i * 7919 + seed) % accounts;
       const stream = streamShare > 0 && i % Math.round(1 / streamShare) === 0;
-      const body = JSON.stringify({
-        model: "gpt-bench",
-        max_completion_tokens: 512,
-        temperature: 0.7,
-        ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
-        messages: [
-          { role: "system", content: "You are a helpful assistant." },
-          // The seed is in the text: each round (and the warm-up) sends prompts the engine has not analysed yet, as
-          // live traffic mostly does. Before session 7 every round sent the same texts, and rounds after the first
-          // were served from the engine's content cache.
-          { role: "user", content: `${PROMPTS[i % PROMPTS.length]} (request ${i} of batch ${seed}, ref ${(i * 2654435761) % 100000})` },
-        ],
-      });
+      const task = seed * 1_000_000 + Math.floor(i / AGENT_STEPS);
+      const acct = agentic ? (task * 7919) % accounts : (i * 7919 + seed) % accounts;
+      const body = agentic ? agenticBody(task, i % AGENT_STEPS, stream) : chatBody(i, seed, stream);
       const t0 = performance.now();
       const req = http.request(
         {
@@ -220,6 +231,9 @@ function verdictOf(r: ProfileResult, p99: number, ratio: number): string {
   return ratio >= 0.7 && p99 < 2 ? "met" : "NOT met";
 }
 
+const PROFILES = ["instant", "llm", "agentic"] as const;
+type Profile = (typeof PROFILES)[number];
+
 interface RunOptions {
   readonly n: number;
   readonly rounds: number;
@@ -248,10 +262,15 @@ const side = (rounds: Round[]): Side => {
  * One profile: its own stub, bare proxy and moat (fresh engine and data directory), a warm-up, then
  * `rounds` rounds of direct / bare / moat at `concurrency`, and (zero-latency only) an unloaded pass.
  */
-async function runProfile(profile: "instant" | "llm", o: RunOptions): Promise<ProfileResult> {
+async function runProfile(profile: Profile, o: RunOptions): Promise<ProfileResult> {
   const { n, rounds, concurrency, accounts } = o;
-  const label = profile === "llm" ? "LLM-like (50 ms to first byte; half streams, 8 more events 5 ms apart)" : "zero-latency stub (worst case: pure proxy overhead)";
-  const streamShare = profile === "llm" ? 0.5 : 0;
+  const label = {
+    instant: "zero-latency stub (worst case: pure proxy overhead)",
+    llm: "LLM-like (50 ms to first byte; half streams, 8 more events 5 ms apart)",
+    agentic: `agentic (LLM-like timing; coding-agent bodies of 15-43 KB: system prompt, 12 tools, a tool loop of ${AGENT_STEPS} steps per task)`,
+  }[profile];
+  const agentic = profile === "agentic";
+  const streamShare = profile === "instant" ? 0 : 0.5;
   const dir = join(o.dir, profile);
   mkdirSync(dir);
   const children: ChildProcess[] = [];
@@ -283,9 +302,9 @@ async function runProfile(profile: "instant" | "llm", o: RunOptions): Promise<Pr
     // a gateway that has been up for a minute is past it.
     const warm = Math.min(n, 3000);
     for (const pass of [1, 2]) {
-      await load(stubUrl, warm, concurrency, accounts, pass, streamShare);
-      await load(gwUrl, Math.max(warm, accounts * 6), concurrency, accounts, pass, streamShare);
-      await load(bareUrl, warm, concurrency, accounts, pass, streamShare);
+      await load(stubUrl, warm, concurrency, accounts, pass, streamShare, agentic);
+      await load(gwUrl, Math.max(warm, accounts * 6), concurrency, accounts, pass, streamShare, agentic);
+      await load(bareUrl, warm, concurrency, accounts, pass, streamShare, agentic);
     }
     const direct: Round[] = [];
     const bareRounds: Round[] = [];
@@ -294,13 +313,13 @@ async function runProfile(profile: "instant" | "llm", o: RunOptions): Promise<Pr
     let moatCpu = 0;
     let stubCpu = 0;
     for (let r = 0; r < rounds; r++) {
-      direct.push(await load(stubUrl, n, concurrency, accounts, 100 + r, streamShare));
+      direct.push(await load(stubUrl, n, concurrency, accounts, 100 + r, streamShare, agentic));
       const b0 = cpuSeconds(bare.pid) ?? 0;
-      bareRounds.push(await load(bareUrl, n, concurrency, accounts, 100 + r, streamShare));
+      bareRounds.push(await load(bareUrl, n, concurrency, accounts, 100 + r, streamShare, agentic));
       bareCpu += (cpuSeconds(bare.pid) ?? 0) - b0;
       const c0 = cpuSeconds(gw.pid) ?? 0;
       const s0 = cpuSeconds(stub.pid) ?? 0;
-      moat.push(await load(gwUrl, n, concurrency, accounts, 100 + r, streamShare));
+      moat.push(await load(gwUrl, n, concurrency, accounts, 100 + r, streamShare, agentic));
       moatCpu += (cpuSeconds(gw.pid) ?? 0) - c0;
       stubCpu += (cpuSeconds(stub.pid) ?? 0) - s0;
       const d = direct[r] as Round;
@@ -373,10 +392,11 @@ async function main(): Promise<void> {
       role: { type: "string" },
       upstream: { type: "string" },
       profile: { type: "string", default: "instant" },
-      profiles: { type: "string", default: "instant,llm" },
+      profiles: { type: "string", default: PROFILES.join(",") },
       pin: { type: "boolean", default: true },
       requests: { type: "string", default: "20000" },
       "llm-requests": { type: "string", default: "6000" },
+      "agentic-requests": { type: "string", default: "3000" },
       concurrency: { type: "string", default: "64" },
       accounts: { type: "string", default: "500" },
       rounds: { type: "string", default: "3" },
@@ -385,8 +405,8 @@ async function main(): Promise<void> {
   if (values.role === "stub") return runStubRole(values.profile ?? "instant");
   if (values.role === "bare") return runBareRole(values.upstream ?? "");
   const asked = (values.profiles ?? "").split(",").map((p) => p.trim());
-  const profiles = asked.filter((p): p is "instant" | "llm" => p === "instant" || p === "llm");
-  if (profiles.length === 0 || profiles.length !== asked.length) throw new Error(`--profiles takes instant, llm or both (comma-separated), got ${JSON.stringify(values.profiles)}`);
+  const profiles = asked.filter((p): p is Profile => (PROFILES as readonly string[]).includes(p));
+  if (profiles.length === 0 || profiles.length !== asked.length) throw new Error(`--profiles takes ${PROFILES.join(", ")} (comma-separated), got ${JSON.stringify(values.profiles)}`);
   const dir = mkdtempSync(join(tmpdir(), "moat-bench-"));
   try {
     const cpus = availableParallelism();
@@ -403,7 +423,7 @@ async function main(): Promise<void> {
       process.stdout.write(`note: load average ${(load1 ?? 0).toFixed(1)} on ${cpus} CPUs before the run: other work on this machine will skew wall-clock numbers (CPU per request is steadier)\n`);
     const results: ProfileResult[] = [];
     for (const p of profiles) {
-      const n = Number(p === "llm" ? values["llm-requests"] : values.requests);
+      const n = Number(p === "llm" ? values["llm-requests"] : p === "agentic" ? values["agentic-requests"] : values.requests);
       results.push(await runProfile(p, { n, rounds: Number(values.rounds), concurrency, accounts, pin, dir, cpus }));
     }
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -246,6 +246,13 @@ export function renderMetrics(ctx: GatewayContext): string {
     moat_throttle_buckets: { help: "Live token buckets.", value: ctx.detector.buckets.size },
     moat_engine_lag_seconds: { help: "p99 of the time from request arrival to decision (recent samples).", value: ctx.metrics.decideSeconds.quantile(0.99) },
     moat_engine_queue: { help: "Exchanges decided and forwarded but not yet fed to the engine.", value: ctx.detector.pending },
+    ...(ctx.contentMemo !== null
+      ? {
+          moat_content_memo_hits: { help: "Exchanges whose content analysis came from the engine's memo (digests of content seen before), since start.", value: ctx.contentMemo.hits },
+          moat_content_memo_misses: { help: "Exchanges whose content was analysed afresh, since start.", value: ctx.contentMemo.misses },
+          moat_content_memo_entries: { help: "Contents the memo holds (digests and features, no text).", value: ctx.contentMemo.size },
+        }
+      : {}),
     moat_request_body_bytes_held: { help: `Request-body bytes held in memory now (budget ${ctx.config.maxBufferedBytes} in all, ${ctx.config.maxBufferedBytesPerAccount} per account).`, value: ctx.bodyBudget.total },
   });
 }

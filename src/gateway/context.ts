@@ -22,6 +22,13 @@ export interface TrafficSink {
   append(ev: TrafficEvent, requestJson?: Buffer): void;
 }
 
+/** What the metrics read of the engine's content memo (`DigestContentMemo`). */
+export interface ContentMemoStats {
+  readonly hits: number;
+  readonly misses: number;
+  readonly size: number;
+}
+
 export interface GatewayContext {
   readonly config: GatewayConfig;
   readonly detection: DetectionPort;
@@ -45,6 +52,8 @@ export interface GatewayContext {
   readonly awaitingContinue: WeakSet<IncomingMessage>;
   /** Request-body bytes held in memory, in all and per account (the `limits.maxBufferedBytes*` budgets). */
   readonly bodyBudget: BodyBudget;
+  /** The engine's memo of content analyses, for its gauges (null when the engine has none). */
+  readonly contentMemo: ContentMemoStats | null;
   /** Prefix of request ids minted by this process. */
   readonly bootId: string;
   nextSeq(): number;

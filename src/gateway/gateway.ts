@@ -12,7 +12,7 @@ import type { StateStore } from "../stores/state-store.ts";
 import type { AccountRecord } from "../core/model/traffic.ts";
 import type { GatewayConfig } from "./config.ts";
 import { readConfigFile } from "./config.ts";
-import type { GatewayContext, TrafficSink } from "./context.ts";
+import type { ContentMemoStats, GatewayContext, TrafficSink } from "./context.ts";
 import { timeCampaignRuns, type LiveDetection } from "./timed-detection.ts";
 import type { Decision } from "./decision.ts";
 import { DEFAULT_POLICY_YAML } from "./default-policy.ts";
@@ -64,6 +64,8 @@ export interface GatewayOptions {
   readonly now?: () => number;
   /** Where to append every decision (`decisionLog: true`), if anywhere. */
   readonly decisionSink?: (line: string) => void;
+  /** The engine's content memo, for its gauges. */
+  readonly contentMemo?: ContentMemoStats;
 }
 
 export interface Gateway {
@@ -202,6 +204,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     inflight: new Map(),
     awaitingContinue: new WeakSet(),
     bodyBudget: new BodyBudget(config.maxBufferedBytes, config.maxBufferedBytesPerAccount),
+    contentMemo: opts.contentMemo ?? null,
     reloadPolicy: () => {
       const p = loadPolicy(config.policyFile);
       detector.policy = p;

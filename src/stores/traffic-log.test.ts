@@ -1,6 +1,6 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { TrafficEvent } from "../core/model/traffic.ts";
@@ -212,6 +212,29 @@ test("starts a new file before a line would take it past maxBytes, and puts an o
   assert.deepEqual(ids, [["req_0", "req_1", "req_2"], ["req_3", "req_4", "req_5"], ["req_6"], ["big"], ["after"]]);
   for (const f of files.slice(0, 3)) assert.ok(statSync(f).size <= lineBytes * 3);
   assert.equal(log.stats().bytes, files.reduce((sum, f) => sum + statSync(f).size, 0));
+});
+
+test("a file rotated out is synced and closed in the background, and no descriptor is left open", { skip: !existsSync("/proc/self/fd") && "needs /proc/self/fd" }, async () => {
+  const dir = freshDir();
+  const lineBytes = Buffer.byteLength(`${JSON.stringify(event(0))}\n`);
+  // Descriptors of this process open on files of this log's directory.
+  const openHere = () =>
+    readdirSync("/proc/self/fd").filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`).startsWith(`${dir}/`);
+      } catch {
+        return false;
+      }
+    }).length;
+  const log = TrafficLogWriter.open(dir, { now: clock().now, maxBytes: lineBytes });
+  for (let i = 0; i < 40; i++) log.append(event(0, { request_id: `req_${i}` }));
+  // Each append rotated the file before it; the old ones close once their sync (in libuv's pool) is done.
+  for (let i = 0; i < 200 && openHere() > 1; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(openHere(), 1, "only the file being written stays open");
+  log.close();
+  const files = listTrafficLogFiles(dir);
+  assert.equal(files.length, 40);
+  assert.deepEqual(files.map((f) => readLines(f).map((l) => (JSON.parse(l) as TrafficEvent).request_id)).flat(), Array.from({ length: 40 }, (_, i) => `req_${i}`));
 });
 
 test("reopening writes to a new file and never changes the old ones", () => {

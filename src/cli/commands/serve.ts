@@ -12,6 +12,7 @@ import { DEFAULT_POLICY_YAML } from "../../gateway/default-policy.ts";
 import { loadPolicy, startGateway } from "../../gateway/gateway.ts";
 import { PolicyError } from "../../gateway/policy.ts";
 import { Engine } from "../../core/engine/engine.ts";
+import { DigestContentMemo } from "../../gateway/content-digest-memo.ts";
 import type { EngineConfigInput } from "../../core/engine/config.ts";
 import type { AccountRecord } from "../../core/model/traffic.ts";
 import { createEnricher } from "../../enrich/index.ts";
@@ -110,8 +111,9 @@ async function serve(o: ServeOptions): Promise<void> {
   const policy = userErrors(() => loadPolicy(config.policyFile));
   let engine: Engine;
   const enricher = createEnricher();
+  const contentMemo = new DigestContentMemo();
   try {
-    engine = new Engine({ enricher, config: (config.engine ?? {}) as EngineConfigInput });
+    engine = new Engine({ enricher, config: (config.engine ?? {}) as EngineConfigInput, contentMemo });
   } catch (e: unknown) {
     throw new UserError("CONFIG_INVALID", `config.${e instanceof Error ? e.message : String(e)}`);
   }
@@ -151,6 +153,7 @@ async function serve(o: ServeOptions): Promise<void> {
     trafficLog: log,
     replayFiles,
     accounts,
+    contentMemo,
     ...(decisions !== null ? { decisionSink: (line: string) => decisions.append(line) } : {}),
   }).catch((e: unknown) => {
     const code = (e as { code?: unknown }).code;

@@ -19,6 +19,7 @@ import { resolveEngineConfig } from "./config.ts";
 import type { EngineConfig, EngineConfigInput } from "./config.ts";
 import { analyseRequest } from "../features/request-features.ts";
 import type { RequestFeatures } from "../features/request-features.ts";
+import type { ContentMemo } from "../features/content-cache.ts";
 import { AccountState, StoreArena, accountFacts, settledFacts, withFacts } from "../account/account-state.ts";
 import type { AccountFacts } from "../account/account-state.ts";
 import { ownScore } from "../account/account-score.ts";
@@ -30,6 +31,11 @@ import type { CampaignRecord } from "../clustering/campaign-finder.ts";
 export interface EngineOptions {
   readonly enricher: Enricher;
   readonly config?: EngineConfigInput;
+  /**
+   * Remembers the content analysis of text seen before (`analyse`, `observe`): features are the same with
+   * or without it. The gateway's holds digests, not text; a replay passes its own to `analyseRequest`.
+   */
+  readonly contentMemo?: ContentMemo;
 }
 
 /**
@@ -49,6 +55,7 @@ function lifted(own: number, campaignEvidence: number): number {
 export class Engine {
   readonly config: EngineConfig;
   private readonly enricher: Enricher;
+  private readonly contentMemo: ContentMemo | undefined;
   private readonly accounts = new Map<string, AccountState>();
   /** Sign-up facts of accounts not seen in traffic yet (reduced at once: raw records are not kept). */
   private readonly pendingFacts = new Map<string, AccountFacts>();
@@ -75,6 +82,7 @@ export class Engine {
   constructor(opts: EngineOptions) {
     this.config = resolveEngineConfig(opts.config ?? {});
     this.enricher = opts.enricher;
+    this.contentMemo = opts.contentMemo;
     this.groups = new GroupIndex(this.config);
     this.finder = new CampaignFinder(this.config);
   }
@@ -100,12 +108,12 @@ export class Engine {
    * non-decreasing time; an older one is still counted, at the engine's current clock (never dropped).
    */
   observe(ev: TimedEvent): Assessment {
-    return this.observeAnalysed(analyseRequest(ev, this.enricher));
+    return this.observeAnalysed(analyseRequest(ev, this.enricher, this.contentMemo));
   }
 
-  /** The first half of `observe`: the exchange's features (`analyseRequest` with this engine's enricher). Pure. */
+  /** The first half of `observe`: the exchange's features (`analyseRequest` with this engine's enricher and memo). Pure. */
   analyse(ev: TimedEvent): RequestFeatures {
-    return analyseRequest(ev, this.enricher);
+    return analyseRequest(ev, this.enricher, this.contentMemo);
   }
 
   /**

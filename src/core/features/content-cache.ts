@@ -10,7 +10,9 @@
  * (entries read from the older one move to the newer), which keeps recent and often repeated content.
  * The cache holds raw prompt text in memory for as long as the scan runs; it is never written anywhere.
  */
+import { hash32 } from "../text/index.ts";
 import type { Category } from "../text/index.ts";
+import type { ContentInput } from "./request-features.ts";
 
 /** The part of an exchange's features that depends only on its prompt text (see `contentKey`). */
 export interface ContentFeatures {
@@ -31,6 +33,22 @@ export interface ContentFeatures {
   readonly problemHash: number;
 }
 
+/** What `analyseRequest` takes from a memo: the content features and the system prompt's `hash32` (0 for none). */
+export interface AnalysedContent {
+  readonly features: ContentFeatures;
+  readonly systemHash: number;
+}
+
+/**
+ * A memo of the content analysis, as `analyseRequest` uses it: the result for `input`, stored or from
+ * `compute(input)`. The analysis is pure, so a memo changes no feature: only how often the text is read.
+ * `ContentCache` (below) keys by the text itself (`moat scan`); the gateway's keys by a salted digest, so it
+ * holds no prompt text (src/gateway/content-digest-memo.ts).
+ */
+export interface ContentMemo {
+  analyse(input: ContentInput, compute: (input: ContentInput) => AnalysedContent): AnalysedContent;
+}
+
 /** Default bound: characters of keys held over both generations (about 2 bytes each at worst). */
 export const DEFAULT_CACHE_CHARS = 16 * 1024 * 1024;
 
@@ -46,7 +64,7 @@ export function contentKey(system: string, lastUser: string, toolsDefined: boole
 }
 
 /** Bounded two-generation memo from `contentKey` to `ContentFeatures`. */
-export class ContentCache {
+export class ContentCache implements ContentMemo {
   private young = new Map<string, ContentFeatures>();
   private old = new Map<string, ContentFeatures>();
   private youngChars = 0;
@@ -64,6 +82,17 @@ export class ContentCache {
   /** Entries held (both generations). */
   get size(): number {
     return this.young.size + this.old.size;
+  }
+
+  /** `ContentMemo`: the features from `get` (the system hash is cheap next to the analysis: not stored). */
+  analyse(input: ContentInput, compute: (input: ContentInput) => AnalysedContent): AnalysedContent {
+    let systemHash: number | undefined = input.systemHash;
+    const features = this.get(contentKey(input.system, input.lastUser, input.toolsDefined, input.toolTurns), () => {
+      const r = compute(input);
+      systemHash = r.systemHash;
+      return r.features;
+    });
+    return { features, systemHash: systemHash ?? (input.system.length > 0 ? hash32(input.system) : 0) };
   }
 
   /** The stored result for `key`, or `compute()`'s, stored when the key is not too long. */

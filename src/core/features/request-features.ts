@@ -6,8 +6,7 @@ import type { TimedEvent } from "../model/traffic.ts";
 import type { Enricher, NetClass } from "../ports/enricher.ts";
 import { viewPrompt, cotElicitation, categorize, skeleton, minhash, lshBandHashes, hash32, hashHex } from "../text/index.ts";
 import type { Category, PromptView } from "../text/index.ts";
-import { contentKey } from "./content-cache.ts";
-import type { ContentCache, ContentFeatures } from "./content-cache.ts";
+import type { AnalysedContent, ContentFeatures, ContentMemo } from "./content-cache.ts";
 
 export const CATEGORIES: readonly Category[] = ["reasoning", "coding", "agentic", "instruction", "other"];
 
@@ -129,16 +128,22 @@ export function analyseContent(input: ContentInput): ContentFeatures {
 /** The features of an exchange apart from its content (`ContentFeatures`): time, account, parameters, network, client. */
 export type ContextFeatures = Omit<RequestFeatures, keyof ContentFeatures>;
 
+/** The content analysis of `input` and its system prompt's hash, without a memo (what a memo computes on a miss). */
+export function analyseContentInput(input: ContentInput): AnalysedContent {
+  return { features: analyseContent(input), systemHash: input.systemHash ?? systemHashOf(input.system) };
+}
+
 /**
- * Computes the features of one exchange. Pure: same event and enricher, same features. A `cache` (one per
+ * Computes the features of one exchange. Pure: same event and enricher, same features. A `memo` (one per
  * reader) skips the content analysis of text seen before; the result is the same with or without it.
  */
-export function analyseRequest(ev: TimedEvent, enricher: Enricher, cache?: ContentCache): RequestFeatures {
+export function analyseRequest(ev: TimedEvent, enricher: Enricher, memo?: ContentMemo): RequestFeatures {
   const view = viewPrompt(ev.event.request, ev.event.prompt);
-  const input = contentInput(view);
-  const content =
-    cache === undefined ? analyseContent(input) : cache.get(contentKey(input.system, input.lastUser, input.toolsDefined, input.toolTurns), () => analyseContent(input));
-  const c = analyseContext(ev, enricher, view, input.systemHash);
+  // No system hash yet: a memo may have it stored (it reads the whole system prompt, tens of KB for an agent).
+  const input: ContentInput = { system: view.system, lastUser: view.lastUser, toolsDefined: view.toolNames.length > 0, toolTurns: view.hasToolUse || view.hasToolResult };
+  const analysed = memo === undefined ? analyseContentInput(input) : memo.analyse(input, analyseContentInput);
+  const content = analysed.features;
+  const c = analyseContext(ev, enricher, view, analysed.systemHash);
   // One literal with every field, not `{ ...context, ...content }`: spreading two objects built a slow
   // object and cost more than the analysis a cache hit saves.
   return {

@@ -10,6 +10,7 @@ import type { StateStore } from "../../stores/state-store.ts";
 import { resolveGatewayConfig, type GatewayConfigInput } from "../config.ts";
 import type { DetectionPort } from "../detection-port.ts";
 import type { LiveDetection } from "../timed-detection.ts";
+import type { ContentMemoStats } from "../context.ts";
 import { startGateway, type Gateway } from "../gateway.ts";
 import { startUpstreamStub, type UpstreamStub } from "./upstream-stub.ts";
 
@@ -44,6 +45,8 @@ export interface HarnessOptions {
   readonly light?: boolean;
   /** The decisions sink fails on every line (a full disk under decisions.jsonl). */
   readonly failingDecisionLog?: boolean;
+  /** The engine's content memo, for the gateway's gauges. */
+  readonly contentMemo?: ContentMemoStats;
 }
 
 /** Starts stub + gateway. Close it in the test's `after`/`finally`. */
@@ -77,6 +80,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     trafficLog: { append: (ev, requestJson) => void (logBodies.push(requestJson), log.push(requestJson !== undefined && ev.request === undefined ? { ...ev, request: JSON.parse(requestJson.toString("utf8")) as Record<string, unknown> } : ev)) },
     ...(o.accounts ? { accounts: o.accounts } : {}),
     ...(o.now ? { now: o.now } : {}),
+    ...(o.contentMemo ? { contentMemo: o.contentMemo } : {}),
   });
   return {
     gw,

@@ -1,0 +1,105 @@
+/**
+ * The live engine's content memo: features are the same with or without it, repeats of content skip the
+ * analysis, it is bounded, and it holds digests rather than prompt text.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import OpenAI from "openai";
+import { Engine } from "../core/engine/engine.ts";
+import { analyseRequest } from "../core/features/request-features.ts";
+import { MemoryEnricher } from "../core/ports/memory-enricher.ts";
+import { miniWorld } from "../core/testing/mini-traffic.ts";
+import type { TimedEvent } from "../core/model/traffic.ts";
+import { DigestContentMemo } from "./content-digest-memo.ts";
+import { startHarness } from "./testing/harness.ts";
+
+const SYSTEM = "You are a coding agent. Read files before editing them, run the tests after each change, and explain what you did. ".repeat(40);
+
+/** Step `step` of an agent task: the same system prompt and task on every step, tool calls and results growing. */
+function agentStep(task: number, step: number, t: number): TimedEvent {
+  const messages: unknown[] = [
+    { role: "system", content: SYSTEM },
+    { role: "user", content: `Fix the rounding bug in invoice ${task} and add a regression test.` },
+  ];
+  for (let s = 0; s < step; s++) {
+    messages.push({ role: "assistant", content: null, tool_calls: [{ id: `c${s}`, type: "function", function: { name: "read_file", arguments: `{"path":"src/f${s}.ts"}` } }] });
+    messages.push({ role: "tool", tool_call_id: `c${s}`, content: `export const f${s} = (x: number) => x * ${s + task};` });
+  }
+  const request = { model: "gpt-x", tools: [{ type: "function", function: { name: "read_file", parameters: { type: "object", properties: { path: { type: "string" } } } } }], messages };
+  return { t, event: { ts: new Date(t).toISOString(), account_id: `acct_${task % 3}`, endpoint: "/v1/chat/completions", request, ip: "203.0.113.9" } };
+}
+
+test("features are the same with the memo as without it, for every exchange of a mixed log", () => {
+  const enricher = new MemoryEnricher();
+  const events = [...miniWorld(3).events.slice(0, 600), ...Array.from({ length: 60 }, (_, i) => agentStep(Math.floor(i / 6), i % 6, 1_780_000_000_000 + i))];
+  // Twice through the same memo: the second pass is answered from it.
+  const memo = new DigestContentMemo();
+  for (const pass of [1, 2]) {
+    for (const ev of events) assert.deepEqual(analyseRequest(ev, enricher, memo), analyseRequest(ev, enricher), `pass ${pass}, ${ev.event.account_id} at ${ev.t}`);
+  }
+  assert.ok(memo.hits >= events.length, `the second pass hits (${memo.hits} hits)`);
+});
+
+test("an agent loop's steps after the first tool call are answered from the memo; other content is analysed", () => {
+  const enricher = new MemoryEnricher();
+  const memo = new DigestContentMemo();
+  for (let step = 0; step < 6; step++) analyseRequest(agentStep(1, step, 1_780_000_000_000 + step), enricher, memo);
+  // Step 0 has no tool turns yet and step 1 has (the category reads both): two contents, four repeats.
+  assert.deepEqual([memo.misses, memo.hits], [2, 4]);
+  analyseRequest(agentStep(2, 3, 1_780_000_000_100), enricher, memo);
+  assert.deepEqual([memo.misses, memo.hits], [3, 4], "another task is another content");
+});
+
+test("the memo is bounded and holds digests, not text; each process salts its own", () => {
+  const enricher = new MemoryEnricher();
+  const memo = new DigestContentMemo(4);
+  const other = new DigestContentMemo(4);
+  for (let i = 0; i < 20; i++) {
+    const ev = agentStep(i, 1, 1_780_000_000_000 + i);
+    analyseRequest(ev, enricher, memo);
+    analyseRequest(ev, enricher, other);
+    assert.ok(memo.size <= 8, `two generations of 4 at most (${memo.size})`);
+  }
+  assert.equal(memo.misses, 20);
+  for (const k of memo.keys()) {
+    assert.match(k, /^[A-Za-z0-9+/]{43}=$/, "a SHA-256 digest in base64");
+    assert.ok(!other.keys().includes(k), "another memo's salt gives other keys for the same content");
+  }
+  // Entries of the older generation are still answered (and move to the newer one).
+  const kept = agentStep(12, 1, 1_780_000_000_050);
+  const missesBefore = memo.misses;
+  analyseRequest(kept, enricher, memo);
+  assert.equal(memo.misses, missesBefore, "task 12 was still held");
+  assert.throws(() => new DigestContentMemo(0), /positive integer/);
+});
+
+test("an engine with the memo judges every exchange as one without it", () => {
+  const w = miniWorld(5);
+  const plain = new Engine({ enricher: new MemoryEnricher() });
+  const memo = new DigestContentMemo();
+  const memoised = new Engine({ enricher: new MemoryEnricher(), contentMemo: memo });
+  for (const a of w.accounts) {
+    plain.upsertAccount(a);
+    memoised.upsertAccount(a);
+  }
+  for (const ev of w.events) assert.deepEqual(memoised.observe(ev), plain.observe(ev));
+  assert.ok(memo.hits > 0, "the mini world repeats content");
+  assert.deepEqual(memoised.campaigns(), plain.campaigns());
+});
+
+test("the gateway reports the memo's hits, misses and size", async () => {
+  const memo = new DigestContentMemo();
+  const engine = new Engine({ enricher: new MemoryEnricher(), contentMemo: memo });
+  const h = await startHarness({ detection: engine, contentMemo: memo, keys: { "moat-key-memo-000": { account_id: "acct_memo" } } });
+  try {
+    const client = new OpenAI({ apiKey: "moat-key-memo-000", baseURL: `${h.gw.url}/v1`, maxRetries: 0 });
+    for (let i = 0; i < 3; i++) await client.chat.completions.create({ model: "gpt-stub", messages: [{ role: "system", content: SYSTEM }, { role: "user", content: "Same question each time." }] });
+    h.gw.ctx.detector.flush();
+    const metrics = (await h.admin<string>("GET", "/admin/metrics")).body;
+    assert.match(metrics, /^moat_content_memo_misses 1$/m);
+    assert.match(metrics, /^moat_content_memo_hits 2$/m);
+    assert.match(metrics, /^moat_content_memo_entries 1$/m);
+  } finally {
+    await h.close();
+  }
+});
