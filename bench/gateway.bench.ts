@@ -1,10 +1,11 @@
 /**
- * `npm run bench:gateway`: what moat adds on the request path, against two upstream profiles in one run:
+ * `npm run bench:gateway`: what moat adds on the request path, against three profiles in one run:
  *
  * - zero-latency: the stub answers at once. No LLM API does; this is the worst case, pure proxy overhead.
  * - LLM-like: the stub answers 50 ms after the request, and half the requests are streams whose 8 more
  *   events come 5 ms apart (`LLM_LIKE` in src/gateway/testing/upstream-stub.ts). Real APIs take hundreds
  *   of ms to the first token and seconds to a full answer: these values are well below them on purpose.
+ * - agentic: LLM-like timing, and the requests are a coding agent's (`agentic-body.ts`, 15–43 KB each).
  *
  * For each profile a light upstream stub runs in its own process; `moat serve` (enforce mode, real engine,
  * default policy, traffic log and state file on disk) runs in another, as deployed; a bare Node proxy (no
@@ -12,12 +13,12 @@
  * chat-completion requests at concurrency 64 straight to the stub, through the bare proxy and through moat,
  * alternating rounds, and prints the added p50/p99 latency, the throughput ratios, CPU time per request of
  * each process and the load average (the machine may be shared: CPU per request is steadier than wall
- * time), then a summary table of both profiles. Loopback only; bounded counts.
+ * time), then a summary table of the profiles. Loopback only; bounded counts.
  * Profile moat with MOAT_BENCH_PROF=<private dir>; pass it more node flags with MOAT_BENCH_NODE_FLAGS (e.g.
  * "--trace-gc-nvp"), more `moat serve` arguments with MOAT_BENCH_SERVE_ARGS (e.g. "--mode shadow"), and send
  * its stdout to a file with MOAT_BENCH_STDOUT=<file>.
  *
- * Usage: npm run bench:gateway [-- --requests 20000 --llm-requests 6000 --rounds 3 --concurrency 64 --accounts 500 --profiles instant,llm]
+ * Usage: npm run bench:gateway [-- --requests 20000 --llm-requests 6000 --agentic-requests 3000 --rounds 3 --concurrency 64 --accounts 500 --profiles instant,llm,agentic]
  */
 import http from "node:http";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
