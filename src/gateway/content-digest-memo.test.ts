@@ -13,7 +13,8 @@ import type { TimedEvent } from "../core/model/traffic.ts";
 import { DigestContentMemo } from "./content-digest-memo.ts";
 import { startHarness } from "./testing/harness.ts";
 
-const SYSTEM = "You are a coding agent. Read files before editing them, run the tests after each change, and explain what you did. ".repeat(40);
+// Long, and neutral: the category of the task then follows the tool flags ("other" without either, "agentic" with one).
+const SYSTEM = "Answer carefully and keep a friendly, professional tone in everything you write. ".repeat(40);
 
 /** Step `step` of an agent task: the same system prompt and task on every step, tool calls and results growing. */
 function agentStep(task: number, step: number, t: number): TimedEvent {
@@ -31,7 +32,10 @@ function agentStep(task: number, step: number, t: number): TimedEvent {
 
 test("features are the same with the memo as without it, for every exchange of a mixed log", () => {
   const enricher = new MemoryEnricher();
-  const events = [...miniWorld(3).events.slice(0, 600), ...Array.from({ length: 60 }, (_, i) => agentStep(Math.floor(i / 6), i % 6, 1_780_000_000_000 + i))];
+  const agent = Array.from({ length: 60 }, (_, i) => agentStep(Math.floor(i / 6), i % 6, 1_780_000_000_000 + i));
+  // The same texts without tools defined: the other value of the category's second flag.
+  const noTools = agent.map((ev) => ({ t: ev.t + 1, event: Object.assign({}, ev.event, { request: Object.assign({}, ev.event.request, { tools: undefined }) }) }));
+  const events = [...miniWorld(3).events.slice(0, 600), ...agent, ...noTools];
   // Twice through the same memo: the second pass is answered from it.
   const memo = new DigestContentMemo();
   for (const pass of [1, 2]) {
@@ -40,14 +44,25 @@ test("features are the same with the memo as without it, for every exchange of a
   assert.ok(memo.hits >= events.length, `the second pass hits (${memo.hits} hits)`);
 });
 
-test("an agent loop's steps after the first tool call are answered from the memo; other content is analysed", () => {
+test("an agent loop's steps after the first are answered from the memo, tool flags and all; other content is analysed", () => {
   const enricher = new MemoryEnricher();
   const memo = new DigestContentMemo();
-  for (let step = 0; step < 6; step++) analyseRequest(agentStep(1, step, 1_780_000_000_000 + step), enricher, memo);
-  // Step 0 has no tool turns yet and step 1 has (the category reads both): two contents, four repeats.
-  assert.deepEqual([memo.misses, memo.hits], [2, 4]);
+  const steps = Array.from({ length: 6 }, (_, step) => agentStep(1, step, 1_780_000_000_000 + step));
+  for (const ev of steps) analyseRequest(ev, enricher, memo);
+  // Step 0 has no tool turn yet and the others have: the category reads that flag, but the text is the same.
+  assert.deepEqual([memo.misses, memo.hits], [1, 5]);
+  // The flag changes the category: step 0's is finished from the same analysis as step 1's, and not copied from it.
+  const fresh = steps.map((ev) => analyseRequest(ev, enricher).category);
+  assert.deepEqual(fresh, ["agentic", "agentic", "agentic", "agentic", "agentic", "agentic"], "tools are defined on every step");
+  const bare = Object.assign({}, steps[0]!.event, { request: Object.assign({}, steps[0]!.event.request, { tools: undefined }) });
+  assert.equal(analyseRequest({ t: steps[0]!.t, event: bare }, enricher, memo).category, "other", "no tools, no tool turn: the same text's other category");
+  assert.equal(memo.misses, 1);
+  assert.deepEqual(
+    steps.map((ev) => analyseRequest(ev, enricher, memo).category),
+    fresh,
+  );
   analyseRequest(agentStep(2, 3, 1_780_000_000_100), enricher, memo);
-  assert.deepEqual([memo.misses, memo.hits], [3, 4], "another task is another content");
+  assert.deepEqual([memo.misses, memo.hits], [2, 12], "another task is another content");
 });
 
 test("the memo is bounded and holds digests, not text; each process salts its own", () => {
@@ -71,6 +86,22 @@ test("the memo is bounded and holds digests, not text; each process salts its ow
   analyseRequest(kept, enricher, memo);
   assert.equal(memo.misses, missesBefore, "task 12 was still held");
   assert.throws(() => new DigestContentMemo(0), /positive integer/);
+});
+
+test("contents that differ only in a lone surrogate, and the same content from two accounts, never share an entry", () => {
+  const enricher = new MemoryEnricher();
+  const memo = new DigestContentMemo();
+  // JSON.parse keeps "\ud800" as a lone surrogate, which UTF-8 would write as the bytes of U+FFFD.
+  const ev = (text: string, account: string, t: number): TimedEvent => ({
+    t,
+    event: { ts: new Date(t).toISOString(), account_id: account, request: JSON.parse(`{"model":"m","messages":[{"role":"system","content":"Sys ${text}"},{"role":"user","content":"Solve ${text} step by step"}]}`) as Record<string, unknown> },
+  });
+  const sent = [ev("\\ufffd", "acct_a", 1_780_000_000_000), ev("\\ud800", "acct_a", 1_780_000_000_001), ev("\\udfff", "acct_a", 1_780_000_000_002), ev("\\ufffd", "acct_b", 1_780_000_000_003)];
+  for (const e of sent) assert.deepEqual(analyseRequest(e, enricher, memo), analyseRequest(e, enricher));
+  assert.deepEqual([memo.misses, memo.hits], [4, 0]);
+  assert.notEqual(analyseRequest(sent[0]!, enricher).problemHash, analyseRequest(sent[1]!, enricher).problemHash, "the texts differ");
+  analyseRequest(sent[1]!, enricher, memo);
+  assert.deepEqual([memo.misses, memo.hits], [4, 1], "a repeat from the same account is a hit");
 });
 
 test("an engine with the memo judges every exchange as one without it", () => {

@@ -1,6 +1,8 @@
 /**
  * The live engine's memo of the content analysis, keyed by a salted SHA-256 digest of the text it reads
- * instead of the text: it holds no prompt text, only digests, features and system-prompt hashes.
+ * instead of the text: it holds no prompt text, only digests, features and system-prompt hashes. The tool
+ * flags are not in the key: they only finish the category (`categoryWith`), so one analysis of a text
+ * serves every combination of them.
  *
  * Why: agents re-send the same system prompt (often 10–50 KB with its tool instructions) and, in a tool loop,
  * the same task on every step, so most of an agent's exchanges carry content the engine has analysed already.
@@ -15,23 +17,43 @@
  * Bounded by entries: two generations, the older dropped when the newer fills (entries read from the older
  * one move to the newer), so recent and often repeated content stays.
  */
-import { createHash, hash as oneShotHash, randomBytes } from "node:crypto";
-import { contentKey } from "../core/features/content-cache.ts";
+// A namespace import: `crypto.hash` is missing before Node 20.12, and a named import of it would fail to load.
+import * as crypto from "node:crypto";
 import type { AnalysedContent, ContentMemo } from "../core/features/content-cache.ts";
-import type { ContentInput } from "../core/features/request-features.ts";
+import { analyseText, contentFeaturesOf, systemHashOf } from "../core/features/request-features.ts";
+import type { ContentInput, TextAnalysis } from "../core/features/request-features.ts";
 
 /** Entries per generation by default: two of them hold up to 32,768 contents, ~10 MB (no text). */
 export const DIGEST_MEMO_ENTRIES = 16_384;
 
-/** `crypto.hash` (Node 20.12+) is the cheap one-shot form; older 20.x use `createHash`. */
-const sha256: (s: string) => string =
-  typeof oneShotHash === "function" ? (s) => oneShotHash("sha256", s, "base64") : (s) => createHash("sha256").update(s).digest("base64");
+/** `crypto.hash` (Node 20.12+) is the cheap one-shot form; older 20.x use `createHash`. Both read a string as UTF-8. */
+const sha256Utf8: (s: string) => string =
+  typeof crypto.hash === "function" ? (s) => crypto.hash("sha256", s, "base64") : (s) => crypto.createHash("sha256").update(s).digest("base64");
+
+/**
+ * SHA-256 of a string's code units, without collisions between strings: UTF-8 is one-to-one on well-formed
+ * strings only (it writes every lone surrogate, which a JSON body can carry as `\ud800`, as the bytes of U+FFFD),
+ * so a string that is not well formed is hashed as UTF-16 instead, under another tag.
+ */
+function digest(s: string): string {
+  return (s as unknown as { isWellFormed(): boolean }).isWellFormed() ? sha256Utf8(`8${s}`) : crypto.createHash("sha256").update(`16${s}`, "utf16le").digest("base64");
+}
+
+/**
+ * One content: its text analysis and system hash, and the features finished for each combination of the two
+ * tool flags met so far (an agent's first step has no tool turn yet, the next ones have: same text, one analysis).
+ */
+interface Entry {
+  readonly text: TextAnalysis;
+  readonly systemHash: number;
+  readonly byFlags: Array<AnalysedContent | undefined>;
+}
 
 export class DigestContentMemo implements ContentMemo {
-  private young = new Map<string, AnalysedContent>();
-  private old = new Map<string, AnalysedContent>();
-  private readonly salt = randomBytes(16).toString("base64");
-  /** Lookups that found a stored result / that did not, since start. */
+  private young = new Map<string, Entry>();
+  private old = new Map<string, Entry>();
+  private readonly salt = crypto.randomBytes(16).toString("base64");
+  /** Lookups whose text was analysed before / that analysed it, since start. */
   hits = 0;
   misses = 0;
 
@@ -44,24 +66,35 @@ export class DigestContentMemo implements ContentMemo {
     return this.young.size + this.old.size;
   }
 
-  analyse(input: ContentInput, compute: (input: ContentInput) => AnalysedContent): AnalysedContent {
-    const key = sha256(this.salt + contentKey(input.system, input.lastUser, input.toolsDefined, input.toolTurns));
-    const y = this.young.get(key);
-    if (y !== undefined) {
-      this.hits++;
-      return y;
+  /**
+   * `scope`: the account. Entries are per account, so the memo tells nothing about what other accounts sent:
+   * a hit answers faster (a new account is analysed before its decision), and a shared memo would let an
+   * account probe, by timing, whether someone else had sent a given system prompt and message.
+   */
+  analyse(input: ContentInput, scope: string): AnalysedContent {
+    const { system, lastUser } = input;
+    // Lengths first, so the splits between account, system text and user text are unambiguous.
+    const key = digest(`${this.salt}${scope.length}:${scope}${system.length}:${system}${lastUser}`);
+    let entry = this.young.get(key);
+    if (entry === undefined) {
+      entry = this.old.get(key);
+      if (entry !== undefined) {
+        this.old.delete(key);
+        this.put(key, entry);
+      }
     }
-    const o = this.old.get(key);
-    if (o !== undefined) {
-      this.hits++;
-      this.old.delete(key);
-      this.put(key, o);
-      return o;
+    if (entry === undefined) {
+      this.misses++;
+      entry = { text: analyseText(system, lastUser), systemHash: input.systemHash ?? systemHashOf(system), byFlags: [undefined, undefined, undefined, undefined] };
+      this.put(key, entry);
+    } else this.hits++;
+    const flags = (input.toolsDefined ? 2 : 0) + (input.toolTurns ? 1 : 0);
+    let done = entry.byFlags[flags];
+    if (done === undefined) {
+      done = { features: contentFeaturesOf(entry.text, input.toolsDefined, input.toolTurns), systemHash: entry.systemHash };
+      entry.byFlags[flags] = done;
     }
-    this.misses++;
-    const v = compute(input);
-    this.put(key, v);
-    return v;
+    return done;
   }
 
   /** The digests held (for tests: they must not carry text). */
@@ -69,7 +102,7 @@ export class DigestContentMemo implements ContentMemo {
     return [...this.young.keys(), ...this.old.keys()];
   }
 
-  private put(key: string, v: AnalysedContent): void {
+  private put(key: string, v: Entry): void {
     if (this.young.size >= this.perGeneration) {
       this.old = this.young;
       this.young = new Map();

@@ -227,13 +227,18 @@ test("a file rotated out is synced and closed in the background, and no descript
       }
     }).length;
   const log = TrafficLogWriter.open(dir, { now: clock().now, maxBytes: lineBytes });
-  for (let i = 0; i < 40; i++) log.append(event(0, { request_id: `req_${i}` }));
+  log.append(event(0, { request_id: "req_0" }));
+  log.append(event(0, { request_id: "req_1" }));
+  // The append that rotated returned before the old file's sync: it is still open (its close comes from libuv's pool).
+  assert.equal(openHere(), 2);
+  for (let i = 2; i < 40; i++) log.append(event(0, { request_id: `req_${i}` }));
   // Each append rotated the file before it; the old ones close once their sync (in libuv's pool) is done.
   for (let i = 0; i < 200 && openHere() > 1; i++) await new Promise((r) => setTimeout(r, 5));
   assert.equal(openHere(), 1, "only the file being written stays open");
   log.close();
   const files = listTrafficLogFiles(dir);
   assert.equal(files.length, 40);
+  assert.equal(log.stats().syncFailures, 0);
   assert.deepEqual(files.map((f) => readLines(f).map((l) => (JSON.parse(l) as TrafficEvent).request_id)).flat(), Array.from({ length: 40 }, (_, i) => `req_${i}`));
 });
 

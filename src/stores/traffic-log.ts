@@ -29,6 +29,11 @@ export interface TrafficLogOptions {
   readonly now?: () => number;
   /** Delete files whose hour ended more than this long ago (see the module comment). Default: keep every file. */
   readonly retainMs?: number;
+  /**
+   * Called when a file rotated out could not be synced to disk (its sync runs in the background): its lines
+   * are in the OS's buffers, as every line is until then. Default: a line on stderr.
+   */
+  readonly onSyncError?: (file: string, error: Error) => void;
 }
 
 /** What one `prune` did. */
@@ -51,6 +56,8 @@ export interface TrafficLogStats {
   readonly files: number;
   /** Files past retention this writer has deleted. */
   readonly pruned: number;
+  /** Files rotated out whose background sync failed (see `TrafficLogOptions.onSyncError`). */
+  readonly syncFailures: number;
 }
 
 /** Stable codes of `TrafficLogError`. */
@@ -102,8 +109,11 @@ export class TrafficLogWriter {
   #bytes = 0;
   #files = 1;
   #closed = false;
+  #syncFailures = 0;
+  readonly #onSyncError: (file: string, error: Error) => void;
 
-  private constructor(dir: string, maxBytes: number, now: () => number, retainMs: number | null) {
+  private constructor(dir: string, maxBytes: number, now: () => number, retainMs: number | null, onSyncError: (file: string, error: Error) => void) {
+    this.#onSyncError = onSyncError;
     this.#dir = dir;
     this.#maxBytes = maxBytes;
     this.#now = now;
@@ -134,7 +144,7 @@ export class TrafficLogWriter {
     } catch (e: unknown) {
       throw new TrafficLogError("TRAFFIC_LOG_IO", `could not create traffic log directory ${dir}: ${errMessage(e)}; check the path and permissions`, { cause: e });
     }
-    const w = new TrafficLogWriter(dir, maxBytes, opts.now ?? Date.now, retainMs);
+    const w = new TrafficLogWriter(dir, maxBytes, opts.now ?? Date.now, retainMs, opts.onSyncError ?? reportSyncError);
     w.prune();
     return w;
   }
@@ -191,7 +201,7 @@ export class TrafficLogWriter {
 
   /** Totals since `open` and the current file. */
   stats(): TrafficLogStats {
-    return { lines: this.#lines, bytes: this.#bytes, file: this.#file, files: this.#files, pruned: this.#pruned };
+    return { lines: this.#lines, bytes: this.#bytes, file: this.#file, files: this.#files, pruned: this.#pruned, syncFailures: this.#syncFailures };
   }
 
   /** Sync and close the current file. Idempotent. */
@@ -201,9 +211,25 @@ export class TrafficLogWriter {
     finish(this.#fd);
   }
 
+  /**
+   * `finish` off the event loop, for a file rotated out: syncing up to `maxBytes` of dirty pages took 60–120 ms
+   * on the main thread (the gateway stalled at every rotation, which heavy traffic reaches every few seconds).
+   * Nothing writes to the file any more; it is closed once synced, or once the sync fails (reported: the lines
+   * are in the OS's buffers, as every line is until then).
+   */
+  #finishInBackground(fd: number, file: string): void {
+    fdatasync(fd, (err) => {
+      if (err) {
+        this.#syncFailures++;
+        this.#onSyncError(file, err);
+      }
+      close(fd, () => undefined);
+    });
+  }
+
   #rotate(t: number, hour: number): void {
     const created = createFile(this.#dir, t, Math.max(this.#seq + 1, nextSeq(this.#dir)));
-    finishInBackground(this.#fd);
+    this.#finishInBackground(this.#fd, this.#file);
     this.#fd = created.fd;
     this.#file = created.file;
     this.#seq = created.seq;
@@ -368,14 +394,8 @@ function badEvent(what: string): TrafficLogError {
   return new TrafficLogError("TRAFFIC_LOG_BAD_EVENT", `traffic event ${what}; nothing was written. Build events as contract §1 describes.`);
 }
 
-/**
- * `finish` off the event loop, for a file rotated out: syncing up to `maxBytes` of dirty pages took 60–120 ms
- * on the main thread (the gateway stalled at every rotation, which heavy traffic reaches every few seconds).
- * Nothing writes to the file any more; it is closed once synced (or once the sync fails: the lines are in the
- * OS's buffers either way, as for every line).
- */
-function finishInBackground(fd: number): void {
-  fdatasync(fd, () => close(fd, () => undefined));
+function reportSyncError(file: string, e: Error): void {
+  process.stderr.write(`moat: could not sync rotated traffic log file ${file} to disk: ${e.message}. Its lines are in the OS's buffers; check the disk.\n`);
 }
 
 function finish(fd: number): void {

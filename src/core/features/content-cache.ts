@@ -10,8 +10,8 @@
  * (entries read from the older one move to the newer), which keeps recent and often repeated content.
  * The cache holds raw prompt text in memory for as long as the scan runs; it is never written anywhere.
  */
-import { hash32 } from "../text/index.ts";
 import type { Category } from "../text/index.ts";
+import { analyseContent, systemHashOf } from "./request-features.ts";
 import type { ContentInput } from "./request-features.ts";
 
 /** The part of an exchange's features that depends only on its prompt text (see `contentKey`). */
@@ -40,13 +40,14 @@ export interface AnalysedContent {
 }
 
 /**
- * A memo of the content analysis, as `analyseRequest` uses it: the result for `input`, stored or from
- * `compute(input)`. The analysis is pure, so a memo changes no feature: only how often the text is read.
+ * A memo of the content analysis, as `analyseRequest` uses it: the result for `input`, stored or computed
+ * (`analyseContentInput`). The analysis is pure, so a memo changes no feature: only how often the text is read.
  * `ContentCache` (below) keys by the text itself (`moat scan`); the gateway's keys by a salted digest, so it
  * holds no prompt text (src/gateway/content-digest-memo.ts).
  */
 export interface ContentMemo {
-  analyse(input: ContentInput, compute: (input: ContentInput) => AnalysedContent): AnalysedContent;
+  /** `scope`: the exchange's account, for memos that keep accounts apart (the gateway's; a replay's need not). */
+  analyse(input: ContentInput, scope: string): AnalysedContent;
 }
 
 /** Default bound: characters of keys held over both generations (about 2 bytes each at worst). */
@@ -84,15 +85,13 @@ export class ContentCache implements ContentMemo {
     return this.young.size + this.old.size;
   }
 
-  /** `ContentMemo`: the features from `get` (the system hash is cheap next to the analysis: not stored). */
-  analyse(input: ContentInput, compute: (input: ContentInput) => AnalysedContent): AnalysedContent {
-    let systemHash: number | undefined = input.systemHash;
-    const features = this.get(contentKey(input.system, input.lastUser, input.toolsDefined, input.toolTurns), () => {
-      const r = compute(input);
-      systemHash = r.systemHash;
-      return r.features;
-    });
-    return { features, systemHash: systemHash ?? (input.system.length > 0 ? hash32(input.system) : 0) };
+  /**
+   * `ContentMemo`: the features from `get` (the system hash is cheap next to the analysis: not stored). Shared by
+   * all accounts: a replay answers no one, so how fast it finds an entry tells no one anything.
+   */
+  analyse(input: ContentInput): AnalysedContent {
+    const features = this.get(contentKey(input.system, input.lastUser, input.toolsDefined, input.toolTurns), () => analyseContent(input));
+    return { features, systemHash: input.systemHash ?? systemHashOf(input.system) };
   }
 
   /** The stored result for `key`, or `compute()`'s, stored when the key is not too long. */

@@ -4,8 +4,10 @@
  */
 import type { TimedEvent } from "../model/traffic.ts";
 import type { Enricher, NetClass } from "../ports/enricher.ts";
-import { viewPrompt, cotElicitation, categorize, skeleton, minhash, lshBandHashes, hash32, hashHex } from "../text/index.ts";
+import { viewPrompt, cotElicitation, skeleton, minhash, lshBandHashes, hash32, hashHex } from "../text/index.ts";
 import type { Category, PromptView } from "../text/index.ts";
+import { categoryEvidence, categoryWith } from "../text/category.ts";
+import type { CategoryEvidence } from "../text/category.ts";
 import type { AnalysedContent, ContentFeatures, ContentMemo } from "./content-cache.ts";
 
 export const CATEGORIES: readonly Category[] = ["reasoning", "coding", "agentic", "instruction", "other"];
@@ -85,44 +87,54 @@ export function contentInput(view: PromptView): ContentInput {
   return { system: view.system, lastUser: view.lastUser, toolsDefined: view.toolNames.length > 0, toolTurns: view.hasToolUse || view.hasToolResult, systemHash: systemHashOf(view.system) };
 }
 
-const NO_TOOL_NAMES: string[] = [];
-/** Stands in for the tool names in the view the category reads, which only asks whether there are any. */
-const SOME_TOOL_NAMES: string[] = ["(defined)"];
-const NO_TEXTS: string[] = [];
-
 /**
- * The features that depend only on the prompt text (`ContentInput`): CoT cues, category, template skeleton
- * and bands, problem hash. Pure. The category reads only the system and last user text and the two tool flags
- * of a view, so it is given a view holding just those.
+ * The part of the content analysis that reads text: everything but the category's use of the two tool flags.
+ * A memo can keep it per text and finish the features for any flags (`contentFeaturesOf`).
  */
-export function analyseContent(input: ContentInput): ContentFeatures {
-  const { system, lastUser } = input;
-  const view: PromptView = {
-    system,
-    lastUser,
-    userTexts: NO_TEXTS,
-    turns: 0,
-    assistantTurns: 0,
-    toolNames: input.toolsDefined ? SOME_TOOL_NAMES : NO_TOOL_NAMES,
-    toolSchemaHash: null,
-    hasToolUse: input.toolTurns,
-    hasToolResult: false,
-    chars: 0,
-  };
+export interface TextAnalysis {
+  readonly cot: number;
+  readonly cotCues: readonly string[];
+  readonly category: CategoryEvidence;
+  readonly skeletonHash: number;
+  readonly templateBands: readonly number[];
+  readonly problemHash: number;
+}
+
+/** The text half of `analyseContent`: CoT cues, category evidence, template skeleton and bands, problem hash. Pure. */
+export function analyseText(system: string, lastUser: string): TextAnalysis {
   const focus = system.length > 0 ? `${system}\n${lastUser}` : lastUser;
   const cot = cotElicitation(focus);
-  const cat = categorize(view);
   const skel = skeleton(lastUser.length > 0 ? lastUser : focus);
   const sig = minhash(skel);
   const bands = lshBandHashes(sig, 4).map((h, i) => i * 4294967296 + h);
   return {
     cot: cot.score,
     cotCues: Object.freeze(cot.cues),
-    category: cat.category,
+    category: categoryEvidence({ system, lastUser }),
     skeletonHash: hash32(skel),
     templateBands: Object.freeze(bands),
     problemHash: problemHash(lastUser),
   };
+}
+
+/** The content features of analysed text, given the request's tool flags (the category's prior). */
+export function contentFeaturesOf(text: TextAnalysis, toolsDefined: boolean, toolTurns: boolean): ContentFeatures {
+  return {
+    cot: text.cot,
+    cotCues: text.cotCues,
+    category: categoryWith(text.category, toolsDefined, toolTurns).category,
+    skeletonHash: text.skeletonHash,
+    templateBands: text.templateBands,
+    problemHash: text.problemHash,
+  };
+}
+
+/**
+ * The features that depend only on the prompt text (`ContentInput`): CoT cues, category, template skeleton
+ * and bands, problem hash. Pure. The category reads only the system and last user text and the two tool flags.
+ */
+export function analyseContent(input: ContentInput): ContentFeatures {
+  return contentFeaturesOf(analyseText(input.system, input.lastUser), input.toolsDefined, input.toolTurns);
 }
 
 /** The features of an exchange apart from its content (`ContentFeatures`): time, account, parameters, network, client. */
@@ -141,7 +153,7 @@ export function analyseRequest(ev: TimedEvent, enricher: Enricher, memo?: Conten
   const view = viewPrompt(ev.event.request, ev.event.prompt);
   // No system hash yet: a memo may have it stored (it reads the whole system prompt, tens of KB for an agent).
   const input: ContentInput = { system: view.system, lastUser: view.lastUser, toolsDefined: view.toolNames.length > 0, toolTurns: view.hasToolUse || view.hasToolResult };
-  const analysed = memo === undefined ? analyseContentInput(input) : memo.analyse(input, analyseContentInput);
+  const analysed = memo === undefined ? analyseContentInput(input) : memo.analyse(input, ev.event.account_id);
   const content = analysed.features;
   const c = analyseContext(ev, enricher, view, analysed.systemHash);
   // One literal with every field, not `{ ...context, ...content }`: spreading two objects built a slow

@@ -94,6 +94,23 @@ const INSTRUCTION_NORM: readonly Cue[] = [
 
 const QUESTION = /[?？]|(?<![\p{L}])(?:find|determine|what|how)(?![\p{L}])/u;
 
+/** Which of `cues` (at most 31) match `s`, as bits in their order. */
+function matchedCues(cues: readonly Cue[], s: string, bits: Uint8Array): number {
+  let mask = 0;
+  for (let i = 0; i < cues.length; i++) {
+    const c = cues[i] as Cue;
+    if (bits[c.m.gate] === 1 && (c.gate === null || c.gate.test(s)) && matches(c.m, s, bits)) mask |= 1 << i;
+  }
+  return mask;
+}
+
+/** `noisyOr` of the cues set in `mask` (from `matchedCues`): the same products in the same order. */
+function noisyOrOf(cues: readonly Cue[], mask: number, start: number): number {
+  let keep = 1 - start;
+  for (let i = 0; i < cues.length; i++) if ((mask & (1 << i)) !== 0) keep *= 1 - (cues[i] as Cue).w;
+  return 1 - keep;
+}
+
 function noisyOr(cues: readonly Cue[], s: string, bits: Uint8Array, start = 0): number {
   let keep = 1 - start;
   for (const c of cues) if (bits[c.m.gate] === 1 && (c.gate === null || c.gate.test(s)) && matches(c.m, s, bits)) keep *= 1 - c.w;
@@ -147,12 +164,30 @@ function isLetterCode(c: number): boolean {
 }
 
 /**
+ * What {@link categorize} reads of the text, apart from the two tool flags: every score but the agentic one, and
+ * which agentic cues matched (the flags are that score's prior). A memo of the text's analysis keeps this and
+ * finishes the category for any flags with {@link categoryWith}.
+ */
+export interface CategoryEvidence {
+  readonly reasoning: number;
+  readonly coding: number;
+  readonly instruction: number;
+  /** Bit i set: `AGENTIC_NORM[i]` matched the system + user text. */
+  readonly agenticCues: number;
+}
+
+/**
  * Categorises one request from its {@link PromptView}.
  *
  * @example
  * categorize(viewPrompt(undefined, "How many apples are left if I eat 3 of 7?")).category // "reasoning"
  */
 export function categorize(view: PromptView): CategoryResult {
+  return categoryWith(categoryEvidence(view), view.toolNames.length > 0, view.hasToolUse || view.hasToolResult);
+}
+
+/** The text half of {@link categorize}: it reads the system prompt and the last user turn only. */
+export function categoryEvidence(view: Pick<PromptView, "system" | "lastUser">): CategoryEvidence {
   const rawUser = view.lastUser.length > 6000 ? view.lastUser.slice(0, 4000) + "\n" + view.lastUser.slice(-2000) : view.lastUser;
   // System + user (the same string the CoT detector gets, so normalisation is shared) for
   // agent set-ups; the user text alone for content, so "You are a coding assistant" does not
@@ -165,9 +200,7 @@ export function categorize(view: PromptView): CategoryResult {
   const userBits = norm === normUser || userInside(view) ? bits : gateBits(normUser);
   const rawBits = isAscii(rawUser) ? userBits : allOpen();
 
-  const structural = view.toolNames.length > 0 ? 0.75 : 0;
-  const toolTurns = view.hasToolUse || view.hasToolResult ? 0.85 : 0;
-  const agentic = noisyOr(AGENTIC_NORM, norm, bits, 1 - (1 - structural) * (1 - toolTurns));
+  const agenticCues = matchedCues(AGENTIC_NORM, norm, bits);
 
   const coding = 1 - (1 - noisyOr(CODE_RAW, rawUser, rawBits)) * (1 - noisyOr(CODE_NORM, normUser, userBits));
 
@@ -180,12 +213,19 @@ export function categorize(view: PromptView): CategoryResult {
   if (coding >= 0.6) reasoning *= 0.6;
 
   const instruction = 1 - (1 - noisyOr(INSTRUCTION_NORM, normUser, userBits)) * (1 - noisyOr(PERSONA_RAW, rawUser, rawBits));
+  return { reasoning: round(reasoning), coding: round(coding), instruction: round(instruction), agenticCues };
+}
 
+/** The flag half of {@link categorize}: the category of text with `evidence`, given the request's tool flags. */
+export function categoryWith(evidence: CategoryEvidence, toolsDefined: boolean, toolTurns: boolean): CategoryResult {
+  const structural = toolsDefined ? 0.75 : 0;
+  const turns = toolTurns ? 0.85 : 0;
+  const agentic = noisyOrOf(AGENTIC_NORM, evidence.agenticCues, 1 - (1 - structural) * (1 - turns));
   const scores: Record<Category, number> = {
-    reasoning: round(reasoning),
-    coding: round(coding),
+    reasoning: evidence.reasoning,
+    coding: evidence.coding,
     agentic: round(agentic),
-    instruction: round(instruction),
+    instruction: evidence.instruction,
     other: OTHER_BAR,
   };
   let category: Category = "other";
@@ -206,7 +246,7 @@ export function categorize(view: PromptView): CategoryResult {
  * normalisation could join to the system text's last letter. Its word tokens, symbols and
  * substrings are then all in the longer text, so that text's open gates cover it.
  */
-function userInside(view: PromptView): boolean {
+function userInside(view: Pick<PromptView, "system" | "lastUser">): boolean {
   return view.system.length + 1 + view.lastUser.length <= HEAD_CHARS + TAIL_CHARS && (view.lastUser.length === 0 || view.lastUser.charCodeAt(0) < 0x300);
 }
 
