@@ -19,7 +19,7 @@ import { createEnricher } from "../../enrich/index.ts";
 import { readAccounts } from "../../ingest/index.ts";
 import { FileStateStore } from "../../stores/file-state-store.ts";
 import { StateStoreError } from "../../stores/state-store.ts";
-import { growYoungGenerationFast, settleHeap } from "../heap-tuning.ts";
+import { growYoungGenerationFast, noPretenuring, settleHeap } from "../heap-tuning.ts";
 import { TrafficLogError, TrafficLogWriter, listTrafficLogFiles } from "../../stores/traffic-log.ts";
 import { RotatingFile } from "../../stores/rotating-file.ts";
 import { LOW_MAX_CONNECTIONS, processFdLimit } from "../../gateway/connection-cap.ts";
@@ -109,6 +109,8 @@ async function serve(o: ServeOptions): Promise<void> {
     o,
   );
   const policy = userErrors(() => loadPolicy(config.policyFile));
+  // Before the start-up replay, whose allocations would otherwise feed V8's pretenuring decisions too.
+  noPretenuring();
   let engine: Engine;
   const enricher = createEnricher();
   const contentMemo = new DigestContentMemo();
