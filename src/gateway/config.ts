@@ -151,6 +151,11 @@ export const GatewayConfigSchema = z
          */
         forgetIdleAccountsAfterHours: z.number().int().min(0).optional(),
         /**
+         * Contents (account, system prompt, last user turn) whose analysis the engine remembers, as salted digests
+         * and features, ~1 KB each (see content-digest-memo.ts); 0 analyses every exchange afresh.
+         */
+        contentMemoEntries: z.number().int().min(0).default(32_768),
+        /**
          * Bytes of request bodies held in memory at once, all accounts together, and per account (see
          * body-budget.ts). Past either, a request gets a 503 before more of its body is read.
          */
@@ -220,6 +225,8 @@ export interface GatewayConfig {
   readonly shutdownGraceMs: number;
   /** After how long without traffic the engine forgets an account it holds for nothing (ms); null never. */
   readonly forgetIdleAccountsMs: number | null;
+  /** Contents the engine's analysis memo holds (0: none). */
+  readonly contentMemoEntries: number;
   readonly maxBufferedBytes: number;
   readonly maxBufferedBytesPerAccount: number;
   readonly trafficLogMaxBytes: number;
@@ -344,6 +351,7 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
     maxConnections: c.limits.maxConnections ?? null,
     shutdownGraceMs: c.limits.shutdownGraceMs,
     forgetIdleAccountsMs: idleMs(c.limits.forgetIdleAccountsAfterHours ?? c.trafficLog.retainHours),
+    contentMemoEntries: c.limits.contentMemoEntries,
     maxBufferedBytes: c.limits.maxBufferedBytes,
     maxBufferedBytesPerAccount: c.limits.maxBufferedBytesPerAccount,
     trafficLogMaxBytes: c.trafficLog.maxBytes,

@@ -23,7 +23,7 @@ import type { AnalysedContent, ContentMemo } from "../core/features/content-cach
 import { analyseText, contentFeaturesOf, systemHashOf } from "../core/features/request-features.ts";
 import type { ContentInput, TextAnalysis } from "../core/features/request-features.ts";
 
-/** Entries per generation by default: two of them hold up to 32,768 contents, ~10 MB (no text). */
+/** Entries per generation by default: two of them hold up to 32,768 contents, ~31 MB (~1 KB each, no text). */
 export const DIGEST_MEMO_ENTRIES = 16_384;
 
 /** `crypto.hash` (Node 20.12+) is the cheap one-shot form; older 20.x use `createHash`. Both read a string as UTF-8. */

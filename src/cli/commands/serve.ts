@@ -113,9 +113,10 @@ async function serve(o: ServeOptions): Promise<void> {
   noPretenuring();
   let engine: Engine;
   const enricher = createEnricher();
-  const contentMemo = new DigestContentMemo();
+  // Two generations: the older goes when the newer fills, so between half and all of the bound is held.
+  const contentMemo = config.contentMemoEntries > 0 ? new DigestContentMemo(Math.ceil(config.contentMemoEntries / 2)) : null;
   try {
-    engine = new Engine({ enricher, config: (config.engine ?? {}) as EngineConfigInput, contentMemo });
+    engine = new Engine({ enricher, config: (config.engine ?? {}) as EngineConfigInput, ...(contentMemo !== null ? { contentMemo } : {}) });
   } catch (e: unknown) {
     throw new UserError("CONFIG_INVALID", `config.${e instanceof Error ? e.message : String(e)}`);
   }
@@ -155,7 +156,7 @@ async function serve(o: ServeOptions): Promise<void> {
     trafficLog: log,
     replayFiles,
     accounts,
-    contentMemo,
+    ...(contentMemo !== null ? { contentMemo } : {}),
     ...(decisions !== null ? { decisionSink: (line: string) => decisions.append(line) } : {}),
   }).catch((e: unknown) => {
     const code = (e as { code?: unknown }).code;
