@@ -91,14 +91,7 @@ export function contentInput(view: PromptView): ContentInput {
  * The part of the content analysis that reads text: everything but the category's use of the two tool flags.
  * A memo can keep it per text and finish the features for any flags (`contentFeaturesOf`).
  */
-export interface TextAnalysis {
-  readonly cot: number;
-  readonly cotCues: readonly string[];
-  readonly category: CategoryEvidence;
-  readonly skeletonHash: number;
-  readonly templateBands: readonly number[];
-  readonly problemHash: number;
-}
+export type TextAnalysis = Omit<ContentFeatures, "category"> & { readonly category: CategoryEvidence };
 
 /** The text half of `analyseContent`: CoT cues, category evidence, template skeleton and bands, problem hash. Pure. */
 export function analyseText(system: string, lastUser: string): TextAnalysis {
