@@ -104,6 +104,41 @@ test("contents that differ only in a lone surrogate, and the same content from t
   assert.deepEqual([memo.misses, memo.hits], [4, 1], "a repeat from the same account is a hit");
 });
 
+test("every combination of the tool flags gets its own category from one analysis of the text", () => {
+  const enricher = new MemoryEnricher();
+  const memo = new DigestContentMemo();
+  // A text whose category turns on which flag is set: "reasoning" with tools defined and no tool turn, "agentic"
+  // with a tool turn and no tools.
+  const body = (tools: boolean, turn: boolean): Record<string, unknown> => ({
+    model: "m",
+    ...(tools ? { tools: [{ type: "function", function: { name: "run", parameters: { type: "object" } } }] } : {}),
+    messages: [
+      { role: "user", content: "Fix this bug: def foo(): return 1/0" },
+      // A tool result alone: a tool call would name its tool, which counts as tools defined.
+      ...(turn ? [{ role: "tool", tool_call_id: "c1", content: "ZeroDivisionError" }] : []),
+    ],
+  });
+  const combos = [[false, false], [true, false], [false, true], [true, true]] as const;
+  const events = combos.map(([tools, turn], i): TimedEvent => ({ t: 1_780_000_000_000 + i, event: { ts: "", account_id: "acct_f", request: body(tools, turn) } }));
+  const fresh = events.map((ev) => analyseRequest(ev, enricher).category);
+  assert.deepEqual(fresh, ["reasoning", "reasoning", "agentic", "agentic"], "the two one-flag combinations differ for this text");
+  // Twice round, in two orders: each combination is finished from the one analysis, never taken from another.
+  for (const order of [[0, 1, 2, 3], [3, 2, 1, 0]]) for (const i of order) assert.equal(analyseRequest(events[i]!, enricher, memo).category, fresh[i], `combination ${i}`);
+  assert.deepEqual([memo.misses, memo.hits], [1, 7]);
+});
+
+test("the same characters split differently between system prompt and user turn are different contents", () => {
+  const enricher = new MemoryEnricher();
+  const memo = new DigestContentMemo();
+  const ev = (system: string, user: string, t: number): TimedEvent => ({ t, event: { ts: "", account_id: "acct_s", request: { model: "m", messages: [{ role: "system", content: system }, { role: "user", content: user }] } } });
+  const a = ev("Answer as a pirate. How many legs", " does a spider have?", 1_780_000_000_000);
+  const b = ev("Answer as a pirate.", " How many legs does a spider have?", 1_780_000_000_001);
+  assert.deepEqual(analyseRequest(a, enricher, memo), analyseRequest(a, enricher));
+  assert.deepEqual(analyseRequest(b, enricher, memo), analyseRequest(b, enricher));
+  assert.equal(memo.misses, 2);
+  assert.notEqual(analyseRequest(a, enricher).problemHash, analyseRequest(b, enricher).problemHash);
+});
+
 test("an engine with the memo judges every exchange as one without it", () => {
   const w = miniWorld(5);
   const plain = new Engine({ enricher: new MemoryEnricher() });

@@ -219,11 +219,16 @@ export class TrafficLogWriter {
    */
   #finishInBackground(fd: number, file: string): void {
     fdatasync(fd, (err) => {
-      if (err) {
-        this.#syncFailures++;
-        this.#onSyncError(file, err);
+      try {
+        if (err) {
+          this.#syncFailures++;
+          this.#onSyncError(file, err);
+        }
+      } catch {
+        // A reporter that throws must neither keep the file open nor take the process down from an fs callback.
+      } finally {
+        close(fd, () => undefined);
       }
-      close(fd, () => undefined);
     });
   }
 

@@ -109,8 +109,6 @@ async function serve(o: ServeOptions): Promise<void> {
     o,
   );
   const policy = userErrors(() => loadPolicy(config.policyFile));
-  // Before the start-up replay, whose allocations would otherwise feed V8's pretenuring decisions too.
-  noPretenuring();
   let engine: Engine;
   const enricher = createEnricher();
   // Two generations: the older goes when the newer fills, so between half and all of the bound is held.
@@ -125,6 +123,8 @@ async function serve(o: ServeOptions): Promise<void> {
     process.stdout.write(`config ok: mode ${config.mode}, ${config.keys.size} keys, policy ${config.policyFile ?? "(built-in default)"} with ${policy.rules.length} rules\n`);
     return;
   }
+  // Before the start-up replay, whose allocations would otherwise feed V8's pretenuring decisions too.
+  noPretenuring();
   let accounts: AccountRecord[] = [];
   if (config.accountsFile !== null) {
     const r = await readAccounts(config.accountsFile);
