@@ -64,6 +64,7 @@ test("an exchange path with a trailing or doubled slash is the exchange: inspect
 });
 
 test("the default pass-through paths still pass: models and count_tokens", async () => {
+  const decided = h.decisions.length;
   assert.equal((await call(h, "GET", "/v1/models", "acct_ok")).status, 200);
   const ct = await fetch(`${h.gw.url}/v1/messages/count_tokens`, {
     method: "POST",
@@ -71,6 +72,16 @@ test("the default pass-through paths still pass: models and count_tokens", async
     body: JSON.stringify({ model: "claude-stub", messages: [{ role: "user", content: "hi" }] }),
   });
   assert.equal(ct.status, 200);
+  assert.equal((await call(h, "GET", "/v1/models", "acct_degrade")).status, 200, "degrade does not refuse a pass-through request");
+  // Each is in the decision log, with its path: an auditor sees what moat decided for requests that are not exchanges.
+  assert.deepEqual(
+    h.decisions.slice(decided).map((d) => [d.account_id, d.action, d.pass_through, typeof d.request_id]),
+    [
+      ["acct_ok", "allow", "/v1/models", "string"],
+      ["acct_ok", "allow", "/v1/messages/count_tokens", "string"],
+      ["acct_degrade", "degrade", "/v1/models", "string"],
+    ],
+  );
   assert.equal((await call(h, "DELETE", "/v1/models/x", "acct_ok")).status, 404, "a method the rule does not name is refused");
 });
 

@@ -99,10 +99,11 @@ const ADMIN_MAX_CONNECTIONS = 256;
 
 const urlOf = (host: string, port: number): string => `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
-function decisionLine(d: Decision, t: number, requestId: string | undefined): string {
+function decisionLine(d: Decision, t: number, requestId: string | undefined, passThrough: string | undefined): string {
   return JSON.stringify({
     ts: formatTimestamp(t),
     request_id: requestId ?? null,
+    pass_through: passThrough,
     account_id: d.accountId,
     action: d.action,
     shadow: d.shadow,
@@ -157,10 +158,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     ...(engineClock ? { engineClock } : {}),
     ...(sink
       ? {
-          onDecision: (d: Decision, t: number, id: string | undefined) => {
+          onDecision: (d: Decision, t: number, id: string | undefined, passThrough?: string) => {
             // The decision log is a record, not the request path: a full disk there must not fail requests.
             try {
-              sink(decisionLine(d, t, id));
+              sink(decisionLine(d, t, id, passThrough));
             } catch {
               metrics.inc("moat_decision_log_errors_total");
             }

@@ -63,8 +63,11 @@ export interface LiveDetectorDeps {
   readonly verificationUrl: string;
   /** Known accounts (contract §2), for tier and verification. */
   readonly accounts: ReadonlyMap<string, AccountRecord>;
-  /** Called with every decision (e.g. to append a decisions JSONL). */
-  readonly onDecision?: (d: Decision, t: number, requestId: string | undefined) => void;
+  /**
+   * Called with every decision (e.g. to append a decisions JSONL). `passThrough`: the path of a request that is
+   * not an exchange (`/v1/models`, `count_tokens`), decided from the account's standing but not counted as one.
+   */
+  readonly onDecision?: (d: Decision, t: number, requestId: string | undefined, passThrough?: string) => void;
   /**
    * Accounts with fewer exchanges than this (per `assess`) are observed before their decision; others are
    * decided from `assess` and fed afterwards. Default 5, the engine's fast-path window for new accounts;
@@ -313,6 +316,13 @@ export class LiveDetector {
       return this.failOpen(accountId, orgId, endpoint, t, e, undefined);
     }
     return decide(this.inputs(), a, orgId, endpoint, t, false);
+  }
+
+  /** `current` for a pass-through request (not an exchange), handed to the decision sink with its path. */
+  passThrough(accountId: string, orgId: string | null, path: string, t: number, requestId: string): Decision {
+    const d = this.current(accountId, orgId, path, t);
+    this.deps.onDecision?.(d, t, requestId, path);
+    return d;
   }
 
   /** The policy decisions are taken with; replaced on reload. */

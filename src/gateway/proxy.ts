@@ -317,7 +317,7 @@ function exchangeRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerR
 }
 
 function passThrough(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, x: Omit<Exchange, "started">): void {
-  const d = ctx.detector.current(x.info.accountId, x.info.orgId, x.path, x.t);
+  const d = ctx.detector.passThrough(x.info.accountId, x.info.orgId, x.path, x.t, x.requestId);
   // Not an exchange: no throttle tokens are spent, but a blocked or challenged account is refused everywhere.
   if (!d.shadow && (d.action === "block" || d.action === "challenge")) {
     ctx.metrics.inc("moat_enforced_total", { action: d.action });
