@@ -66,12 +66,19 @@ test("a request body given as JSON text is written as it is and parses back to t
   const pretty = Buffer.from('{\n  "model": "gpt-x",\r\n  "messages": []\n}');
   const ev2 = { ...event(1), request: JSON.parse(pretty.toString("utf8")) as Record<string, unknown> };
   log.append(ev2, pretty);
+  // A long body (an agent's) is written from its own buffer, gathered with the line's head and end.
+  const long = Buffer.from(JSON.stringify({ model: "gpt-x", messages: Array.from({ length: 40 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: `step ${i} ✓ `.repeat(60) })) }));
+  assert.ok(long.length > 20_000);
+  const ev3 = { ...event(2), request: JSON.parse(long.toString("utf8")) as Record<string, unknown> };
+  log.append(ev3, long);
+  log.append(ev, body);
   const st = log.stats();
   log.close();
   const lines = readLines(st.file);
-  assert.equal(lines.length, 2);
+  assert.equal(lines.length, 4);
   assert.ok((lines[0] ?? "").includes('"request":{ "model":"gpt-x"'), "the body's own bytes are in the line");
-  assert.deepEqual(lines.map((l) => JSON.parse(l) as unknown), [ev, ev2]);
+  assert.ok((lines[2] ?? "").endsWith(`"request":${long.toString("utf8")}}`), "the long body's bytes too, then the line's end");
+  assert.deepEqual(lines.map((l) => JSON.parse(l) as unknown), [ev, ev2, ev3, ev]);
   assert.equal(st.bytes, statSync(st.file).size);
 });
 

@@ -16,7 +16,7 @@
  * once that hour ended (and it was last written) more than `retainMs` ago: by the writer when it opens and when it rotates, and by
  * `prune` (which the gateway calls periodically, for the hours without traffic).
  */
-import { close, closeSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { close, closeSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync, writevSync } from "node:fs";
 import { join } from "node:path";
 import type { TrafficEvent } from "../core/model/traffic.ts";
 import { compactUtc, parseCompactUtc } from "./compact-time.ts";
@@ -173,19 +173,26 @@ export class TrafficLogWriter {
    */
   append(ev: TrafficEvent, requestJson?: Buffer): void {
     if (this.#closed) throw new TrafficLogError("TRAFFIC_LOG_CLOSED", `traffic log in ${this.#dir} was closed; open a new TrafficLogWriter`);
-    const buf =
+    const parts =
       requestJson === undefined
-        ? Buffer.from(`${eventLine(ev)}\n`, "utf8")
+        ? [Buffer.from(`${eventLine(ev)}\n`, "utf8")]
         : isOneLine(requestJson)
           ? splicedLine(ev, requestJson)
-          : Buffer.from(`${eventLine(ev.request !== undefined ? ev : Object.assign({}, ev, { request: parsedRequest(requestJson) }))}\n`, "utf8");
-    const size = buf.length;
+          : [Buffer.from(`${eventLine(ev.request !== undefined ? ev : Object.assign({}, ev, { request: parsedRequest(requestJson) }))}\n`, "utf8")];
+    let size = 0;
+    for (const p of parts) size += p.length;
     const t = this.#now();
     const hour = Math.floor(t / HOUR_MS);
     if (hour !== this.#hour || (this.#fileBytes > 0 && this.#fileBytes + size > this.#maxBytes)) this.#rotate(t, hour);
     try {
-      let done = 0;
-      while (done < size) done += writeSync(this.#fd, buf, done, size - done, this.#fileBytes + done);
+      // A long line goes in one gathered write of its parts: copying a 30 KB body into a line buffer cost a third
+      // of the append (23-27 against 16-18 µs). A short one is copied (from Node's buffer pool) and written whole.
+      // A short write, which a regular file gives only when it runs out of room, finishes from one buffer.
+      let done = parts.length === 1 || size <= GATHER_ABOVE ? 0 : writevSync(this.#fd, parts, this.#fileBytes);
+      if (done < size) {
+        const buf = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size);
+        while (done < size) done += writeSync(this.#fd, buf, done, size - done, this.#fileBytes + done);
+      }
     } catch (e: unknown) {
       try {
         ftruncateSync(this.#fd, this.#fileBytes);
@@ -377,7 +384,11 @@ function isOneLine(buf: Buffer): boolean {
 const LINE_END = Buffer.from("}\n");
 
 /** The line for `ev` with `requestJson` copied in as its `request` member. */
-function splicedLine(ev: TrafficEvent, requestJson: Buffer): Buffer {
+/** Lines longer than this (bytes) are written from their parts (see `append`). */
+const GATHER_ABOVE = 8192;
+
+/** The line's parts: the event's members, then `"request":` and the request's JSON text as it is, then the newline. */
+function splicedLine(ev: TrafficEvent, requestJson: Buffer): Buffer[] {
   checkEvent(ev, true);
   let head: string;
   if (ev.request === undefined) head = serialise(ev);
@@ -386,13 +397,7 @@ function splicedLine(ev: TrafficEvent, requestJson: Buffer): Buffer {
     head = serialise(rest);
   }
   // `head` is `{…}` with at least ts and account_id: reopen it for one more member.
-  const open = `${head.slice(0, -1)},"request":`;
-  const n = Buffer.byteLength(open);
-  const buf = Buffer.allocUnsafe(n + requestJson.length + LINE_END.length);
-  buf.write(open, 0, "utf8");
-  requestJson.copy(buf, n);
-  LINE_END.copy(buf, n + requestJson.length);
-  return buf;
+  return [Buffer.from(`${head.slice(0, -1)},"request":`, "utf8"), requestJson, LINE_END];
 }
 
 function badEvent(what: string): TrafficLogError {
