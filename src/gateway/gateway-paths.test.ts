@@ -13,7 +13,7 @@ import { ScriptedDetection, startHarness, type Harness } from "./testing/harness
 const det = new ScriptedDetection();
 det.set("acct_degrade", { verdict: "extraction", score: 0.8 });
 const keyOf = (a: string) => `moat-sk-${a}`;
-const keys = { [keyOf("acct_degrade")]: { account_id: "acct_degrade" }, [keyOf("acct_ok")]: { account_id: "acct_ok" } };
+const keys = { [keyOf("acct_degrade")]: { account_id: "acct_degrade" }, [keyOf("acct_ok")]: { account_id: "acct_ok" }, [keyOf("acct_new_pt")]: { account_id: "acct_new_pt" } };
 
 let h: Harness;
 let custom: Harness;
@@ -83,6 +83,27 @@ test("the default pass-through paths still pass: models and count_tokens", async
     ],
   );
   assert.equal((await call(h, "DELETE", "/v1/models/x", "acct_ok")).status, 404, "a method the rule does not name is refused");
+});
+
+test("a pass-through request whose detection fails is let through and logged once, and is not counted as an exchange's decision", async () => {
+  const metrics = async () => fetch(`${h.gw.url}/admin/metrics`, { headers: { authorization: "Bearer admin-token-for-tests-0123456789" } }).then((r) => r.text());
+  const decisionsCounted = (text: string) => [...text.matchAll(/^moat_decisions_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const countedBefore = decisionsCounted(await metrics());
+  const decided = h.decisions.length;
+  det.failing = true;
+  try {
+    assert.equal((await call(h, "GET", "/v1/models", "acct_new_pt")).status, 200);
+  } finally {
+    det.failing = false;
+  }
+  const lines = h.decisions.slice(decided) as Array<{ request_id: string | null; pass_through?: string; failed_open?: boolean; account_id: string }>;
+  assert.equal(lines.length, 1, "one line, not a second one without a request id");
+  assert.equal(lines[0]?.pass_through, "/v1/models");
+  assert.equal(lines[0]?.failed_open, true);
+  assert.equal(typeof lines[0]?.request_id, "string");
+  const after = await metrics();
+  assert.equal(decisionsCounted(after), countedBefore, "moat_decisions_total counts exchanges only");
+  assert.match(after, /^moat_fail_open_total [1-9]/m, "the failure is counted");
 });
 
 test("an operator's passThrough list replaces the default: listed paths and prefixes pass, the rest is refused", async () => {

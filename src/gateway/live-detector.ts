@@ -313,7 +313,8 @@ export class LiveDetector {
     try {
       a = this.latest.get(accountId) ?? this.deps.detection.assess(accountId);
     } catch (e: unknown) {
-      return this.failOpen(accountId, orgId, endpoint, t, e, undefined);
+      // Not an exchange: nothing is counted as a decision, stored or logged here (`passThrough` logs it).
+      return this.failOpenDecision(accountId, orgId, endpoint, t, e);
     }
     return decide(this.inputs(), a, orgId, endpoint, t, false);
   }
@@ -343,17 +344,22 @@ export class LiveDetector {
     this.put(BUCKETS_NS, "all", this.buckets.snapshot());
   }
 
+  /** The decision of an exchange whose detection failed (`failOpenDecision`), counted, stored and logged. */
   private failOpen(accountId: string, orgId: string | null, endpoint: string, t: number, e: unknown, requestId: string | undefined): Decision {
+    return this.finish(this.failOpenDecision(accountId, orgId, endpoint, t, e), t, requestId);
+  }
+
+  /** What a request gets when detection failed: let through, unless the operator blocked its account. Counts the failure. */
+  private failOpenDecision(accountId: string, orgId: string | null, endpoint: string, t: number, e: unknown): Decision {
     this.deps.metrics.inc("moat_fail_open_total");
     // Detection failed, the operator did not: an account they blocked stays blocked (decided without the engine).
     const op = decide(this.inputs(), emptyAssessment(accountId), orgId, endpoint, t, false);
-    if (op.source === "override" && op.action === "block") return this.finish(op, t, requestId);
+    if (op.source === "override" && op.action === "block") return op;
     const detail = `detection failed, request let through: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300);
-    const d: Decision = Object.assign(decisionHead(emptyAssessment(accountId), "fail-open", null, [{ code: "engine_error", weight: 0, detail }], false), {
+    return Object.assign(decisionHead(emptyAssessment(accountId), "fail-open", null, [{ code: "engine_error", weight: 0, detail }], false), {
       action: "allow" as const,
       failedOpen: true,
     });
-    return this.finish(d, t, requestId);
   }
 
   /**

@@ -383,7 +383,6 @@ function isOneLine(buf: Buffer): boolean {
 
 const LINE_END = Buffer.from("}\n");
 
-/** The line for `ev` with `requestJson` copied in as its `request` member. */
 /** Lines longer than this (bytes) are written from their parts (see `append`). */
 const GATHER_ABOVE = 8192;
 

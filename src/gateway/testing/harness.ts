@@ -25,7 +25,7 @@ export interface Harness {
   readonly log: TrafficEvent[];
   /** The request bytes handed to the traffic log with each line (what a file would hold), in order. */
   readonly logBodies: Array<Buffer | undefined>;
-  /** Every decision, in order (one per exchange), as the decisions JSONL would hold it. */
+  /** Every decision, in order (one per exchange, and one per pass-through request), as the decisions JSONL would hold it. */
   readonly decisions: Array<{ request_id: string; account_id: string; action: string; shadow: boolean; limited?: boolean; pass_through?: string }>;
   /** Admin API call; returns status and parsed JSON. */
   admin<T = Record<string, unknown>>(method: string, path: string, body?: unknown, actor?: string): Promise<{ status: number; body: T }>;
