@@ -132,10 +132,10 @@ test("the traffic log keeps 30 days by default; 0 keeps every file, and a negati
   assert.throws(() => resolveGatewayConfig({ ...minimal, trafficLog: { retainHours: -1 } }, "/x", env), (e: unknown) => e instanceof ConfigError && /config\.trafficLog\.retainHours/.test(e.message));
 });
 
-test("the content memo holds 32,768 contents by default; 0 turns it off, and a negative or fractional size is refused", () => {
+test("the content memo holds 32,768 contents by default; 0 turns it off, and a negative, fractional or huge size is refused", () => {
   assert.equal(resolveGatewayConfig(minimal, "/x", env).contentMemoEntries, 32_768);
   assert.equal(resolveGatewayConfig({ ...minimal, limits: { contentMemoEntries: 0 } }, "/x", env).contentMemoEntries, 0);
-  for (const bad of [-1, 2.5, "many"]) {
+  for (const bad of [-1, 2.5, "many", 10_000_000]) {
     assert.throws(() => resolveGatewayConfig({ ...minimal, limits: { contentMemoEntries: bad } } as typeof minimal, "/x", env), (e: unknown) => e instanceof ConfigError && /config\.limits\.contentMemoEntries/.test(e.message));
   }
 });

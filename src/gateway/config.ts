@@ -154,7 +154,7 @@ export const GatewayConfigSchema = z
          * Contents (account, system prompt, last user turn) whose analysis the engine remembers, as salted digests
          * and features, ~1 KB each (see content-digest-memo.ts); 0 analyses every exchange afresh.
          */
-        contentMemoEntries: z.number().int().min(0).default(32_768),
+        contentMemoEntries: z.number().int().min(0).max(4_194_304, "at most 4,194,304 contents (~4 GB); the default 32,768 holds the active tasks of most deployments").default(32_768),
         /**
          * Bytes of request bodies held in memory at once, all accounts together, and per account (see
          * body-budget.ts). Past either, a request gets a 503 before more of its body is read.
