@@ -175,7 +175,10 @@ export const GatewayConfigSchema = z
      * The traffic log's rotation and retention. Its files hold prompts; the engine is rebuilt at start from what
      * is kept. retainHours 0 keeps every file (another system manages retention).
      */
-    trafficLog: LogFileOptions.prefault({}),
+    trafficLog: LogFileOptions.extend({
+      /** Gzip each traffic-log file once it is rotated out (`X.jsonl.gz`, which moat's readers read). */
+      compress: z.boolean().default(false),
+    }).prefault({}),
     /**
      * Also append every decision to `<dataDir>/decisions.jsonl`: `true` (the same defaults as the traffic log), or
      * its rotation size and how long rotated files are kept (`decisions.jsonl.<UTC time>`; retainHours 0 keeps them all).
@@ -232,6 +235,8 @@ export interface GatewayConfig {
   readonly trafficLogMaxBytes: number;
   /** Traffic-log retention in hours; null keeps every file. */
   readonly trafficLogRetainHours: number | null;
+  /** Gzip traffic-log files once rotated out. */
+  readonly trafficLogCompress: boolean;
   /** Where decisions are also appended (`decisions.jsonl`), and how it rotates; null when they are not. */
   readonly decisionLog: { readonly maxBytes: number; readonly retainHours: number | null } | null;
   readonly engine: Readonly<Record<string, unknown>> | undefined;
@@ -356,6 +361,7 @@ export function resolveGatewayConfig(input: unknown, baseDir: string, env: Reado
     maxBufferedBytesPerAccount: c.limits.maxBufferedBytesPerAccount,
     trafficLogMaxBytes: c.trafficLog.maxBytes,
     trafficLogRetainHours: retention(c.trafficLog.retainHours),
+    trafficLogCompress: c.trafficLog.compress,
     decisionLog: c.decisionLog === false ? null : decisionLogOf(c.decisionLog === true ? LogFileOptions.parse({}) : c.decisionLog),
     engine: c.engine,
   };

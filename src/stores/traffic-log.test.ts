@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
 import type { TrafficEvent } from "../core/model/traffic.ts";
 import { TrafficLogError, TrafficLogWriter, listTrafficLogFiles, pruneTrafficLog, trafficLogFileName } from "./traffic-log.ts";
 
@@ -247,6 +248,56 @@ test("a file rotated out is synced and closed in the background, and no descript
   assert.equal(files.length, 40);
   assert.equal(log.stats().syncFailures, 0);
   assert.deepEqual(files.map((f) => readLines(f).map((l) => (JSON.parse(l) as TrafficEvent).request_id)).flat(), Array.from({ length: 40 }, (_, i) => `req_${i}`));
+});
+
+test("compress: files rotated out become .jsonl.gz holding the same lines, with their last-write time; the current file stays plain", async () => {
+  const dir = freshDir();
+  const lineBytes = Buffer.byteLength(`${JSON.stringify(event(0))}\n`);
+  const log = TrafficLogWriter.open(dir, { now: clock().now, maxBytes: lineBytes * 2, compress: true });
+  for (let i = 0; i < 7; i++) log.append(event(i));
+  const plainFiles = listTrafficLogFiles(dir);
+  const mtimes = new Map(plainFiles.map((f) => [f, statSync(f).mtimeMs]));
+  await log.idle();
+  const files = listTrafficLogFiles(dir);
+  assert.ok(files.length >= 4, `rotated several times (${files.length} files)`);
+  assert.deepEqual(
+    files.map((f) => basename(f).replace(/^traffic-\d{8}T\d{6}Z-\d+/, "")),
+    [...Array.from({ length: files.length - 1 }, () => ".jsonl.gz"), ".jsonl"],
+  );
+  assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith(".tmp")), [], "no temporary file is left");
+  const lines = files.flatMap((f) => (f.endsWith(".gz") ? gunzipSync(readFileSync(f)).toString("utf8") : readFileSync(f, "utf8")).split("\n").filter((l) => l.length > 0));
+  assert.deepEqual(lines.map((l) => (JSON.parse(l) as TrafficEvent).request_id), Array.from({ length: 7 }, (_, i) => `req_${i}`));
+  for (const f of files.filter((x) => x.endsWith(".gz"))) assert.ok(Math.abs(statSync(f).mtimeMs - (mtimes.get(f.slice(0, -3)) ?? 0)) < 1, "retention counts from the last line");
+  assert.deepEqual([log.stats().compressed, log.stats().compressFailures], [files.length - 1, 0]);
+  log.close();
+});
+
+test("a compression that fails keeps the plain file and is reported; a stopped one is settled at the next open", async () => {
+  const dir = freshDir();
+  const lineBytes = Buffer.byteLength(`${JSON.stringify(event(0))}\n`);
+  const failures: string[] = [];
+  const log = TrafficLogWriter.open(dir, { now: clock().now, maxBytes: lineBytes, compress: true, onBackgroundError: (file, what) => failures.push(`${what} ${basename(file)}`) });
+  log.append(event(0));
+  // The temporary file's name is taken by a directory: the gzip cannot be written.
+  const first = listTrafficLogFiles(dir)[0] as string;
+  mkdirSync(`${first}.gz.tmp`);
+  log.append(event(1));
+  await log.idle();
+  assert.deepEqual(failures, [`compress ${basename(first)}`]);
+  assert.equal(log.stats().compressFailures, 1);
+  assert.ok(existsSync(first), "the plain file is kept");
+  rmSync(`${first}.gz.tmp`, { recursive: true });
+  log.close();
+  // What a process stopped mid-way leaves: a partial .gz.tmp, or both forms of a compressed file.
+  const names = listTrafficLogFiles(dir);
+  const second = names[1] as string;
+  writeFileSync(`${first}.gz.tmp`, "partial");
+  writeFileSync(`${second}.gz`, gzipSync(readFileSync(second)));
+  assert.deepEqual(listTrafficLogFiles(dir), [first, `${second}.gz`], "a reader lists a file in both forms once, as its .gz");
+  TrafficLogWriter.open(dir, { now: clock().now }).close();
+  assert.ok(!existsSync(`${first}.gz.tmp`), "the partial compression is gone");
+  assert.ok(!existsSync(second), "the plain twin of a complete .gz is gone");
+  assert.ok(existsSync(first) && existsSync(`${second}.gz`));
 });
 
 test("reopening writes to a new file and never changes the old ones", () => {

@@ -136,7 +136,7 @@ async function serve(o: ServeOptions): Promise<void> {
   const trafficDir = join(config.dataDir, "traffic");
   // Files past retention go before the replay reads them (the writer's open prunes them).
   const retainMs = config.trafficLogRetainHours !== null ? config.trafficLogRetainHours * 3_600_000 : undefined;
-  const log = userErrors(() => TrafficLogWriter.open(trafficDir, { maxBytes: config.trafficLogMaxBytes, ...(retainMs !== undefined ? { retainMs } : {}) }));
+  const log = userErrors(() => TrafficLogWriter.open(trafficDir, { maxBytes: config.trafficLogMaxBytes, compress: config.trafficLogCompress, ...(retainMs !== undefined ? { retainMs } : {}) }));
   const replayFiles = userErrors(() => listTrafficLogFiles(trafficDir)).filter((f) => f !== log.stats().file);
   const dl = config.decisionLog;
   const decisions =
