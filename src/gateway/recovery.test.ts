@@ -30,6 +30,21 @@ test("replay restores arrival order within the window, counts bad lines and read
   }
 });
 
+test("a listed file compressed since it was listed is read from its gzip", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "moat-replay-"));
+  try {
+    const a = join(dir, "traffic-a.jsonl");
+    // trafficLog.compress (this process's or another's) turned it into traffic-a.jsonl.gz after the listing.
+    writeFileSync(`${a}.gz`, gzipSync(`${line("2026-04-22T00:00:01Z", "one")}\n${line("2026-04-22T00:00:02Z", "two")}\n`));
+    const det = new ScriptedDetection();
+    const r = await replayTrafficLog([a], det, 60_000, () => undefined);
+    assert.deepEqual(det.observed, ["one", "two"]);
+    assert.equal(r.badFiles, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("an event the engine throws on during replay is counted and skipped, and the replay goes on", async () => {
   const dir = mkdtempSync(join(tmpdir(), "moat-replay-"));
   try {

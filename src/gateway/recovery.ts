@@ -6,7 +6,8 @@
  * after `kill -9`, a hand-edited file) are counted and reported, never fatal; so are events the engine
  * throws on.
  */
-import { createReadStream } from "node:fs";
+import { promises as fsp } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import type { TimedEvent, TrafficEvent } from "../core/model/traffic.ts";
@@ -125,8 +126,9 @@ export async function replayTrafficLog(
   let badFiles = 0;
   for (const file of files) {
     try {
-      const input = createReadStream(file);
-      const source = file.endsWith(".gz") ? input.pipe(createGunzip()) : input;
+      const { path, fh } = await openLogFile(file);
+      const input = fh.createReadStream();
+      const source = path.endsWith(".gz") ? input.pipe(createGunzip()) : input;
       if (source !== input) input.on("error", (e) => source.emit("error", e));
       const lines = createInterface({ input: source, crlfDelay: Infinity });
       for await (const line of lines) {
@@ -146,4 +148,17 @@ export async function replayTrafficLog(
   }
   while (heap.size > 0) emit(heap.pop() as TimedEvent);
   return { files: files.length, events, badLines, badFiles, lastT, engineErrors };
+}
+
+/**
+ * Opens a listed log file; one compressed since it was listed (`trafficLog.compress`, by this process or another
+ * sharing the directory) is read from its `.gz`, which holds the same lines.
+ */
+async function openLogFile(file: string): Promise<{ path: string; fh: FileHandle }> {
+  try {
+    return { path: file, fh: await fsp.open(file, "r") };
+  } catch (e: unknown) {
+    if ((e as { code?: unknown }).code !== "ENOENT" || file.endsWith(".gz")) throw e;
+    return { path: `${file}.gz`, fh: await fsp.open(`${file}.gz`, "r") };
+  }
 }

@@ -33,3 +33,16 @@ test("** walks subdirectories but skips hidden folders and node_modules", () => 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a file matched with its gzip is listed once, as the gzip; hidden files are not matched", () => {
+  const dir = mkdtempSync(join(tmpdir(), "moat-glob-"));
+  try {
+    // What a gateway's traffic directory holds while it compresses a rotated file (trafficLog.compress).
+    for (const f of ["t-1.jsonl", "t-1.jsonl.gz", "t-2.jsonl", ".t-2.jsonl.gz.4242.tmp"]) writeFileSync(join(dir, f), "{}");
+    assert.deepEqual(expandGlob("*", dir), ["t-1.jsonl.gz", "t-2.jsonl"]);
+    assert.deepEqual(expandGlob("*.jsonl*", dir), ["t-1.jsonl.gz", "t-2.jsonl"]);
+    assert.deepEqual(expandGlob("*.jsonl", dir), ["t-1.jsonl", "t-2.jsonl"], "a pattern that matches no gzip lists the plain files");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

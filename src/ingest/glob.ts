@@ -63,6 +63,8 @@ export function segmentToRegExp(segment: string): RegExp {
 /**
  * Expand one glob pattern to the sorted list of regular files it matches (possibly empty).
  * Relative patterns resolve against `cwd`; returned paths keep the pattern's own form.
+ * A file matched together with its gzip (`x.jsonl` and `x.jsonl.gz`) is listed once, as the gzip: the gateway's
+ * traffic log has both for a moment while it compresses a file (`trafficLog.compress`), and they hold the same lines.
  */
 export function expandGlob(pattern: string, cwd: string = process.cwd()): string[] {
   const found = new Set<string>();
@@ -74,7 +76,7 @@ export function expandGlob(pattern: string, cwd: string = process.cwd()): string
     const base = absolute ? "/" : "";
     walk(base, parts, 0, cwd, found);
   }
-  return [...found].sort();
+  return [...found].filter((f) => !found.has(`${f}.gz`)).sort();
 }
 
 function walk(prefix: string, parts: readonly string[], i: number, cwd: string, found: Set<string>): void {

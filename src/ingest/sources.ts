@@ -86,7 +86,7 @@ function checkFile(path: string, full: string): Source {
   try {
     const st = statSync(full);
     if (st.isDirectory()) {
-      throw new UserError("IS_DIRECTORY", `${path} is a directory: pass the files in it, e.g. '${path.replace(/\/$/, "")}/*.jsonl'`);
+      throw new UserError("IS_DIRECTORY", `${path} is a directory: pass the files in it, e.g. '${path.replace(/\/$/, "")}/*.jsonl*' (plain and gzipped)`);
     }
     size = st.size;
   } catch (e: unknown) {

@@ -278,24 +278,29 @@ test("a compression that fails keeps the plain file and is reported; a stopped o
   const failures: string[] = [];
   const log = TrafficLogWriter.open(dir, { now: clock().now, maxBytes: lineBytes, compress: true, onBackgroundError: (file, what) => failures.push(`${what} ${basename(file)}`) });
   log.append(event(0));
-  // The temporary file's name is taken by a directory: the gzip cannot be written.
+  // The temporary file's name (hidden, with this process's id) is taken by a directory: the gzip cannot be written.
   const first = listTrafficLogFiles(dir)[0] as string;
-  mkdirSync(`${first}.gz.tmp`);
+  const mine = join(dir, `.${basename(first)}.gz.${process.pid}.tmp`);
+  mkdirSync(mine);
   log.append(event(1));
   await log.idle();
   assert.deepEqual(failures, [`compress ${basename(first)}`]);
   assert.equal(log.stats().compressFailures, 1);
   assert.ok(existsSync(first), "the plain file is kept");
-  rmSync(`${first}.gz.tmp`, { recursive: true });
+  rmSync(mine, { recursive: true });
   log.close();
-  // What a process stopped mid-way leaves: a partial .gz.tmp, or both forms of a compressed file.
+  // What stopped processes leave: a partial gzip, or both forms of a compressed file. A living process's partial
+  // gzip is its work in progress (another writer sharing the directory) and stays.
   const names = listTrafficLogFiles(dir);
   const second = names[1] as string;
-  writeFileSync(`${first}.gz.tmp`, "partial");
+  const dead = join(dir, `.${basename(first)}.gz.999999999.tmp`);
+  writeFileSync(dead, "partial");
+  writeFileSync(mine, "in progress");
   writeFileSync(`${second}.gz`, gzipSync(readFileSync(second)));
   assert.deepEqual(listTrafficLogFiles(dir), [first, `${second}.gz`], "a reader lists a file in both forms once, as its .gz");
   TrafficLogWriter.open(dir, { now: clock().now }).close();
-  assert.ok(!existsSync(`${first}.gz.tmp`), "the partial compression is gone");
+  assert.ok(!existsSync(dead), "a stopped process's partial compression is gone");
+  assert.ok(existsSync(mine), "a living process's is not");
   assert.ok(!existsSync(second), "the plain twin of a complete .gz is gone");
   assert.ok(existsSync(first) && existsSync(`${second}.gz`));
 });

@@ -16,9 +16,8 @@
  * once that hour ended (and it was last written) more than `retainMs` ago: by the writer when it opens and when it rotates, and by
  * `prune` (which the gateway calls periodically, for the hours without traffic).
  */
-import { close, closeSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync, writevSync } from "node:fs";
-import { join } from "node:path";
-import { createReadStream, createWriteStream, promises as fsp } from "node:fs";
+import { close, closeSync, createReadStream, createWriteStream, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, promises as fsp, readdirSync, statSync, unlinkSync, writeSync, writevSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import type { TrafficEvent } from "../core/model/traffic.ts";
@@ -373,12 +372,21 @@ export function listTrafficLogFiles(dir: string): string[] {
 }
 
 /**
- * Gzips a closed file rotated out: written to `X.jsonl.gz.tmp`, synced, given the plain file's modification time
- * (retention counts from the last line), renamed to `X.jsonl.gz`, then the plain file goes. A failure leaves the
- * plain file and removes the temporary one.
+ * The temporary name a compression writes `file`'s gzip under: hidden (a glob such as `traffic/*` skips it) and
+ * marked with the writing process's id, so an open in another process leaves it alone while that one lives.
+ */
+function compressingName(file: string, pid: number): string {
+  return join(dirname(file), `.${basename(file)}.gz.${pid}.tmp`);
+}
+const COMPRESSING_RE = /^\.(traffic-.*\.jsonl)\.gz\.(\d+)\.tmp$/;
+
+/**
+ * Gzips a closed file rotated out: written aside (`compressingName`), synced, given the plain file's modification
+ * time (retention counts from the last line), renamed to `X.jsonl.gz`, then the plain file goes. A failure leaves
+ * the plain file and removes the temporary one. A file pruned meanwhile is not brought back.
  */
 async function gzipFile(file: string): Promise<void> {
-  const tmp = `${file}.gz.tmp`;
+  const tmp = compressingName(file, process.pid);
   try {
     const st = await fsp.stat(file);
     await pipeline(createReadStream(file), createGzip({ level: GZIP_LEVEL }), createWriteStream(tmp, { mode: 0o600 }));
@@ -389,17 +397,35 @@ async function gzipFile(file: string): Promise<void> {
       await fh.close();
     }
     await fsp.utimes(tmp, st.atimeMs / 1000, st.mtimeMs / 1000);
+    if (!existsSync(file)) {
+      // Retention deleted it while it was being compressed: its .gz must not bring it back.
+      await fsp.rm(tmp, { force: true });
+      return;
+    }
     await fsp.rename(tmp, `${file}.gz`);
   } catch (e: unknown) {
     await fsp.rm(tmp, { force: true }).catch(() => undefined);
     throw e;
   }
-  await fsp.rm(file, { force: true });
+  // The .gz is complete: if the plain file cannot go now, readers list the .gz alone and the next open removes it.
+  await fsp.rm(file, { force: true }).catch(() => undefined);
+}
+
+/** Whether process `pid` is alive (a process we may not signal is). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e: unknown) {
+    return (e as { code?: unknown }).code === "EPERM";
+  }
 }
 
 /**
- * Finishes what a stopped process left of compressions (at open): a `.gz.tmp` was not complete and goes; a plain
- * file whose `.gz` exists was compressed (the `.gz` is renamed into place only once complete) and goes too.
+ * Finishes what stopped processes left of compressions (at open): a temporary gzip whose process is gone was not
+ * complete and goes (one whose process lives is that process's work in progress: another writer may share the
+ * directory); a plain file whose `.gz` exists was compressed (the `.gz` is renamed into place only once
+ * complete) and goes too.
  */
 function settleCompression(dir: string): void {
   let names: string[];
@@ -410,9 +436,10 @@ function settleCompression(dir: string): void {
   }
   const present = new Set(names);
   for (const name of names) {
-    const m = /^(traffic-.*\.jsonl)\.gz\.tmp$/.exec(name);
-    const plain = FILE_RE.test(name) && !name.endsWith(".gz") && present.has(`${name}.gz`);
-    if (m === null && !plain) continue;
+    const m = COMPRESSING_RE.exec(name);
+    const leftover = m !== null && !alive(Number(m[2]));
+    const plainTwin = FILE_RE.test(name) && !name.endsWith(".gz") && present.has(`${name}.gz`);
+    if (!leftover && !plainTwin) continue;
     try {
       unlinkSync(join(dir, name));
     } catch {
