@@ -15,7 +15,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { Assessment, CampaignView } from "../core/engine/types.ts";
-import type { GatewayContext } from "./context.ts";
+import type { GatewayContext, TrafficLogFileStats } from "./context.ts";
 import { OverrideError } from "./overrides.ts";
 import { formatIssues } from "./zod-issues.ts";
 
@@ -233,6 +233,14 @@ function actorOf(req: IncomingMessage, fromBody: string | undefined): string {
   return fromBody ?? "admin";
 }
 
+function trafficLogGauges(st: TrafficLogFileStats): Record<string, { help: string; value: number }> {
+  return {
+    moat_traffic_log_sync_failures: { help: "Traffic-log files rotated out whose sync to disk failed in the background, since start (their lines were in the OS's buffers).", value: st.syncFailures },
+    moat_traffic_log_files_compressed: { help: "Traffic-log files gzipped once rotated out (trafficLog.compress), since start.", value: st.compressed },
+    moat_traffic_log_compress_failures: { help: "Traffic-log files that could not be gzipped and stay plain, since start.", value: st.compressFailures },
+  };
+}
+
 /** Prometheus text with the live gauges. */
 export function renderMetrics(ctx: GatewayContext): string {
   // A count, not a walk: a scrape every few seconds must not cost a pass over a million accounts.
@@ -253,6 +261,7 @@ export function renderMetrics(ctx: GatewayContext): string {
           moat_content_memo_entries: { help: "Contents the memo holds (digests and features, no text).", value: ctx.contentMemo.size },
         }
       : {}),
+    ...(ctx.trafficLogFiles !== null ? trafficLogGauges(ctx.trafficLogFiles()) : {}),
     moat_request_body_bytes_held: { help: `Request-body bytes held in memory now (budget ${ctx.config.maxBufferedBytes} in all, ${ctx.config.maxBufferedBytesPerAccount} per account).`, value: ctx.bodyBudget.total },
   });
 }

@@ -29,6 +29,13 @@ export interface ContentMemoStats {
   readonly size: number;
 }
 
+/** What the metrics read of the traffic log's background work on rotated files (`TrafficLogWriter.stats`). */
+export interface TrafficLogFileStats {
+  readonly syncFailures: number;
+  readonly compressed: number;
+  readonly compressFailures: number;
+}
+
 export interface GatewayContext {
   readonly config: GatewayConfig;
   readonly detection: DetectionPort;
@@ -54,6 +61,8 @@ export interface GatewayContext {
   readonly bodyBudget: BodyBudget;
   /** The engine's memo of content analyses, for its gauges (null when the engine has none). */
   readonly contentMemo: ContentMemoStats | null;
+  /** The traffic-log file writer's background work, for its gauges (null for a sink without files). */
+  readonly trafficLogFiles: (() => TrafficLogFileStats) | null;
   /** Prefix of request ids minted by this process. */
   readonly bootId: string;
   nextSeq(): number;

@@ -12,7 +12,7 @@ import type { StateStore } from "../stores/state-store.ts";
 import type { AccountRecord } from "../core/model/traffic.ts";
 import type { GatewayConfig } from "./config.ts";
 import { readConfigFile } from "./config.ts";
-import type { ContentMemoStats, GatewayContext, TrafficSink } from "./context.ts";
+import type { ContentMemoStats, GatewayContext, TrafficLogFileStats, TrafficSink } from "./context.ts";
 import { timeCampaignRuns, type LiveDetection } from "./timed-detection.ts";
 import type { Decision } from "./decision.ts";
 import { DEFAULT_POLICY_YAML } from "./default-policy.ts";
@@ -66,6 +66,8 @@ export interface GatewayOptions {
   readonly decisionSink?: (line: string) => void;
   /** The engine's content memo, for its gauges. */
   readonly contentMemo?: ContentMemoStats;
+  /** The traffic log's background work on rotated files (sync, compression), for its gauges. */
+  readonly trafficLogFiles?: () => TrafficLogFileStats;
 }
 
 export interface Gateway {
@@ -206,6 +208,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     awaitingContinue: new WeakSet(),
     bodyBudget: new BodyBudget(config.maxBufferedBytes, config.maxBufferedBytesPerAccount),
     contentMemo: opts.contentMemo ?? null,
+    trafficLogFiles: opts.trafficLogFiles ?? null,
     reloadPolicy: () => {
       const p = loadPolicy(config.policyFile);
       detector.policy = p;

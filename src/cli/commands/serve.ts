@@ -157,6 +157,7 @@ async function serve(o: ServeOptions): Promise<void> {
     replayFiles,
     accounts,
     ...(contentMemo !== null ? { contentMemo } : {}),
+    trafficLogFiles: () => log.stats(),
     ...(decisions !== null ? { decisionSink: (line: string) => decisions.append(line) } : {}),
   }).catch((e: unknown) => {
     const code = (e as { code?: unknown }).code;

@@ -10,7 +10,7 @@ import type { StateStore } from "../../stores/state-store.ts";
 import { resolveGatewayConfig, type GatewayConfigInput } from "../config.ts";
 import type { DetectionPort } from "../detection-port.ts";
 import type { LiveDetection } from "../timed-detection.ts";
-import type { ContentMemoStats } from "../context.ts";
+import type { ContentMemoStats, TrafficLogFileStats, TrafficSink } from "../context.ts";
 import { startGateway, type Gateway } from "../gateway.ts";
 import { startUpstreamStub, type UpstreamStub } from "./upstream-stub.ts";
 
@@ -47,6 +47,9 @@ export interface HarnessOptions {
   readonly failingDecisionLog?: boolean;
   /** The engine's content memo, for the gateway's gauges. */
   readonly contentMemo?: ContentMemoStats;
+  /** A traffic-log sink of the test's own (a file writer) in place of the in-memory one, and its file stats. */
+  readonly trafficLog?: TrafficSink;
+  readonly trafficLogFiles?: () => TrafficLogFileStats;
 }
 
 /** Starts stub + gateway. Close it in the test's `after`/`finally`. */
@@ -77,10 +80,11 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     detection: o.detection,
     store,
     // In memory, as a file sink would read back: the request comes from the client's bytes when given.
-    trafficLog: { append: (ev, requestJson) => void (logBodies.push(requestJson), log.push(requestJson !== undefined && ev.request === undefined ? { ...ev, request: JSON.parse(requestJson.toString("utf8")) as Record<string, unknown> } : ev)) },
+    trafficLog: o.trafficLog ?? { append: (ev, requestJson) => void (logBodies.push(requestJson), log.push(requestJson !== undefined && ev.request === undefined ? { ...ev, request: JSON.parse(requestJson.toString("utf8")) as Record<string, unknown> } : ev)) },
     ...(o.accounts ? { accounts: o.accounts } : {}),
     ...(o.now ? { now: o.now } : {}),
     ...(o.contentMemo ? { contentMemo: o.contentMemo } : {}),
+    ...(o.trafficLogFiles ? { trafficLogFiles: o.trafficLogFiles } : {}),
   });
   return {
     gw,
