@@ -233,11 +233,11 @@ function actorOf(req: IncomingMessage, fromBody: string | undefined): string {
   return fromBody ?? "admin";
 }
 
-function trafficLogGauges(st: TrafficLogFileStats): Record<string, { help: string; value: number }> {
+function trafficLogGauges(st: TrafficLogFileStats): Record<string, { help: string; value: number; type: "counter" }> {
   return {
-    moat_traffic_log_sync_failures: { help: "Traffic-log files rotated out whose sync to disk failed in the background, since start (their lines were in the OS's buffers).", value: st.syncFailures },
-    moat_traffic_log_files_compressed: { help: "Traffic-log files gzipped once rotated out (trafficLog.compress), since start.", value: st.compressed },
-    moat_traffic_log_compress_failures: { help: "Traffic-log files that could not be gzipped and stay plain, since start.", value: st.compressFailures },
+    moat_traffic_log_sync_failures_total: { help: "Traffic-log files rotated out whose sync to disk failed in the background, since start (their lines were in the OS's buffers).", value: st.syncFailures, type: "counter" },
+    moat_traffic_log_files_compressed_total: { help: "Traffic-log files gzipped once rotated out (trafficLog.compress), since start.", value: st.compressed, type: "counter" },
+    moat_traffic_log_compress_failures_total: { help: "Traffic-log files that could not be gzipped and stay plain, since start.", value: st.compressFailures, type: "counter" },
   };
 }
 
@@ -256,8 +256,8 @@ export function renderMetrics(ctx: GatewayContext): string {
     moat_engine_queue: { help: "Exchanges decided and forwarded but not yet fed to the engine.", value: ctx.detector.pending },
     ...(ctx.contentMemo !== null
       ? {
-          moat_content_memo_hits: { help: "Exchanges whose content analysis came from the engine's memo (digests of content seen before), since start.", value: ctx.contentMemo.hits },
-          moat_content_memo_misses: { help: "Exchanges whose content was analysed afresh, since start.", value: ctx.contentMemo.misses },
+          moat_content_memo_hits_total: { help: "Exchanges whose content analysis came from the engine's memo (digests of content seen before), since start, the start-up replay included.", value: ctx.contentMemo.hits, type: "counter" },
+          moat_content_memo_misses_total: { help: "Exchanges whose content was analysed afresh, since start, the start-up replay included.", value: ctx.contentMemo.misses, type: "counter" },
           moat_content_memo_entries: { help: "Contents the memo holds (digests and features, no text).", value: ctx.contentMemo.size },
         }
       : {}),

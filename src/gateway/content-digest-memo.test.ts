@@ -162,8 +162,8 @@ test("the gateway reports the memo's hits, misses and size", async () => {
     for (let i = 0; i < 3; i++) await client.chat.completions.create({ model: "gpt-stub", messages: [{ role: "system", content: SYSTEM }, { role: "user", content: "Same question each time." }] });
     h.gw.ctx.detector.flush();
     const metrics = (await h.admin<string>("GET", "/admin/metrics")).body;
-    assert.match(metrics, /^moat_content_memo_misses 1$/m);
-    assert.match(metrics, /^moat_content_memo_hits 2$/m);
+    assert.match(metrics, /^moat_content_memo_misses_total 1$/m);
+    assert.match(metrics, /^moat_content_memo_hits_total 2$/m);
     assert.match(metrics, /^moat_content_memo_entries 1$/m);
   } finally {
     await h.close();

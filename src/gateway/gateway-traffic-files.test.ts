@@ -24,9 +24,9 @@ test("files gzipped once rotated out are counted in the gateway's metrics, and t
     const gz = files.filter((f) => f.endsWith(".gz")).length;
     assert.ok(gz >= 2, `several files rotated out and compressed (${files.length} files)`);
     const metrics = (await h.admin<string>("GET", "/admin/metrics")).body;
-    assert.match(metrics, new RegExp(`^moat_traffic_log_files_compressed ${gz}$`, "m"));
-    assert.match(metrics, /^moat_traffic_log_compress_failures 0$/m);
-    assert.match(metrics, /^moat_traffic_log_sync_failures 0$/m);
+    assert.match(metrics, new RegExp(`^moat_traffic_log_files_compressed_total ${gz}$`, "m"));
+    assert.match(metrics, /^moat_traffic_log_compress_failures_total 0$/m);
+    assert.match(metrics, /^moat_traffic_log_sync_failures_total 0$/m);
     const lines = files.flatMap((f) => (f.endsWith(".gz") ? gunzipSync(readFileSync(f)) : readFileSync(f)).toString("utf8").split("\n").filter((l) => l !== ""));
     assert.equal(lines.length, 12, "every exchange is in the log once");
   } finally {

@@ -308,7 +308,7 @@ export class LiveDetector {
    * Decides a request that is not an exchange (count_tokens, models, …) from the current state,
    * without feeding the engine or spending throttle tokens.
    */
-  current(accountId: string, orgId: string | null, endpoint: string, t: number): Decision {
+  private current(accountId: string, orgId: string | null, endpoint: string, t: number): Decision {
     let a: Assessment;
     try {
       a = this.latest.get(accountId) ?? this.deps.detection.assess(accountId);

@@ -194,8 +194,11 @@ export class Metrics {
     for (const [k, v] of Object.entries(snap as Record<string, unknown>)) if (typeof v === "number") this.counters.set(k, v);
   }
 
-  /** Prometheus exposition text; `gauges` adds point-in-time values (name -> value). */
-  render(gauges: Readonly<Record<string, { help: string; value: number }>>): string {
+  /**
+   * Prometheus exposition text; `gauges` adds values read at scrape time (name -> value): point-in-time ones, and
+   * counts since start kept elsewhere (`type: "counter"`, named `_total`; they restart from 0 with the process).
+   */
+  render(gauges: Readonly<Record<string, { help: string; value: number; type?: "gauge" | "counter" }>>): string {
     const lines: string[] = [];
     for (const name of Object.keys(HELP) as CounterName[]) {
       lines.push(`# HELP ${name} ${HELP[name]}`, `# TYPE ${name} counter`);
@@ -259,7 +262,7 @@ export class Metrics {
         `${name}_count ${runs.count}`,
       );
     }
-    for (const [name, g] of Object.entries(gauges)) lines.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${g.value}`);
+    for (const [name, g] of Object.entries(gauges)) lines.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} ${g.type ?? "gauge"}`, `${name} ${g.value}`);
     return `${lines.join("\n")}\n`;
   }
 }

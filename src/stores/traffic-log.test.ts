@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { TrafficEvent } from "../core/model/traffic.ts";
-import { TrafficLogError, TrafficLogWriter, listTrafficLogFiles, pruneTrafficLog, trafficLogFileName } from "./traffic-log.ts";
+import { TrafficLogError, TrafficLogWriter, compressingName, listTrafficLogFiles, pruneTrafficLog, trafficLogFileName } from "./traffic-log.ts";
 
 const root = mkdtempSync(join(tmpdir(), "moat-traffic-log-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -280,7 +280,9 @@ test("a compression that fails keeps the plain file and is reported; a stopped o
   log.append(event(0));
   // The temporary file's name (hidden, with this process's id) is taken by a directory: the gzip cannot be written.
   const first = listTrafficLogFiles(dir)[0] as string;
-  const mine = join(dir, `.${basename(first)}.gz.${process.pid}.tmp`);
+  // Its name: hidden, with this process's id and a token of this process's own.
+  const mine = compressingName(first);
+  assert.match(basename(mine), new RegExp(`^\\.${basename(first).replace(/\./g, "\\.")}\\.gz\\.${process.pid}-[0-9a-f]{12}\\.tmp$`));
   mkdirSync(mine);
   log.append(event(1));
   await log.idle();
@@ -293,13 +295,16 @@ test("a compression that fails keeps the plain file and is reported; a stopped o
   // gzip is its work in progress (another writer sharing the directory) and stays.
   const names = listTrafficLogFiles(dir);
   const second = names[1] as string;
-  const dead = join(dir, `.${basename(first)}.gz.999999999.tmp`);
+  const dead = join(dir, `.${basename(first)}.gz.999999999-0a0b0c0d0e0f.tmp`);
+  const earlierSelf = join(dir, `.${basename(first)}.gz.${process.pid}-ffffffffffff.tmp`);
   writeFileSync(dead, "partial");
+  writeFileSync(earlierSelf, "partial, from an earlier process with this one's id");
   writeFileSync(mine, "in progress");
   writeFileSync(`${second}.gz`, gzipSync(readFileSync(second)));
   assert.deepEqual(listTrafficLogFiles(dir), [first, `${second}.gz`], "a reader lists a file in both forms once, as its .gz");
   TrafficLogWriter.open(dir, { now: clock().now }).close();
   assert.ok(!existsSync(dead), "a stopped process's partial compression is gone");
+  assert.ok(!existsSync(earlierSelf), "so is an earlier process's with this one's id (process 1 in a container)");
   assert.ok(existsSync(mine), "a living process's is not");
   assert.ok(!existsSync(second), "the plain twin of a complete .gz is gone");
   assert.ok(existsSync(first) && existsSync(`${second}.gz`));

@@ -18,6 +18,7 @@
  */
 import { close, closeSync, createReadStream, createWriteStream, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, promises as fsp, readdirSync, statSync, unlinkSync, writeSync, writevSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { randomBytes } from "node:crypto";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import type { TrafficEvent } from "../core/model/traffic.ts";
@@ -299,7 +300,7 @@ export class TrafficLogWriter {
     });
   }
 
-  /** Resolves once no rotated file is waiting to be synced into compression or being compressed (for tests and a clean stop). */
+  /** Resolves once no rotated file is waiting to be synced into compression or being compressed (tests wait on it). */
   async idle(): Promise<void> {
     for (;;) {
       if (this.#compressing !== null) await this.#compressing;
@@ -372,13 +373,20 @@ export function listTrafficLogFiles(dir: string): string[] {
 }
 
 /**
- * The temporary name a compression writes `file`'s gzip under: hidden (a glob such as `traffic/*` skips it) and
- * marked with the writing process's id, so an open in another process leaves it alone while that one lives.
+ * The temporary name this process's compression writes `file`'s gzip under: hidden (a glob such as `traffic/*`
+ * skips it) and marked with the process's id and token, so an open in another process leaves it alone while
+ * this one lives. Exported for tests.
  */
-function compressingName(file: string, pid: number): string {
-  return join(dirname(file), `.${basename(file)}.gz.${pid}.tmp`);
+export function compressingName(file: string): string {
+  return join(dirname(file), `.${basename(file)}.gz.${process.pid}-${PROCESS_TOKEN}.tmp`);
 }
-const COMPRESSING_RE = /^\.(traffic-.*\.jsonl)\.gz\.(\d+)\.tmp$/;
+const COMPRESSING_RE = /^\.(traffic-.*\.jsonl)\.gz\.(\d+)-([0-9a-f]+)\.tmp$/;
+/**
+ * Tells this process's temporary files from those of an earlier process with the same id (in a container, moat
+ * may be process 1 on every start): a leftover of a killed process must go, or its partial gzip of prompts would
+ * outlive retention.
+ */
+const PROCESS_TOKEN = randomBytes(6).toString("hex");
 
 /**
  * Gzips a closed file rotated out: written aside (`compressingName`), synced, given the plain file's modification
@@ -386,7 +394,7 @@ const COMPRESSING_RE = /^\.(traffic-.*\.jsonl)\.gz\.(\d+)\.tmp$/;
  * the plain file and removes the temporary one. A file pruned meanwhile is not brought back.
  */
 async function gzipFile(file: string): Promise<void> {
-  const tmp = compressingName(file, process.pid);
+  const tmp = compressingName(file);
   try {
     const st = await fsp.stat(file);
     await pipeline(createReadStream(file), createGzip({ level: GZIP_LEVEL }), createWriteStream(tmp, { mode: 0o600 }));
@@ -422,10 +430,10 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Finishes what stopped processes left of compressions (at open): a temporary gzip whose process is gone was not
- * complete and goes (one whose process lives is that process's work in progress: another writer may share the
- * directory); a plain file whose `.gz` exists was compressed (the `.gz` is renamed into place only once
- * complete) and goes too.
+ * Finishes what stopped processes left of compressions (at open): a temporary gzip whose process is gone (or is
+ * an earlier process with this one's id) was not complete and goes; one whose process lives is that process's
+ * work in progress (another writer may share the directory) and stays. A plain file whose `.gz` exists was
+ * compressed (the `.gz` is renamed into place only once complete) and goes too.
  */
 function settleCompression(dir: string): void {
   let names: string[];
@@ -437,7 +445,8 @@ function settleCompression(dir: string): void {
   const present = new Set(names);
   for (const name of names) {
     const m = COMPRESSING_RE.exec(name);
-    const leftover = m !== null && !alive(Number(m[2]));
+    const pid = Number(m?.[2]);
+    const leftover = m !== null && (pid === process.pid ? m[3] !== PROCESS_TOKEN : !alive(pid));
     const plainTwin = FILE_RE.test(name) && !name.endsWith(".gz") && present.has(`${name}.gz`);
     if (!leftover && !plainTwin) continue;
     try {

@@ -33,7 +33,8 @@ export interface EngineOptions {
   readonly config?: EngineConfigInput;
   /**
    * Remembers the content analysis of text seen before (`analyse`, `observe`): features are the same with
-   * or without it. The gateway's holds digests, not text; a replay passes its own to `analyseRequest`.
+   * or without it. The gateway's holds digests, not text (its start-up replay goes through it too); `moat scan`
+   * passes its own, keyed by the text, to `analyseRequest`.
    */
   readonly contentMemo?: ContentMemo;
 }
