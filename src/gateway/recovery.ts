@@ -13,6 +13,7 @@ import { createGunzip } from "node:zlib";
 import type { TimedEvent, TrafficEvent } from "../core/model/traffic.ts";
 import type { Assessment } from "../core/engine/types.ts";
 import type { DetectionPort } from "./detection-port.ts";
+import { errCode } from "../stores/os-errors.ts";
 
 export interface ReplayStats {
   readonly files: number;
@@ -158,7 +159,7 @@ async function openLogFile(file: string): Promise<{ path: string; fh: FileHandle
   try {
     return { path: file, fh: await fsp.open(file, "r") };
   } catch (e: unknown) {
-    if ((e as { code?: unknown }).code !== "ENOENT" || file.endsWith(".gz")) throw e;
+    if (errCode(e) !== "ENOENT" || file.endsWith(".gz")) throw e;
     return { path: `${file}.gz`, fh: await fsp.open(`${file}.gz`, "r") };
   }
 }

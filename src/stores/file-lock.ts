@@ -11,6 +11,7 @@
 import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { StateStoreError } from "./state-store.ts";
+import { errCode, errMessage, pidAlive } from "./os-errors.ts";
 
 /** A held lock. */
 export interface HeldLock {
@@ -151,18 +152,6 @@ function isLive(holder: LockContent, lockPath: string): boolean {
   // Our own pid in a lock we do not hold: a previous incarnation with the same pid (containers
   // restart as pid 1), hence stale.
   if (holder.pid === process.pid) return HELD.has(lockPath);
-  try {
-    process.kill(holder.pid, 0);
-    return true;
-  } catch (e: unknown) {
-    return errCode(e) === "EPERM"; // exists, but belongs to another user
-  }
+  return pidAlive(holder.pid);
 }
 
-function errCode(e: unknown): string | undefined {
-  return e !== null && typeof e === "object" && "code" in e ? String((e as { code: unknown }).code) : undefined;
-}
-
-function errMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}

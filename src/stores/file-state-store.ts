@@ -30,6 +30,7 @@ import { readFileLines } from "./journal-lines.ts";
 import { StateStoreError, type AuditEntry, type StateStore } from "./state-store.ts";
 import { StateTables, checkAuditEntry, checkLimit, checkName, deepFreeze, frozenFromJson, toJsonText } from "./state-tables.ts";
 import { compactJournal, quarantineLines, syncDir, type CorruptLine, type QuarantinedLine } from "./journal-maintenance.ts";
+import { errMessage } from "./os-errors.ts";
 
 /** When a returned write is safe: see the module comment for the trade-off. */
 export type FsyncPolicy = "always" | "never";
@@ -375,6 +376,3 @@ function ioCall<T>(path: string, what: string, f: () => T): T {
   }
 }
 
-function errMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}

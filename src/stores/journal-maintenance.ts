@@ -8,6 +8,7 @@ import { dirname } from "node:path";
 import { JOURNAL_HEADER, auditLine, putLine } from "./journal-format.ts";
 import { StateStoreError } from "./state-store.ts";
 import type { StateTables } from "./state-tables.ts";
+import { errMessage } from "./os-errors.ts";
 
 /** An unreadable journal line: its 1-based number and why it could not be read. */
 export interface CorruptLine {
@@ -127,6 +128,3 @@ class ChunkWriter {
   }
 }
 
-function errMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}

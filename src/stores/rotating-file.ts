@@ -10,6 +10,7 @@
 import { closeSync, fstatSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { compactUtc, parseCompactUtc } from "./compact-time.ts";
+import { errCode } from "./os-errors.ts";
 
 export interface RotatingFileOptions {
   /** Rotate before a line would take the file past this size. */
@@ -124,7 +125,7 @@ export class RotatingFile {
       renameSync(this.path, target);
     } catch (e: unknown) {
       // The live file is gone (deleted by hand): begin a new one below. Anything else: keep writing here.
-      if ((e as { code?: unknown }).code !== "ENOENT") {
+      if (errCode(e) !== "ENOENT") {
         this.#size = 0;
         return;
       }

@@ -23,6 +23,7 @@ import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import type { TrafficEvent } from "../core/model/traffic.ts";
 import { compactUtc, parseCompactUtc } from "./compact-time.ts";
+import { errCode, errMessage, pidAlive } from "./os-errors.ts";
 
 /** Options of `TrafficLogWriter.open`. */
 export interface TrafficLogOptions {
@@ -41,8 +42,11 @@ export interface TrafficLogOptions {
    * Called when background work on a file rotated out failed: its sync to disk (its lines are in the OS's
    * buffers, as every line is until then) or its compression (the plain file is kept). Default: a line on stderr.
    */
-  readonly onBackgroundError?: (file: string, what: "sync" | "compress", error: Error) => void;
+  readonly onBackgroundError?: (file: string, what: BackgroundWork, error: Error) => void;
 }
+
+/** What a writer does to a file rotated out, off the event loop. */
+export type BackgroundWork = "sync" | "compress";
 
 /** What one `prune` did. */
 export interface PruneResult {
@@ -131,9 +135,9 @@ export class TrafficLogWriter {
   #compressing: Promise<void> | null = null;
   /** Files rotated out whose sync and close are still in libuv's pool. */
   #pendingCloses = 0;
-  readonly #onBackgroundError: (file: string, what: "sync" | "compress", error: Error) => void;
+  readonly #onBackgroundError: (file: string, what: BackgroundWork, error: Error) => void;
 
-  private constructor(dir: string, maxBytes: number, now: () => number, retainMs: number | null, compress: boolean, onBackgroundError: (file: string, what: "sync" | "compress", error: Error) => void) {
+  private constructor(dir: string, maxBytes: number, now: () => number, retainMs: number | null, compress: boolean, onBackgroundError: (file: string, what: BackgroundWork, error: Error) => void) {
     this.#onBackgroundError = onBackgroundError;
     this.#compress = compress;
     this.#dir = dir;
@@ -262,10 +266,8 @@ export class TrafficLogWriter {
       try {
         if (err) {
           this.#syncFailures++;
-          this.#onBackgroundError(file, "sync", err);
+          this.#report(file, "sync", err);
         }
-      } catch {
-        // A reporter that throws must neither keep the file open nor take the process down from an fs callback.
       } finally {
         close(fd, () => {
           this.#pendingCloses--;
@@ -278,6 +280,15 @@ export class TrafficLogWriter {
     });
   }
 
+  /** Hands a background failure to the reporter, which may throw: from an fs callback that would take the process down. */
+  #report(file: string, what: BackgroundWork, e: Error): void {
+    try {
+      this.#onBackgroundError(file, what, e);
+    } catch {
+      // the failure is counted; a reporter that throws changes nothing else
+    }
+  }
+
   /** Compresses the files waiting, one at a time (a burst of rotations must not start a gzip each). */
   #compressNext(): void {
     if (this.#compressing !== null) return;
@@ -287,11 +298,7 @@ export class TrafficLogWriter {
       () => void this.#compressed++,
       (e: unknown) => {
         this.#compressFailures++;
-        try {
-          this.#onBackgroundError(file, "compress", e instanceof Error ? e : new Error(String(e)));
-        } catch {
-          // as for the sync: a reporter that throws changes nothing
-        }
+        this.#report(file, "compress", e instanceof Error ? e : new Error(String(e)));
       },
     );
     void this.#compressing.then(() => {
@@ -349,7 +356,7 @@ export function pruneTrafficLog(dir: string, before: number, keep: string | null
       unlinkSync(path);
       removed++;
     } catch (e: unknown) {
-      if (e !== null && typeof e === "object" && "code" in e && e.code === "ENOENT") continue;
+      if (errCode(e) === "ENOENT") continue;
       failed.push(`${path}: ${errMessage(e)}`);
     }
   }
@@ -419,16 +426,6 @@ async function gzipFile(file: string): Promise<void> {
   await fsp.rm(file, { force: true }).catch(() => undefined);
 }
 
-/** Whether process `pid` is alive (a process we may not signal is). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e: unknown) {
-    return (e as { code?: unknown }).code === "EPERM";
-  }
-}
-
 /**
  * Finishes what stopped processes left of compressions (at open): a temporary gzip whose process is gone (or is
  * an earlier process with this one's id) was not complete and goes; one whose process lives is that process's
@@ -446,7 +443,7 @@ function settleCompression(dir: string): void {
   for (const name of names) {
     const m = COMPRESSING_RE.exec(name);
     const pid = Number(m?.[2]);
-    const leftover = m !== null && (pid === process.pid ? m[3] !== PROCESS_TOKEN : !alive(pid));
+    const leftover = m !== null && (pid === process.pid ? m[3] !== PROCESS_TOKEN : !pidAlive(pid));
     const plainTwin = FILE_RE.test(name) && !name.endsWith(".gz") && present.has(`${name}.gz`);
     if (!leftover && !plainTwin) continue;
     try {
@@ -467,7 +464,7 @@ function parsedFiles(dir: string): Array<{ name: string; stamp: string; seq: num
   try {
     names = readdirSync(dir);
   } catch (e: unknown) {
-    if (e !== null && typeof e === "object" && "code" in e && e.code === "ENOENT") return [];
+    if (errCode(e) === "ENOENT") return [];
     throw new TrafficLogError("TRAFFIC_LOG_IO", `could not list traffic log directory ${dir}: ${errMessage(e)}`, { cause: e });
   }
   const out: Array<{ name: string; stamp: string; seq: number }> = [];
@@ -564,7 +561,7 @@ function badEvent(what: string): TrafficLogError {
   return new TrafficLogError("TRAFFIC_LOG_BAD_EVENT", `traffic event ${what}; nothing was written. Build events as contract §1 describes.`);
 }
 
-function reportBackgroundError(file: string, what: "sync" | "compress", e: Error): void {
+function reportBackgroundError(file: string, what: BackgroundWork, e: Error): void {
   process.stderr.write(
     what === "sync"
       ? `moat: could not sync rotated traffic log file ${file} to disk: ${e.message}. Its lines are in the OS's buffers; check the disk.\n`
@@ -580,6 +577,3 @@ function finish(fd: number): void {
   }
 }
 
-function errMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}

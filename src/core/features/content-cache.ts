@@ -40,8 +40,8 @@ export interface AnalysedContent {
 }
 
 /**
- * A memo of the content analysis, as `analyseRequest` uses it: the result for `input`, stored or computed
- * (`analyseContentInput`). The analysis is pure, so a memo changes no feature: only how often the text is read.
+ * A memo of the content analysis, as `analyseRequest` uses it: the result for `input`, stored or computed as
+ * without a memo. The analysis is pure, so a memo changes no feature: only how often the text is read.
  * `ContentCache` (below) keys by the text itself (`moat scan`); the gateway's keys by a salted digest, so it
  * holds no prompt text (src/gateway/content-digest-memo.ts).
  */

@@ -134,7 +134,7 @@ export function analyseContent(input: ContentInput): ContentFeatures {
 export type ContextFeatures = Omit<RequestFeatures, keyof ContentFeatures>;
 
 /** The content analysis of `input` and its system prompt's hash, without a memo (what a memo computes on a miss). */
-export function analyseContentInput(input: ContentInput): AnalysedContent {
+function analyseContentInput(input: ContentInput): AnalysedContent {
   return { features: analyseContent(input), systemHash: input.systemHash ?? systemHashOf(input.system) };
 }
 
